@@ -1,0 +1,120 @@
+/**
+ * The one source of truth for the shape of SkyForge's AWS resources: table keys and indexes,
+ * queue names and settings, priorities. The CDK stack (infra/) and the local cloud (local/)
+ * both build their resources from these definitions, so they can never drift apart.
+ *
+ * Only plain data lives here: no AWS SDK, no CDK imports.
+ */
+
+export const PRIORITIES = ['critical', 'high', 'normal', 'low'] as const;
+export type Priority = (typeof PRIORITIES)[number];
+
+/** Table key schema: one table, generic string keys (single-table design). */
+export const TABLE = {
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  /** Epoch seconds; DynamoDB TTL deletes the item some time after it (reads filter it themselves). */
+  ttlAttribute: 'expiresAt',
+  indexes: {
+    /**
+     * Every job, newest first. Partition key `J#<shard>` spreads writes over LIST_SHARDS
+     * partitions; sort key `<createdAt>#<id>` orders and de-duplicates. Written once per job
+     * (its keys and projected attributes never change), so it costs one index write per job.
+     */
+    byCreated: {
+      name: 'byCreated',
+      partitionKey: 'g1pk',
+      sortKey: 'g1sk',
+      nonKeyAttributes: ['type', 'priority'],
+    },
+    /**
+     * Sparse: only DEAD jobs carry its keys, so the dead-letter list costs nothing for jobs
+     * that never die. Partition key `D#<shard>`, sort key `<deadAt>#<id>`.
+     */
+    byDead: {
+      name: 'byDead',
+      partitionKey: 'g2pk',
+      sortKey: 'g2sk',
+      nonKeyAttributes: ['type', 'priority'],
+    },
+  },
+} as const;
+
+/** Shards of the listing indexes: 16 x 1,000 WCU/s per partition covers 10,000 jobs/s. */
+export const LIST_SHARDS = 16;
+/** Shards of the counter items (one write per batch lands on a random one). */
+export const COUNTER_SHARDS = 16;
+
+export interface QueueDefinition {
+  priority: Priority;
+  /** Suffix of the queue's name; the full name is `<prefix>-<suffix>`. */
+  suffix: string;
+  dlqSuffix: string;
+  /** Share of the worker's concurrency this queue's event source mapping may use. */
+  concurrencyWeight: number;
+}
+
+export const QUEUES: readonly QueueDefinition[] = [
+  { priority: 'critical', suffix: 'critical', dlqSuffix: 'critical-dlq', concurrencyWeight: 8 },
+  { priority: 'high', suffix: 'high', dlqSuffix: 'high-dlq', concurrencyWeight: 4 },
+  { priority: 'normal', suffix: 'normal', dlqSuffix: 'normal-dlq', concurrencyWeight: 2 },
+  { priority: 'low', suffix: 'low', dlqSuffix: 'low-dlq', concurrencyWeight: 1 },
+];
+
+/** Queue-level settings shared by the stack and the local cloud. */
+export const QUEUE_SETTINGS = {
+  /** Set explicitly: some tooling still defaults MaximumMessageSize to 256 KiB. */
+  maximumMessageSizeBytes: 1_048_576,
+  /** Main queues keep messages 4 days, DLQs 14 days (SQS maximum) so operators have time. */
+  retentionSeconds: 4 * 24 * 3600,
+  dlqRetentionSeconds: 14 * 24 * 3600,
+  /** Lambda wants at least 5 so a throttled batch does not land good messages in the DLQ. */
+  defaultMaxReceiveCount: 5,
+  minMaxReceiveCount: 5,
+  /** The visibility timeout is this multiple of the worker function's timeout (Lambda guidance). */
+  visibilityTimeoutFactor: 6,
+} as const;
+
+/** Defaults of the worker and its event source mappings (overridable in the construct props). */
+export const WORKER_DEFAULTS = {
+  timeoutSeconds: 300,
+  memoryMb: 1024,
+  batchSize: 10,
+  maxBatchingWindowSeconds: 0,
+  /** Total concurrent worker batches across the four queues, split by concurrencyWeight. */
+  totalMaximumConcurrency: 30,
+} as const;
+
+export function queueName(prefix: string, priority: Priority): string {
+  return `${prefix}-${priority}`;
+}
+
+export function deadLetterQueueName(prefix: string, priority: Priority): string {
+  return `${prefix}-${priority}-dlq`;
+}
+
+/**
+ * MaximumConcurrency per queue's event source mapping, from a total and the weights.
+ * Lambda accepts 2..1000 per mapping, so every share is clamped into that range.
+ */
+export function maximumConcurrencyByPriority(total: number): Record<Priority, number> {
+  const weightSum = QUEUES.reduce((sum, q) => sum + q.concurrencyWeight, 0);
+  const out = {} as Record<Priority, number>;
+  for (const q of QUEUES) {
+    const share = Math.round((total * q.concurrencyWeight) / weightSum);
+    out[q.priority] = Math.min(1000, Math.max(2, share));
+  }
+  return out;
+}
+
+export function visibilityTimeoutSeconds(workerTimeoutSeconds: number): number {
+  // SQS caps visibility at 12 hours.
+  return Math.min(43_200, workerTimeoutSeconds * QUEUE_SETTINGS.visibilityTimeoutFactor);
+}
+
+/** Default resource-name prefix (the local cloud uses fixed names; the stack lets CDK name them). */
+export const DEFAULT_PREFIX = 'skyforge';
+
+export function tableName(prefix: string): string {
+  return `${prefix}-jobs`;
+}

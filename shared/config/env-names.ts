@@ -1,0 +1,35 @@
+/**
+ * Environment variable names shared by the handlers (which read them, in env.ts) and by the
+ * places that set them (the CDK construct and the local cloud). Names only; no values.
+ */
+export const ENV = {
+  tableName: 'SKYFORGE_TABLE_NAME',
+  /** JSON object { critical: url, high: url, normal: url, low: url }. */
+  queueUrls: 'SKYFORGE_QUEUE_URLS',
+  /** JSON object of the dead-letter queue URLs, same keys. */
+  deadLetterQueueUrls: 'SKYFORGE_DLQ_URLS',
+  jobRetentionSeconds: 'SKYFORGE_JOB_RETENTION_SECONDS',
+  deadJobRetentionSeconds: 'SKYFORGE_DEAD_JOB_RETENTION_SECONDS',
+  maxPayloadBytes: 'SKYFORGE_MAX_PAYLOAD_BYTES',
+  maxResultBytes: 'SKYFORGE_MAX_RESULT_BYTES',
+  maxJobTimeoutMs: 'SKYFORGE_MAX_JOB_TIMEOUT_MS',
+  cancelPollMs: 'SKYFORGE_CANCEL_POLL_MS',
+  demoJobs: 'SKYFORGE_DEMO_JOBS',
+  /** Optional shared secret: when set, the api requires `Authorization: Bearer <token>`. */
+  apiToken: 'SKYFORGE_API_TOKEN',
+  /** Standard AWS SDK variables, listed so every place uses the same spelling. */
+  awsEndpointUrl: 'AWS_ENDPOINT_URL',
+  awsRegion: 'AWS_REGION',
+  logLevel: 'POWERTOOLS_LOG_LEVEL',
+  serviceName: 'POWERTOOLS_SERVICE_NAME',
+  metricsNamespace: 'POWERTOOLS_METRICS_NAMESPACE',
+} as const;
+
+export type EnvName = (typeof ENV)[keyof typeof ENV];
+
+/** Lambda handler entry points, relative to the project root (used by infra and local). */
+export const FUNCTION_ENTRIES = {
+  api: 'functions/api/handler.ts',
+  worker: 'functions/worker/handler.ts',
+  deadLetter: 'functions/dead-letter/handler.ts',
+} as const;
