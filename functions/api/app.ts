@@ -1,0 +1,52 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { SkyForgeError } from '../../shared/domain/errors.ts';
+import { ApiRequest } from '../../shared/http/api-request.ts';
+import { Router } from '../../shared/http/router.ts';
+import type { Dependencies } from '../../shared/use-cases/dependencies.ts';
+import { errorBody, jsonResult } from './responses.ts';
+import { apiRoutes } from './routes.ts';
+
+/** Routes that answer without a credential (load balancers and uptime checks). */
+const PUBLIC_PATHS = new Set(['/healthz']);
+
+/**
+ * The api function's request handling: request id, optional bearer-token auth (the local cloud's
+ * and token-mode deployments' guard; on AWS, IAM auth at API Gateway comes first), routing, and
+ * the one place where errors become the API's error shape.
+ */
+export function createApiApp(deps: Dependencies, options: { apiToken?: string | undefined } = {}) {
+  const router = new Router(apiRoutes(deps));
+  const token = options.apiToken ? Buffer.from(options.apiToken) : undefined;
+
+  return async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
+    const request = new ApiRequest(event);
+    try {
+      if (token && !PUBLIC_PATHS.has(request.path) && !hasToken(request, token)) {
+        throw new SkyForgeError('UNAUTHORIZED', 'send Authorization: Bearer <token> (SKYFORGE_API_TOKEN)');
+      }
+      const response = await router.dispatch(request);
+      return jsonResult(response.status, response.body, request.requestId, response.headers);
+    } catch (error) {
+      const { status, body } = errorBody(error, request.requestId);
+      if (status >= 500) {
+        deps.logger.error('request failed', {
+          requestId: request.requestId,
+          method: request.method,
+          path: request.path,
+          error: error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : String(error),
+        });
+      }
+      const headers: Record<string, string> = status === 401 ? { 'WWW-Authenticate': 'Bearer' } : {};
+      return jsonResult(status, body, request.requestId, headers);
+    }
+  };
+}
+
+function hasToken(request: ApiRequest, expected: Buffer): boolean {
+  const header = request.headers.authorization ?? '';
+  const match = /^Bearer\s+(.+)$/i.exec(header);
+  if (!match?.[1]) return false;
+  const given = Buffer.from(match[1].trim());
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}

@@ -1,0 +1,64 @@
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { CounterDeltas } from '../../shared/ports/job-counters.ts';
+import { decodeJobMessage } from '../../shared/ports/job-queue.ts';
+import { priorityResolver } from '../../shared/runtime/queue-priority.ts';
+import type { Dependencies } from '../../shared/use-cases/dependencies.ts';
+import { runJobMessage, type AttemptReport, type BatchContext } from '../../shared/use-cases/run-job.ts';
+import { flushCounters } from '../../shared/use-cases/transition-job.ts';
+
+/** Thrown for a record whose message must come back later (reported as a batch item failure). */
+class KeepMessageError extends Error {
+  override name = 'KeepMessageError';
+}
+
+export interface WorkerOptions {
+  queueUrls: Parameters<typeof priorityResolver>[0];
+  /** Called once per batch with every attempt's outcome (metrics hook). */
+  onBatchDone?: (attempts: readonly AttemptReport[]) => void | Promise<void>;
+}
+
+/**
+ * The worker: runs a batch's records in parallel and answers ReportBatchItemFailures with exactly
+ * the messages that must come back. Counter deltas of the whole batch go out in one write.
+ */
+export function createWorkerApp(deps: Dependencies, options: WorkerOptions) {
+  const priorityOf = priorityResolver(options.queueUrls);
+
+  return async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
+    const batch: BatchContext = { deltas: new CounterDeltas(), attempts: [], logger: deps.logger };
+    const recordHandler = async (record: SQSRecord): Promise<void> => {
+      const jobId = decodeJobMessage(record.body);
+      if (!jobId) {
+        // Not a SkyForge message (sent by hand?): nothing can run it, so it is dropped loudly.
+        deps.logger.error('dropping a message that does not name a job', { messageId: record.messageId, body: record.body.slice(0, 200) });
+        return;
+      }
+      try {
+        const outcome = await runJobMessage(
+          { jobId, priority: priorityOf(record.eventSourceARN), receiptHandle: record.receiptHandle },
+          deps,
+          batch,
+        );
+        if (outcome.action === 'keep') throw new KeepMessageError(outcome.note);
+      } catch (error) {
+        if (!(error instanceof KeepMessageError)) {
+          deps.logger.error('message failed; it will be delivered again', { jobId, messageId: record.messageId, error: String(error) });
+        } else {
+          deps.logger.debug('message kept for later', { jobId, note: error.message });
+        }
+        throw error;
+      }
+    };
+    // One processor per invocation: the local cloud runs several batches at once in one process.
+    const processor = new BatchProcessor(EventType.SQS);
+    const response = await processPartialResponse(event, recordHandler, processor, {
+      context,
+      // Keeping every message of a batch (e.g. all duplicates) is normal, not a function error.
+      throwOnFullBatchFailure: false,
+    });
+    await flushCounters(deps, batch.deltas);
+    await options.onBatchDone?.(batch.attempts);
+    return response;
+  };
+}

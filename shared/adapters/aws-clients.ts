@@ -1,0 +1,25 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
+
+/**
+ * The one factory for AWS SDK clients. The SDK itself honours AWS_ENDPOINT_URL (and the
+ * service-specific AWS_ENDPOINT_URL_<SERVICE>), so the same code talks to AWS, LocalStack or the
+ * local cloud; the region falls back to us-east-1 for the local cloud. Create clients once per
+ * container, at module load.
+ */
+export interface AwsClients {
+  dynamo: DynamoDBDocumentClient;
+  sqs: SQSClient;
+}
+
+export function createAwsClients(env: NodeJS.ProcessEnv = process.env): AwsClients {
+  const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1';
+  const endpoint = env.AWS_ENDPOINT_URL || undefined;
+  const common = { region, ...(endpoint ? { endpoint } : {}), maxAttempts: 3 };
+  const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient(common), {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+  const sqs = new SQSClient(common);
+  return { dynamo, sqs };
+}

@@ -1,0 +1,127 @@
+/**
+ * Domain errors. Each sets a literal `name` (minified bundles mangle class names) and a `code`
+ * from the API's error table; shared/http maps codes to HTTP statuses in one place.
+ */
+
+export type ErrorCode =
+  | 'INVALID_JSON'
+  | 'VALIDATION_ERROR'
+  | 'UNKNOWN_JOB_TYPE'
+  | 'UNAUTHORIZED'
+  | 'NOT_FOUND'
+  | 'INVALID_STATE'
+  | 'CONFLICT'
+  | 'IDEMPOTENCY_KEY_REUSED'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'UNSUPPORTED_MEDIA_TYPE'
+  | 'RATE_LIMITED'
+  | 'INTERNAL';
+
+/** An error the API reports to its caller with a code, a message and details. */
+export class SkyForgeError extends Error {
+  override name = 'SkyForgeError';
+  readonly code: ErrorCode;
+  readonly details: Record<string, unknown>;
+
+  constructor(code: ErrorCode, message: string, details: Record<string, unknown> = {}) {
+    super(message);
+    this.code = code;
+    this.details = details;
+  }
+}
+
+export class ValidationError extends SkyForgeError {
+  override name = 'ValidationError';
+  constructor(message: string, details: Record<string, unknown> = {}) {
+    super('VALIDATION_ERROR', message, details);
+  }
+}
+
+export class UnknownJobTypeError extends SkyForgeError {
+  override name = 'UnknownJobTypeError';
+  constructor(type: string, known: readonly string[]) {
+    super('UNKNOWN_JOB_TYPE', `no handler is registered for type "${type}"`, { type, registeredTypes: known });
+  }
+}
+
+export class JobNotFoundError extends SkyForgeError {
+  override name = 'JobNotFoundError';
+  constructor(id: string) {
+    super('NOT_FOUND', `job ${id} does not exist`, { id });
+  }
+}
+
+export class InvalidStateError extends SkyForgeError {
+  override name = 'InvalidStateError';
+  constructor(event: string, status: string, message?: string) {
+    super('INVALID_STATE', message ?? `${event.toLowerCase().replace(/_/g, ' ')} is not allowed from status ${status}`, {
+      status,
+      event,
+    });
+  }
+}
+
+export class IdempotencyKeyReusedError extends SkyForgeError {
+  override name = 'IdempotencyKeyReusedError';
+  constructor(key: string, jobId: string) {
+    super('IDEMPOTENCY_KEY_REUSED', `idempotencyKey "${key}" was already used for a different job body`, {
+      idempotencyKey: key,
+      jobId,
+    });
+  }
+}
+
+export class PayloadTooLargeError extends SkyForgeError {
+  override name = 'PayloadTooLargeError';
+  constructor(what: string, sizeBytes: number, limitBytes: number) {
+    super('PAYLOAD_TOO_LARGE', `${what} is ${sizeBytes} bytes; the limit is ${limitBytes} bytes`, {
+      sizeBytes,
+      limitBytes,
+    });
+  }
+}
+
+/**
+ * The store refused a conditional write because the item is not in the state the write
+ * expected. Carries the item as it now stands (null when it no longer exists).
+ */
+export class StaleJobStateError<T = unknown> extends Error {
+  override name = 'StaleJobStateError';
+  readonly current: T | null;
+  constructor(id: string, current: T | null) {
+    super(`job ${id} changed under the write`);
+    this.current = current;
+  }
+}
+
+/**
+ * Throw from a job handler to fail the job at once, without retries (BullMQ's
+ * UnrecoverableError). Any error with `retryable === false` or named 'PermanentError' is
+ * treated the same, so handlers need not import this class.
+ */
+export class PermanentError extends Error {
+  override name = 'PermanentError';
+  readonly retryable = false;
+}
+
+/** The attempt ran past its timeoutMs; the handler's AbortSignal fired. Retryable. */
+export class JobTimeoutError extends Error {
+  override name = 'JobTimeoutError';
+  constructor(timeoutMs: number) {
+    super(`attempt timed out after ${timeoutMs} ms`);
+  }
+}
+
+/** The job was cancelled (or dead-lettered by hand) while it ran; the AbortSignal fired. */
+export class JobCancelledError extends Error {
+  override name = 'JobCancelledError';
+  readonly retryable = false;
+}
+
+export function isRetryable(error: unknown): boolean {
+  if (error instanceof Error) {
+    if (error.name === 'PermanentError' || error.name === 'JobCancelledError') return false;
+    if ((error as { retryable?: unknown }).retryable === false) return false;
+  }
+  return true;
+}

@@ -1,0 +1,113 @@
+import type { Priority } from '../config/definitions.ts';
+
+export type { Priority } from '../config/definitions.ts';
+
+/** Every state a job can be in. See docs/lifecycle.md for the diagram. */
+export const JOB_STATUS = {
+  SCHEDULED: 'SCHEDULED',
+  QUEUED: 'QUEUED',
+  RUNNING: 'RUNNING',
+  RETRYING: 'RETRYING',
+  SUCCEEDED: 'SUCCEEDED',
+  DEAD: 'DEAD',
+  CANCELLED: 'CANCELLED',
+} as const;
+export type JobStatus = (typeof JOB_STATUS)[keyof typeof JOB_STATUS];
+export const JOB_STATUSES = Object.values(JOB_STATUS) as readonly JobStatus[];
+
+export const TERMINAL_STATUSES: readonly JobStatus[] = [JOB_STATUS.SUCCEEDED, JOB_STATUS.DEAD, JOB_STATUS.CANCELLED];
+
+export function isTerminal(status: JobStatus): boolean {
+  return TERMINAL_STATUSES.includes(status);
+}
+
+export const BACKOFF_TYPES = ['exponential', 'fixed'] as const;
+export type BackoffType = (typeof BACKOFF_TYPES)[number];
+
+export interface BackoffPolicy {
+  type: BackoffType;
+  /** Delay after the first failed attempt. */
+  delayMs: number;
+  /** Upper bound of any single delay. */
+  maxDelayMs: number;
+  /** Equal jitter: the delay is drawn uniformly from [d/2, d]. */
+  jitter: boolean;
+}
+
+export interface JobError {
+  message: string;
+  name: string;
+  at: string;
+}
+
+/** How one attempt ended. LOST: the worker vanished (crash or Lambda timeout) and the lease ran out. */
+export const ATTEMPT_OUTCOME = {
+  SUCCEEDED: 'SUCCEEDED',
+  FAILED: 'FAILED',
+  TIMED_OUT: 'TIMED_OUT',
+  CANCELLED: 'CANCELLED',
+  DEAD: 'DEAD',
+  LOST: 'LOST',
+} as const;
+export type AttemptOutcome = (typeof ATTEMPT_OUTCOME)[keyof typeof ATTEMPT_OUTCOME];
+
+export interface AttemptRecord {
+  attempt: number;
+  startedAt: string;
+  finishedAt: string;
+  outcome: AttemptOutcome;
+  error: JobError | null;
+}
+
+/** At most this many attempts are kept on the item (the newest ones), so it never outgrows 400 KB. */
+export const HISTORY_LIMIT = 20;
+
+/** A job as the store keeps it. `null` means "not set". */
+export interface Job {
+  id: string;
+  type: string;
+  /** As submitted; undefined when the request had none (shown as null). */
+  payload: unknown;
+  priority: Priority;
+  status: JobStatus;
+  attempts: number;
+  maxAttempts: number;
+  backoff: BackoffPolicy;
+  timeoutMs: number;
+  runAt: string | null;
+  /** When the next attempt may start (delay or backoff); null when it may start now. */
+  nextRunAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  result: unknown;
+  progress: unknown;
+  lastError: JobError | null;
+  idempotencyKey: string | null;
+  metadata: Record<string, unknown>;
+  scheduleName: string | null;
+  history: AttemptRecord[];
+  deadReason: string | null;
+  cancelReason: string | null;
+  /** Lease of the attempt in progress: who holds it and until when (epoch ms). */
+  leaseToken: string | null;
+  leaseUntil: number | null;
+  /** Hash of the normalized submit body, to tell a replayed idempotent submit from a reuse. */
+  bodyHash: string | null;
+  /** TTL, epoch seconds; set when the job reaches a terminal state. */
+  expiresAt: number | null;
+}
+
+/** What the API shows of a job: everything but the internal bookkeeping. */
+export type JobView = Omit<Job, 'leaseToken' | 'leaseUntil' | 'bodyHash' | 'expiresAt'>;
+
+export function toJobView(job: Job): JobView {
+  const { leaseToken: _t, leaseUntil: _u, bodyHash: _h, expiresAt: _e, ...view } = job;
+  return { ...view, payload: view.payload ?? null };
+}
+
+/** Appends an attempt record, keeping the newest HISTORY_LIMIT. */
+export function appendHistory(history: readonly AttemptRecord[], record: AttemptRecord): AttemptRecord[] {
+  return [...history, record].slice(-HISTORY_LIMIT);
+}

@@ -1,0 +1,84 @@
+import { randomUUID } from 'node:crypto';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import type { z } from 'zod';
+import { PayloadTooLargeError, SkyForgeError, ValidationError } from '../domain/errors.ts';
+
+/** API Gateway passes at most ~6 MB to Lambda; refuse earlier with a clear 413. */
+export const MAX_BODY_BYTES = 5 * 1024 * 1024;
+
+const REQUEST_ID = /^[\w.:@/+=-]{1,128}$/;
+
+/** One API call, parsed from the API Gateway (payload 2.0) event. */
+export class ApiRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly query: Record<string, string | undefined>;
+  readonly headers: Record<string, string | undefined>;
+  readonly requestId: string;
+  private readonly rawBody: string | undefined;
+
+  constructor(event: APIGatewayProxyEventV2) {
+    this.method = event.requestContext.http.method.toUpperCase();
+    this.path = normalizePath(event.rawPath ?? event.requestContext.http.path);
+    this.query = event.queryStringParameters ?? {};
+    this.headers = Object.fromEntries(Object.entries(event.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
+    const sent = this.headers['x-request-id'];
+    this.requestId = sent && REQUEST_ID.test(sent) ? sent : randomUUID();
+    this.rawBody =
+      event.body === undefined || event.body === null
+        ? undefined
+        : event.isBase64Encoded
+          ? Buffer.from(event.body, 'base64').toString('utf8')
+          : event.body;
+  }
+
+  /**
+   * The JSON body validated by `schema`. Checks run in the order that changes nothing and costs
+   * nothing: size (413), media type (415), JSON syntax (400 INVALID_JSON), then shape.
+   * An empty body counts as `{}` where the schema allows it.
+   */
+  body<S extends z.ZodType>(schema: S): z.output<S> {
+    const raw = this.rawBody ?? '';
+    const size = Buffer.byteLength(raw, 'utf8');
+    if (size > MAX_BODY_BYTES) throw new PayloadTooLargeError('request body', size, MAX_BODY_BYTES);
+    let value: unknown = {};
+    if (raw.trim().length > 0) {
+      const type = (this.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+      if (type !== 'application/json' && !type?.endsWith('+json')) {
+        throw new SkyForgeError('UNSUPPORTED_MEDIA_TYPE', 'send the body as JSON with Content-Type: application/json', {
+          contentType: this.headers['content-type'] ?? null,
+        });
+      }
+      try {
+        value = JSON.parse(raw) as unknown;
+      } catch (error) {
+        throw new SkyForgeError('INVALID_JSON', `body is not valid JSON: ${(error as Error).message}`);
+      }
+    }
+    return parseWith(schema, value);
+  }
+
+  queryParams<S extends z.ZodType>(schema: S): z.output<S> {
+    return parseWith(schema, this.query);
+  }
+}
+
+/** Validates a value, turning the first problem into a VALIDATION_ERROR that names the field. */
+export function parseWith<S extends z.ZodType>(schema: S, value: unknown, prefix = ''): z.output<S> {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issues = parsed.error.issues.map((issue) => {
+    const path = [prefix, ...issue.path.map(String)].filter(Boolean).join('.');
+    let message = issue.message;
+    if (issue.code === 'unrecognized_keys') message = `unknown field${issue.keys.length > 1 ? 's' : ''}: ${issue.keys.join(', ')}`;
+    return { field: path || null, message };
+  });
+  const first = issues[0] ?? { field: null, message: 'invalid request' };
+  const text = first.field && !first.message.startsWith(first.field) ? `${first.field}: ${first.message}` : first.message;
+  throw new ValidationError(text, { field: first.field, issues });
+}
+
+function normalizePath(path: string): string {
+  const trimmed = path.replace(/\/+$/, '');
+  return trimmed === '' ? '/' : trimmed;
+}

@@ -1,0 +1,112 @@
+import { z } from 'zod';
+import { LIMITS } from '../config/defaults.ts';
+import { PRIORITIES } from '../config/definitions.ts';
+import { BACKOFF_TYPES, JOB_STATUSES } from '../domain/job.ts';
+
+/**
+ * Request schemas of the API: the single source the router validates with (and, later, the
+ * OpenAPI document is generated from). Unknown fields are refused, so a typo such as
+ * "priorty" is a clear 400 instead of a silently ignored setting.
+ */
+
+const between = (field: string, min: number, max: number) =>
+  z
+    .number({ error: `${field} must be a number` })
+    .int({ error: `${field} must be a whole number` })
+    .min(min, { error: `${field} must be between ${min} and ${max}` })
+    .max(max, { error: `${field} must be between ${min} and ${max}` });
+
+export const backoffSchema = z
+  .object({
+    type: z.enum(BACKOFF_TYPES, { error: `backoff.type must be one of ${BACKOFF_TYPES.join(', ')}` }),
+    delayMs: between('backoff.delayMs', 0, 86_400_000),
+    maxDelayMs: between('backoff.maxDelayMs', 0, 86_400_000),
+    jitter: z.boolean({ error: 'backoff.jitter must be true or false' }),
+  })
+  .partial()
+  .strict();
+
+export const jobRequestSchema = z
+  .object({
+    type: z
+      .string({ error: 'type is required and must be a string' })
+      .min(1, { error: 'type must not be empty' })
+      .max(LIMITS.maxTypeLength, { error: `type must be at most ${LIMITS.maxTypeLength} characters` }),
+    payload: z.unknown().optional(),
+    priority: z.enum(PRIORITIES, { error: `priority must be one of ${PRIORITIES.join(', ')}` }).optional(),
+    maxAttempts: between('maxAttempts', 1, LIMITS.maxAttempts).optional(),
+    backoff: backoffSchema.optional(),
+    timeoutMs: between('timeoutMs', LIMITS.minTimeoutMs, 900_000).optional(),
+    delayMs: between('delayMs', 0, 365 * 86_400_000).optional(),
+    runAt: z.iso.datetime({ offset: true, error: 'runAt must be an ISO-8601 instant such as 2026-01-31T12:00:00Z' }).optional(),
+    idempotencyKey: z
+      .string({ error: 'idempotencyKey must be a string' })
+      .min(1, { error: 'idempotencyKey must not be empty' })
+      .max(LIMITS.maxIdempotencyKeyLength, { error: `idempotencyKey must be at most ${LIMITS.maxIdempotencyKeyLength} characters` })
+      .optional(),
+    metadata: z
+      .record(z.string(), z.unknown(), { error: 'metadata must be an object' })
+      .refine((m) => Buffer.byteLength(JSON.stringify(m)) <= LIMITS.maxMetadataBytes, {
+        error: `metadata must be at most ${LIMITS.maxMetadataBytes} bytes of JSON`,
+      })
+      .optional(),
+  })
+  .strict()
+  .refine((body) => !(body.delayMs !== undefined && body.runAt !== undefined), {
+    error: 'send either delayMs or runAt, not both',
+    path: ['delayMs'],
+  });
+
+export const batchRequestSchema = z
+  .object({
+    jobs: z
+      .array(z.unknown(), { error: 'jobs must be an array of job bodies' })
+      .min(1, { error: 'jobs must hold at least one job' })
+      .max(LIMITS.maxBatchJobs, { error: `jobs may hold at most ${LIMITS.maxBatchJobs} jobs` }),
+  })
+  .strict();
+
+const limitParam = z
+  .string()
+  .optional()
+  .transform((raw, ctx) => {
+    if (raw === undefined || raw === '') return LIMITS.defaultListLimit;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < 1) {
+      ctx.addIssue({ code: 'custom', message: 'limit must be a whole number of at least 1' });
+      return z.NEVER;
+    }
+    return Math.min(n, LIMITS.maxListLimit);
+  });
+
+export const listQuerySchema = z.object({
+  status: z.enum(JOB_STATUSES as [string, ...string[]], { error: `status must be one of ${JOB_STATUSES.join(', ')}` }).optional(),
+  type: z.string().min(1).max(LIMITS.maxTypeLength).optional(),
+  priority: z.enum(PRIORITIES, { error: `priority must be one of ${PRIORITIES.join(', ')}` }).optional(),
+  limit: limitParam,
+  cursor: z.string().min(1).max(2048).optional(),
+});
+
+export const deadListQuerySchema = listQuerySchema.pick({ type: true, limit: true, cursor: true });
+
+export const reasonBodySchema = z
+  .object({
+    reason: z
+      .string({ error: 'reason must be a string' })
+      .max(LIMITS.maxReasonLength, { error: `reason must be at most ${LIMITS.maxReasonLength} characters` })
+      .optional(),
+  })
+  .strict();
+
+export const retryBodySchema = z.object({ resetAttempts: z.boolean({ error: 'resetAttempts must be true or false' }).optional() }).strict();
+
+export const replayManyBodySchema = z
+  .object({
+    type: z.string().min(1).max(LIMITS.maxTypeLength).optional(),
+    limit: between('limit', 1, LIMITS.maxReplayLimit).optional(),
+  })
+  .strict();
+
+export const priorityParamSchema = z.enum(PRIORITIES, { error: `priority must be one of ${PRIORITIES.join(', ')}` });
+
+export type JobRequestBody = z.infer<typeof jobRequestSchema>;

@@ -1,0 +1,101 @@
+import type { z } from 'zod';
+import type { BackoffPolicy, Priority } from '../domain/job.ts';
+
+/** The logger a handler gets: structured, already carrying jobId, type, attempt and queue. */
+export interface JobLogger {
+  debug(message: string, extra?: Record<string, unknown>): void;
+  info(message: string, extra?: Record<string, unknown>): void;
+  warn(message: string, extra?: Record<string, unknown>): void;
+  error(message: string, extra?: Record<string, unknown>): void;
+}
+
+/** What a handler knows about the attempt it runs. */
+export interface JobContext {
+  jobId: string;
+  type: string;
+  /** 1-based number of this attempt: make side effects idempotent with (jobId, attempt). */
+  attempt: number;
+  maxAttempts: number;
+  metadata: Record<string, unknown>;
+  /** Fires on timeout (reason: JobTimeoutError) or cancel (reason: JobCancelledError). */
+  signal: AbortSignal;
+  /** Reports progress (a number 0..100 or a small JSON object); writes are coalesced. */
+  progress(value: number | Record<string, unknown>): void;
+  logger: JobLogger;
+}
+
+export interface JobTypeDefaults {
+  priority?: Priority;
+  maxAttempts?: number;
+  backoff?: Partial<BackoffPolicy>;
+  timeoutMs?: number;
+}
+
+export interface JobDefinition<S extends z.ZodType, R> {
+  /** Validates the payload at submit time (API) and again before the handler runs (worker). */
+  schema: S;
+  handler: (payload: z.output<S>, ctx: JobContext) => Promise<R> | R;
+  defaults?: JobTypeDefaults;
+  description?: string;
+}
+
+/** A definition of any payload and result; `never` accepts every handler signature. */
+export interface AnyJobDefinition {
+  schema: z.ZodType;
+  handler: (payload: never, ctx: JobContext) => unknown;
+  defaults?: JobTypeDefaults;
+  description?: string;
+}
+
+export type JobDefinitions = Record<string, AnyJobDefinition>;
+
+/**
+ * Declares one job type; the handler's payload type is inferred from the schema.
+ * @example
+ * const sendEmail = defineJob({
+ *   schema: z.object({ to: z.email() }),
+ *   defaults: { priority: 'high', maxAttempts: 5 },
+ *   handler: async ({ to }, ctx) => mailer.send(to, { signal: ctx.signal }),
+ * });
+ */
+export function defineJob<S extends z.ZodType, R>(definition: JobDefinition<S, R>): JobDefinition<S, R> {
+  return definition;
+}
+
+/** Declares a registry module's job types: `export const jobs = defineJobs({ 'email.send': sendEmail })`. */
+export function defineJobs<D extends JobDefinitions>(definitions: D): D {
+  return definitions;
+}
+
+/** The payload each job type accepts at submit time, for typed clients. */
+export type JobPayloads<D extends JobDefinitions> = { [K in keyof D]: z.input<D[K]['schema']> };
+
+export type PayloadCheck = { ok: true; value: unknown } | { ok: false; issues: z.core.$ZodIssue[] };
+
+/** The job types this deployment runs: the user's plus (unless switched off) the demo types. */
+export class JobRegistry {
+  private readonly definitions: ReadonlyMap<string, AnyJobDefinition>;
+
+  constructor(definitions: JobDefinitions) {
+    this.definitions = new Map(Object.entries(definitions));
+  }
+
+  types(): string[] {
+    return [...this.definitions.keys()].sort();
+  }
+
+  get(type: string): AnyJobDefinition | undefined {
+    return this.definitions.get(type);
+  }
+
+  has(type: string): boolean {
+    return this.definitions.has(type);
+  }
+
+  checkPayload(type: string, payload: unknown): PayloadCheck {
+    const definition = this.definitions.get(type);
+    if (!definition) throw new Error(`no job type ${type}`);
+    const parsed = definition.schema.safeParse(payload);
+    return parsed.success ? { ok: true, value: parsed.data } : { ok: false, issues: parsed.error.issues };
+  }
+}

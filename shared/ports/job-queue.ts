@@ -1,0 +1,48 @@
+import type { Priority } from '../domain/job.ts';
+
+/** A message carries the job id only (claim check); the payload stays on the job item. */
+export interface JobMessage {
+  jobId: string;
+  priority: Priority;
+  /** 0..900 (SQS DelaySeconds). */
+  delaySeconds: number;
+}
+
+export interface EnqueueFailure {
+  jobId: string;
+  reason: string;
+}
+
+export interface QueueDepth {
+  ready: number;
+  inFlight: number;
+  delayed: number;
+  deadLetters: number;
+}
+
+export interface JobQueue {
+  /**
+   * Sends messages, grouped by queue in batches of 10. Never throws for a failed send: resolves
+   * with the jobs whose message could not be sent (empty when all went out), so the caller can
+   * record each of them; no job is dropped silently.
+   */
+  enqueue(messages: readonly JobMessage[]): Promise<EnqueueFailure[]>;
+  /** Hide a received message for `seconds` more (it comes back when its job is due). */
+  defer(priority: Priority, receiptHandle: string, seconds: number): Promise<void>;
+  depths(): Promise<Record<Priority, QueueDepth>>;
+  ping(): Promise<void>;
+}
+
+export function encodeJobMessage(jobId: string): string {
+  return JSON.stringify({ v: 1, id: jobId });
+}
+
+/** The job id in a message body, or null when the body is not a SkyForge message. */
+export function decodeJobMessage(body: string): string | null {
+  try {
+    const parsed = JSON.parse(body) as { v?: unknown; id?: unknown };
+    return typeof parsed.id === 'string' && parsed.id.length > 0 ? parsed.id : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,52 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { monotonicFactory } from 'ulid';
+import { DynamoDbJobCounters } from '../adapters/dynamodb/dynamodb-job-counters.ts';
+import { DynamoDbJobStore } from '../adapters/dynamodb/dynamodb-job-store.ts';
+import { SqsJobQueue } from '../adapters/sqs/sqs-job-queue.ts';
+import { createAwsClients, type AwsClients } from '../adapters/aws-clients.ts';
+import type { SkyForgeConfig } from '../config/env.ts';
+import { createJobRegistry } from '../jobs/create-registry.ts';
+import type { JobDefinitions } from '../jobs/registry.ts';
+import { systemClock, type Clock } from '../ports/clock.ts';
+import type { Dependencies } from '../use-cases/dependencies.ts';
+import { toJobLogger } from './job-logger.ts';
+
+export interface RuntimeDependencies extends Dependencies {
+  /** The Powertools logger itself, for handler middleware (Lambda context, cold start). */
+  powertoolsLogger: Logger;
+  clients: AwsClients;
+}
+
+/**
+ * Builds what every handler needs, once per container (at module load): AWS clients, adapters,
+ * the job registry, the logger.
+ */
+export function createDependencies(options: {
+  config: SkyForgeConfig;
+  jobs: JobDefinitions;
+  serviceName: string;
+  clock?: Clock;
+  clients?: AwsClients;
+}): RuntimeDependencies {
+  const { config } = options;
+  const clients = options.clients ?? createAwsClients();
+  const nextUlid = monotonicFactory();
+  const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? options.serviceName });
+  return {
+    clients,
+    store: new DynamoDbJobStore({ client: clients.dynamo, tableName: config.tableName }),
+    queue: new SqsJobQueue({
+      client: clients.sqs,
+      queueUrls: config.queueUrls,
+      deadLetterQueueUrls: config.deadLetterQueueUrls,
+    }),
+    counters: new DynamoDbJobCounters({ client: clients.dynamo, tableName: config.tableName }),
+    registry: createJobRegistry(options.jobs, { demoJobs: config.demoJobs }),
+    clock: options.clock ?? systemClock,
+    config,
+    powertoolsLogger: logger,
+    logger: toJobLogger(logger),
+    newId: (nowMs) => nextUlid(nowMs),
+    random: Math.random,
+  };
+}

@@ -1,0 +1,30 @@
+import { InvalidStateError, JobNotFoundError, StaleJobStateError } from '../domain/errors.ts';
+import type { Job } from '../domain/job.ts';
+import { canTransition, JOB_EVENT } from '../domain/lifecycle.ts';
+import { CounterDeltas } from '../ports/job-counters.ts';
+import type { Dependencies } from './dependencies.ts';
+import { flushCounters } from './transition-job.ts';
+
+/**
+ * Deletes a job in any state but RUNNING. Its pending SQS message, if any, is dropped by the
+ * worker when it finds no job (messages carry only the id).
+ */
+export async function deleteJob(id: string, deps: Dependencies): Promise<void> {
+  for (let round = 0; round < 5; round += 1) {
+    const now = deps.clock.now();
+    const job = await deps.store.get(id, now);
+    if (!job) throw new JobNotFoundError(id);
+    if (!canTransition(job.status, JOB_EVENT.DELETE)) throw new InvalidStateError(JOB_EVENT.DELETE, job.status);
+    try {
+      await deps.store.delete(id, { statuses: [job.status] });
+      const deltas = new CounterDeltas();
+      deltas.move(job.status, null);
+      await flushCounters(deps, deltas);
+      return;
+    } catch (error) {
+      if (!(error instanceof StaleJobStateError)) throw error;
+      if (!(error.current as Job | null)) throw new JobNotFoundError(id);
+    }
+  }
+  throw new InvalidStateError(JOB_EVENT.DELETE, 'CHANGING', `job ${id} kept changing; try again`);
+}

@@ -1,0 +1,24 @@
+import type { SkyForgeConfig } from '../config/env.ts';
+import type { JobRegistry, JobLogger } from '../jobs/registry.ts';
+import type { Clock } from '../ports/clock.ts';
+import type { JobCounters } from '../ports/job-counters.ts';
+import type { JobQueue } from '../ports/job-queue.ts';
+import type { JobStore } from '../ports/job-store.ts';
+
+export type UseCaseConfig = Pick<
+  SkyForgeConfig,
+  'jobRetentionSeconds' | 'deadJobRetentionSeconds' | 'maxPayloadBytes' | 'maxResultBytes' | 'maxJobTimeoutMs' | 'cancelPollMs'
+>;
+
+/** Everything a use case needs, passed in: use cases never import adapters. */
+export interface Dependencies {
+  store: JobStore;
+  queue: JobQueue;
+  counters: JobCounters;
+  registry: JobRegistry;
+  clock: Clock;
+  config: UseCaseConfig;
+  logger: JobLogger;
+  newId: (nowMs: number) => string;
+  random: () => number;
+}

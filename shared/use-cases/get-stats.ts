@@ -1,0 +1,44 @@
+import { JOB_STATUSES, type JobStatus } from '../domain/job.ts';
+import type { Priority } from '../config/definitions.ts';
+import { statusCounter } from '../ports/job-counters.ts';
+import type { QueueDepth } from '../ports/job-queue.ts';
+import type { Dependencies } from './dependencies.ts';
+
+export interface Stats {
+  queues: Record<Priority, QueueDepth>;
+  /**
+   * Jobs per status from the aggregate counters. Active states are current counts; terminal
+   * states count every job that ever reached them (expired ones included), like Sidekiq's
+   * "Processed" and "Dead".
+   */
+  jobs: Record<JobStatus, number>;
+}
+
+export async function getStats(deps: Dependencies): Promise<Stats> {
+  const [queues, counters] = await Promise.all([deps.queue.depths(), deps.counters.read()]);
+  const jobs = Object.fromEntries(JOB_STATUSES.map((s) => [s, Math.max(0, counters[statusCounter(s)] ?? 0)])) as Record<JobStatus, number>;
+  return { queues, jobs };
+}
+
+export interface Readiness {
+  ready: boolean;
+  checks: Record<'dynamodb' | 'sqs', { ok: boolean; error?: string; ms: number }>;
+}
+
+/** /readyz: both backing services answer within the time limit. */
+export async function checkReadiness(deps: Dependencies, timeoutMs = 3000): Promise<Readiness> {
+  const probe = async (fn: () => Promise<void>) => {
+    const started = Date.now();
+    try {
+      await Promise.race([
+        fn(),
+        new Promise((_, reject) => setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs).unref()),
+      ]);
+      return { ok: true, ms: Date.now() - started };
+    } catch (error) {
+      return { ok: false, error: error instanceof Error ? error.message : String(error), ms: Date.now() - started };
+    }
+  };
+  const [dynamodb, sqs] = await Promise.all([probe(() => deps.store.ping()), probe(() => deps.queue.ping())]);
+  return { ready: dynamodb.ok && sqs.ok, checks: { dynamodb, sqs } };
+}

@@ -1,0 +1,71 @@
+import { StaleJobStateError } from '../domain/errors.ts';
+import { appendHistory, ATTEMPT_OUTCOME, isTerminal, JOB_STATUS, type Job } from '../domain/job.ts';
+import { isoAt } from '../ports/clock.ts';
+import type { CounterDeltas } from '../ports/job-counters.ts';
+import type { Dependencies } from './dependencies.ts';
+import type { MessageOutcome } from './run-job.ts';
+import { expiryFor } from './retention.ts';
+
+/**
+ * A message reached an SQS dead-letter queue: it was received maxReceiveCount times without
+ * being deleted (the worker crashed, its function timed out or was throttled). The table is the
+ * truth, so the job is marked DEAD with that reason, where /dlq lists it and replay works.
+ * A job still running under a live lease is left alone (its message is kept to check again).
+ */
+export async function handleDeadLetter(
+  message: { jobId: string; receiveCount: number; queue: string },
+  deps: Dependencies,
+  deltas: CounterDeltas,
+): Promise<MessageOutcome> {
+  for (let round = 0; round < 3; round += 1) {
+    const now = deps.clock.now();
+    const job = await deps.store.get(message.jobId, now);
+    if (!job) return { action: 'ack', note: 'job no longer exists' };
+    if (isTerminal(job.status)) return { action: 'ack', note: `job is already ${job.status}` };
+    if (job.status === JOB_STATUS.RUNNING && (job.leaseUntil ?? 0) >= now) {
+      return { action: 'keep', note: 'job is running under a live lease' };
+    }
+    const reason =
+      `its message was delivered the maximum number of times on the ${message.queue} queue without finishing ` +
+      '(the worker crashed, its function timed out, or it was throttled) and SQS moved it to the dead-letter queue';
+    try {
+      await deps.store.update(
+        job.id,
+        { statuses: [job.status], leaseToken: job.leaseToken },
+        {
+          status: JOB_STATUS.DEAD,
+          deadReason: reason,
+          nextRunAt: null,
+          leaseToken: null,
+          leaseUntil: null,
+          finishedAt: isoAt(now),
+          expiresAt: expiryFor(job, JOB_STATUS.DEAD, now, deps.config),
+          ...(job.status === JOB_STATUS.RUNNING ? { history: appendHistory(job.history, lostAttempt(job, now)) } : {}),
+        },
+        now,
+      );
+      deltas.move(job.status, JOB_STATUS.DEAD);
+      deps.logger.warn('job dead-lettered by SQS redrive', {
+        jobId: job.id,
+        type: job.type,
+        queue: message.queue,
+        dlqReceiveCount: message.receiveCount,
+        reason,
+      });
+      return { action: 'ack', note: 'marked DEAD' };
+    } catch (error) {
+      if (!(error instanceof StaleJobStateError)) throw error;
+    }
+  }
+  return { action: 'keep', note: 'job kept changing; will look again' };
+}
+
+function lostAttempt(job: Job, now: number) {
+  return {
+    attempt: job.attempts,
+    startedAt: job.startedAt ?? isoAt(now),
+    finishedAt: isoAt(now),
+    outcome: ATTEMPT_OUTCOME.LOST,
+    error: { name: 'WorkerLostError', message: 'the worker stopped before finishing (crash or function timeout)', at: isoAt(now) },
+  };
+}

@@ -1,0 +1,107 @@
+import { SkyForgeError } from '../domain/errors.ts';
+import { JOB_STATUS, type Job, type JobStatus } from '../domain/job.ts';
+import { JOB_EVENT } from '../domain/lifecycle.ts';
+import { isoAt } from '../ports/clock.ts';
+import type { Dependencies } from './dependencies.ts';
+import { expiryFor } from './retention.ts';
+import { transitionJob } from './transition-job.ts';
+
+/**
+ * DEAD | CANCELLED -> QUEUED (POST /jobs/{id}/retry, dead-letter replay). Refused while a
+ * cancelled or dead-lettered attempt is still stopping (its lease is live), so attempts never
+ * overlap. Without resetAttempts an exhausted job gets exactly one more attempt.
+ */
+export async function requeueJob(
+  id: string,
+  options: { resetAttempts: boolean; onlyFrom?: JobStatus },
+  deps: Dependencies,
+): Promise<Job> {
+  const { after } = await transitionJob(deps, id, JOB_EVENT.REQUEUE, (job, now) => {
+    if (options.onlyFrom && job.status !== options.onlyFrom) {
+      throw new SkyForgeError('INVALID_STATE', `job ${id} is ${job.status}, not ${options.onlyFrom}`, { status: job.status });
+    }
+    return {
+      changes: {
+        status: JOB_STATUS.QUEUED,
+        ...(options.resetAttempts ? { attempts: 0 } : {}),
+        nextRunAt: null,
+        finishedAt: null,
+        deadReason: null,
+        cancelReason: null,
+        expiresAt: null,
+        leaseToken: null,
+        leaseUntil: null,
+      },
+      guard: { noLiveLeaseAt: now },
+    };
+  });
+  const failures = await deps.queue.enqueue([{ jobId: after.id, priority: after.priority, delaySeconds: 0 }]);
+  if (failures.length > 0) {
+    await revertToDead(after, failures[0]?.reason ?? 'send failed', deps);
+    throw new SkyForgeError('INTERNAL', `job ${id} could not be queued again; it stays in the dead-letter list`, { jobId: id });
+  }
+  return after;
+}
+
+/**
+ * Requeues many jobs (dead-letter replay): the table writes run in parallel, the messages go out
+ * in SendMessageBatch calls of 10.
+ */
+export async function requeueJobs(jobs: readonly Job[], deps: Dependencies, concurrency = 16): Promise<Job[]> {
+  const requeued: Job[] = [];
+  let next = 0;
+  const workers = Array.from({ length: Math.min(concurrency, jobs.length) }, async () => {
+    while (next < jobs.length) {
+      const job = jobs[next++] as Job;
+      try {
+        const { after } = await transitionJob(deps, job.id, JOB_EVENT.REQUEUE, (current, now) => ({
+          changes: {
+            status: JOB_STATUS.QUEUED,
+            attempts: 0,
+            nextRunAt: null,
+            finishedAt: null,
+            deadReason: null,
+            cancelReason: null,
+            expiresAt: null,
+            leaseToken: null,
+            leaseUntil: null,
+          },
+          guard: { noLiveLeaseAt: now },
+        }));
+        requeued.push(after);
+      } catch (error) {
+        if (!(error instanceof SkyForgeError)) throw error;
+        deps.logger.info('skipped a job during replay', { jobId: job.id, reason: error.message });
+      }
+    }
+  });
+  await Promise.all(workers);
+  const failures = await deps.queue.enqueue(requeued.map((j) => ({ jobId: j.id, priority: j.priority, delaySeconds: 0 })));
+  const failed = new Set(failures.map((f) => f.jobId));
+  for (const failure of failures) {
+    const job = requeued.find((j) => j.id === failure.jobId);
+    if (job) await revertToDead(job, failure.reason, deps);
+  }
+  return requeued.filter((j) => !failed.has(j.id));
+}
+
+async function revertToDead(job: Job, reason: string, deps: Dependencies): Promise<void> {
+  const now = deps.clock.now();
+  deps.logger.error('requeued job could not be sent; back to DEAD', { jobId: job.id, reason });
+  try {
+    await deps.store.update(
+      job.id,
+      { statuses: [JOB_STATUS.QUEUED] },
+      {
+        status: JOB_STATUS.DEAD,
+        deadReason: `could not be queued again (${reason})`,
+        finishedAt: isoAt(now),
+        expiresAt: expiryFor(job, JOB_STATUS.DEAD, now, deps.config),
+      },
+      now,
+    );
+    await deps.counters.add({ status_QUEUED: -1, status_DEAD: 1 }).catch(() => undefined);
+  } catch (error) {
+    deps.logger.error('could not put the unsent job back to DEAD', { jobId: job.id, error: String(error) });
+  }
+}

@@ -1,0 +1,209 @@
+import { JOB_DEFAULTS, LIMITS } from '../config/defaults.ts';
+import type { Priority } from '../config/definitions.ts';
+import {
+  IdempotencyKeyReusedError,
+  PayloadTooLargeError,
+  SkyForgeError,
+  UnknownJobTypeError,
+  ValidationError,
+} from '../domain/errors.ts';
+import { JOB_STATUS, type BackoffPolicy, type Job } from '../domain/job.ts';
+import { isoAt } from '../ports/clock.ts';
+import { CounterDeltas } from '../ports/job-counters.ts';
+import type { JobMessage } from '../ports/job-queue.ts';
+import { canonicalJson, jobIdForIdempotencyKey, sha256 } from './body-hash.ts';
+import type { Dependencies } from './dependencies.ts';
+import { expiryFor } from './retention.ts';
+import { flushCounters } from './transition-job.ts';
+
+/** A job body as the API accepts it (already checked for shape by the HTTP schema). */
+export interface JobRequest {
+  type: string;
+  payload?: unknown;
+  priority?: Priority;
+  maxAttempts?: number;
+  backoff?: Partial<BackoffPolicy>;
+  timeoutMs?: number;
+  delayMs?: number;
+  runAt?: string;
+  idempotencyKey?: string;
+  metadata?: Record<string, unknown>;
+}
+
+export type SubmitOutcome =
+  | { ok: true; status: 201 | 200; job: Job; replayed: boolean }
+  | { ok: false; error: SkyForgeError };
+
+interface Prepared {
+  job: Job;
+  delaySeconds: number;
+}
+
+/**
+ * Creates jobs: validate against the registry, write each job item (one conditional put), then
+ * send their messages grouped in SendMessageBatch calls. One bad item never sinks the others.
+ * A message that cannot be sent leaves its job DEAD with the reason (visible in /dlq and
+ * replayable), never silently missing.
+ */
+export async function submitJobs(requests: readonly JobRequest[], deps: Dependencies): Promise<SubmitOutcome[]> {
+  const now = deps.clock.now();
+  const outcomes: (SubmitOutcome | undefined)[] = new Array(requests.length);
+  const prepared: (Prepared | undefined)[] = requests.map((request, index) => {
+    try {
+      return prepareJob(request, deps, now);
+    } catch (error) {
+      if (!(error instanceof SkyForgeError)) throw error;
+      outcomes[index] = { ok: false, error };
+      return undefined;
+    }
+  });
+
+  const toSend: { index: number; message: JobMessage }[] = [];
+  await Promise.all(
+    prepared.map(async (p, index) => {
+      if (!p) return;
+      const created = await deps.store.create(p.job, now);
+      if (created.created) {
+        outcomes[index] = { ok: true, status: 201, job: created.job, replayed: false };
+        toSend.push({ index, message: { jobId: p.job.id, priority: p.job.priority, delaySeconds: p.delaySeconds } });
+      } else if (created.existing.bodyHash === p.job.bodyHash) {
+        outcomes[index] = { ok: true, status: 200, job: created.existing, replayed: true };
+      } else {
+        outcomes[index] = { ok: false, error: new IdempotencyKeyReusedError(p.job.idempotencyKey ?? '', created.existing.id) };
+      }
+    }),
+  );
+
+  const deltas = new CounterDeltas();
+  if (toSend.length > 0) {
+    const failures = await deps.queue.enqueue(toSend.map((s) => s.message));
+    const failed = new Map(failures.map((f) => [f.jobId, f.reason]));
+    for (const { index, message } of toSend) {
+      const outcome = outcomes[index];
+      if (!outcome?.ok) continue;
+      const reason = failed.get(message.jobId);
+      if (reason === undefined) {
+        deltas.move(null, outcome.job.status);
+        deltas.add(`submitted`);
+        continue;
+      }
+      outcomes[index] = { ok: false, error: await recordEnqueueFailure(outcome.job, reason, deps) };
+      deltas.move(null, JOB_STATUS.DEAD);
+    }
+  }
+  await flushCounters(deps, deltas);
+  return outcomes.map((o) => o ?? { ok: false, error: new SkyForgeError('INTERNAL', 'job was not processed') });
+}
+
+function prepareJob(request: JobRequest, deps: Dependencies, now: number): Prepared {
+  const definition = deps.registry.get(request.type);
+  if (!definition) throw new UnknownJobTypeError(request.type, deps.registry.types());
+
+  const payloadBytes = Buffer.byteLength(JSON.stringify(request.payload ?? null), 'utf8');
+  if (payloadBytes > deps.config.maxPayloadBytes) {
+    throw new PayloadTooLargeError('payload', payloadBytes, deps.config.maxPayloadBytes);
+  }
+  const checked = deps.registry.checkPayload(request.type, request.payload);
+  if (!checked.ok) {
+    const first = checked.issues[0];
+    const where = first && first.path.length > 0 ? `payload.${first.path.join('.')}` : 'payload';
+    throw new ValidationError(`${where}: ${first?.message ?? 'invalid'}`, {
+      field: where,
+      issues: checked.issues.map((i) => ({ path: ['payload', ...i.path.map(String)].join('.'), message: i.message })),
+    });
+  }
+
+  const typeDefaults = definition.defaults ?? {};
+  const backoff: BackoffPolicy = { ...JOB_DEFAULTS.backoff, ...typeDefaults.backoff, ...request.backoff };
+  const priority = request.priority ?? typeDefaults.priority ?? JOB_DEFAULTS.priority;
+  const maxAttempts = request.maxAttempts ?? typeDefaults.maxAttempts ?? JOB_DEFAULTS.maxAttempts;
+  const timeoutMs = request.timeoutMs ?? typeDefaults.timeoutMs ?? JOB_DEFAULTS.timeoutMs;
+  if (timeoutMs > deps.config.maxJobTimeoutMs) {
+    throw new ValidationError(
+      `timeoutMs must be at most ${deps.config.maxJobTimeoutMs} (the worker function's timeout less a margin)`,
+      { field: 'timeoutMs', max: deps.config.maxJobTimeoutMs },
+    );
+  }
+  if (backoff.maxDelayMs > LIMITS.maxSqsDelayMs || backoff.delayMs > LIMITS.maxSqsDelayMs) {
+    throw new ValidationError('backoff delays longer than 15 minutes (900000 ms) need the scheduler, which this release does not have yet', {
+      field: 'backoff.maxDelayMs',
+      max: LIMITS.maxSqsDelayMs,
+    });
+  }
+
+  const dueAt = request.runAt !== undefined ? Date.parse(request.runAt) : request.delayMs !== undefined ? now + request.delayMs : now;
+  const delayMs = Math.max(0, dueAt - now);
+  if (delayMs > LIMITS.maxSqsDelayMs) {
+    throw new ValidationError(
+      'a first run more than 15 minutes (900000 ms) away needs the scheduler, which this release does not have yet',
+      { field: request.runAt !== undefined ? 'runAt' : 'delayMs', maxDelayMs: LIMITS.maxSqsDelayMs },
+    );
+  }
+
+  const metadata = request.metadata ?? {};
+  const normalized = {
+    type: request.type,
+    payload: request.payload ?? null,
+    priority,
+    maxAttempts,
+    backoff,
+    timeoutMs,
+    delayMs: request.delayMs ?? null,
+    runAt: request.runAt ?? null,
+    metadata,
+  };
+  const id = request.idempotencyKey ? jobIdForIdempotencyKey(request.idempotencyKey) : deps.newId(now);
+  const delayed = delayMs > 0;
+  const nowIso = isoAt(now);
+  const job: Job = {
+    id,
+    type: request.type,
+    // Kept exactly as sent (absent stays absent) so the worker validates what the API validated.
+    payload: request.payload,
+    priority,
+    status: delayed ? JOB_STATUS.SCHEDULED : JOB_STATUS.QUEUED,
+    attempts: 0,
+    maxAttempts,
+    backoff,
+    timeoutMs,
+    runAt: delayed ? isoAt(dueAt) : null,
+    nextRunAt: delayed ? isoAt(dueAt) : null,
+    createdAt: nowIso,
+    updatedAt: nowIso,
+    startedAt: null,
+    finishedAt: null,
+    result: null,
+    progress: null,
+    lastError: null,
+    idempotencyKey: request.idempotencyKey ?? null,
+    metadata,
+    scheduleName: null,
+    history: [],
+    deadReason: null,
+    cancelReason: null,
+    leaseToken: null,
+    leaseUntil: null,
+    bodyHash: request.idempotencyKey ? sha256(canonicalJson(normalized)) : null,
+    expiresAt: null,
+  };
+  return { job, delaySeconds: Math.ceil(delayMs / 1000) };
+}
+
+async function recordEnqueueFailure(job: Job, reason: string, deps: Dependencies): Promise<SkyForgeError> {
+  const now = deps.clock.now();
+  const deadReason = `could not be queued (${reason}); replay it with POST /dlq/${job.id}/replay`;
+  deps.logger.error('job stored but its message could not be sent; marked DEAD', { jobId: job.id, reason });
+  try {
+    await deps.store.update(
+      job.id,
+      { statuses: [job.status] },
+      { status: JOB_STATUS.DEAD, deadReason, finishedAt: isoAt(now), expiresAt: expiryFor(job, JOB_STATUS.DEAD, now, deps.config) },
+      now,
+    );
+  } catch (error) {
+    deps.logger.error('could not mark the unqueued job DEAD', { jobId: job.id, error: String(error) });
+  }
+  return new SkyForgeError('INTERNAL', `job ${job.id} was stored but could not be queued; it is in the dead-letter list`, {
+    jobId: job.id,
+  });
+}

@@ -1,0 +1,64 @@
+import { InvalidStateError, JobNotFoundError, StaleJobStateError } from '../domain/errors.ts';
+import type { Job } from '../domain/job.ts';
+import { canTransition, type JobEvent } from '../domain/lifecycle.ts';
+import { CounterDeltas } from '../ports/job-counters.ts';
+import type { JobChanges, WriteGuard } from '../ports/job-store.ts';
+import type { Dependencies } from './dependencies.ts';
+
+export interface TransitionPlan {
+  changes: JobChanges;
+  /** Extra conditions on top of "still in the status we read". */
+  guard?: Omit<WriteGuard, 'statuses'>;
+}
+
+/**
+ * Applies an operator's transition (cancel, dead-letter, requeue) with optimistic concurrency:
+ * read the job, check the lifecycle table, write on the condition that the status is still the
+ * one read. If the job moved meanwhile, decide again from its new state (a few rounds).
+ */
+export async function transitionJob(
+  deps: Pick<Dependencies, 'store' | 'counters' | 'clock' | 'logger'>,
+  id: string,
+  event: JobEvent,
+  plan: (job: Job, nowMs: number) => TransitionPlan,
+): Promise<{ before: Job; after: Job }> {
+  for (let round = 0; round < 5; round += 1) {
+    const now = deps.clock.now();
+    const before = await deps.store.get(id, now);
+    if (!before) throw new JobNotFoundError(id);
+    if (!canTransition(before.status, event)) throw new InvalidStateError(event, before.status);
+    const { changes, guard } = plan(before, now);
+    try {
+      const after = await deps.store.update(id, { ...guard, statuses: [before.status] }, changes, now);
+      await addCounters(deps, before.status, after.status);
+      return { before, after };
+    } catch (error) {
+      if (!(error instanceof StaleJobStateError)) throw error;
+      const current = error.current as Job | null;
+      if (current && current.status === before.status && guard?.noLiveLeaseAt !== undefined) {
+        throw new InvalidStateError(event, current.status, `job ${id} is still stopping its last attempt; try again in a few seconds`);
+      }
+    }
+  }
+  throw new InvalidStateError(event, 'CHANGING', `job ${id} kept changing; try again`);
+}
+
+async function addCounters(
+  deps: Pick<Dependencies, 'counters' | 'logger'>,
+  from: string | null,
+  to: string | null,
+): Promise<void> {
+  const deltas = new CounterDeltas();
+  deltas.move(from, to);
+  await flushCounters(deps, deltas);
+}
+
+/** Counters never fail the operation that produced them: a lost delta is logged, not thrown. */
+export async function flushCounters(deps: Pick<Dependencies, 'counters' | 'logger'>, deltas: CounterDeltas): Promise<void> {
+  if (deltas.isEmpty) return;
+  try {
+    await deps.counters.add(deltas.toRecord());
+  } catch (error) {
+    deps.logger.warn('could not update job counters', { error: String(error), deltas: deltas.toRecord() });
+  }
+}
