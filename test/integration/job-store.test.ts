@@ -1,0 +1,274 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { StaleJobStateError } from '../../shared/domain/errors.ts';
+import { JOB_STATUS, type Job, type JobStatus } from '../../shared/domain/job.ts';
+import type { Priority } from '../../shared/config/definitions.ts';
+import { submitJobs } from '../../shared/use-cases/submit-jobs.ts';
+import { createHarness, ManualClock, type Harness } from '../support/harness.ts';
+
+/** The DynamoDB store against dynalite over the wire: conditions, idempotency, listing. */
+
+function job(id: string, overrides: Partial<Job> = {}, at = '2026-11-23T12:00:00.000Z'): Job {
+  return {
+    id,
+    type: 'demo.echo',
+    payload: { n: id },
+    priority: 'normal',
+    status: JOB_STATUS.QUEUED,
+    attempts: 0,
+    maxAttempts: 3,
+    backoff: { type: 'exponential', delayMs: 1000, maxDelayMs: 300_000, jitter: false },
+    timeoutMs: 30_000,
+    runAt: null,
+    nextRunAt: null,
+    createdAt: at,
+    updatedAt: at,
+    startedAt: null,
+    finishedAt: null,
+    result: null,
+    progress: null,
+    lastError: null,
+    idempotencyKey: null,
+    metadata: {},
+    scheduleName: null,
+    history: [],
+    deadReason: null,
+    cancelReason: null,
+    leaseToken: null,
+    leaseUntil: null,
+    bodyHash: null,
+    expiresAt: null,
+    ...overrides,
+  };
+}
+
+const NOW = Date.parse('2026-11-23T12:00:00.000Z');
+
+describe('DynamoDbJobStore', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await createHarness();
+  });
+  afterAll(async () => h.stop());
+
+  it('creates a job once: a second create of the same id returns the stored one', async () => {
+    const first = await h.deps.store.create(job('create-1', { payload: { big: 1e308, empty: '', nested: [{ a: '' }] } }), NOW);
+    const second = await h.deps.store.create(job('create-1', { payload: 'other' }), NOW);
+    expect(first.created).toBe(true);
+    expect(second).toMatchObject({ created: false, existing: { id: 'create-1', payload: { big: 1e308, empty: '', nested: [{ a: '' }] } } });
+  });
+
+  it('claims a QUEUED job once; a second claim sees it RUNNING', async () => {
+    await h.deps.store.create(job('claim-1', { timeoutMs: 5000 }), NOW);
+    const { job: claimed, previousStatus } = await h.deps.store.claim('claim-1', { now: NOW, leaseToken: 'A', graceMs: 1000 });
+    expect(previousStatus).toBe('QUEUED');
+    expect(claimed).toMatchObject({ status: 'RUNNING', attempts: 1, leaseToken: 'A', leaseUntil: NOW + 6000 });
+    const stored = await h.deps.store.get('claim-1', NOW);
+    expect(stored).toMatchObject({ status: 'RUNNING', attempts: 1, leaseToken: 'A', leaseUntil: NOW + 6000 });
+
+    const again = h.deps.store.claim('claim-1', { now: NOW, leaseToken: 'B', graceMs: 1000 });
+    await expect(again).rejects.toBeInstanceOf(StaleJobStateError);
+    await again.catch((e: StaleJobStateError<Job>) => expect(e.current?.leaseToken).toBe('A'));
+  });
+
+  it('refuses to claim a SCHEDULED job before it is due, and claims it once due', async () => {
+    const due = NOW + 60_000;
+    await h.deps.store.create(job('sched-1', { status: 'SCHEDULED', runAt: new Date(due).toISOString(), nextRunAt: new Date(due).toISOString() }), NOW);
+    await expect(h.deps.store.claim('sched-1', { now: due - 1, leaseToken: 'A', graceMs: 0 })).rejects.toBeInstanceOf(StaleJobStateError);
+    const { job: claimed, previousStatus } = await h.deps.store.claim('sched-1', { now: due, leaseToken: 'A', graceMs: 0 });
+    expect(previousStatus).toBe('SCHEDULED');
+    expect(claimed.nextRunAt).toBeNull();
+    expect((await h.deps.store.get('sched-1', due))?.nextRunAt).toBeNull();
+  });
+
+  it('reclaims a RUNNING job only after its lease ran out, and only with the stale token', async () => {
+    await h.deps.store.create(job('reclaim-1', { timeoutMs: 1000 }), NOW);
+    await h.deps.store.claim('reclaim-1', { now: NOW, leaseToken: 'old', graceMs: 0 });
+    const early = h.deps.store.claim('reclaim-1', { now: NOW + 500, leaseToken: 'new', graceMs: 0, staleLeaseToken: 'old' });
+    await expect(early).rejects.toBeInstanceOf(StaleJobStateError);
+    const wrongToken = h.deps.store.claim('reclaim-1', { now: NOW + 5000, leaseToken: 'new', graceMs: 0, staleLeaseToken: 'other' });
+    await expect(wrongToken).rejects.toBeInstanceOf(StaleJobStateError);
+    const { job: taken, previousStatus } = await h.deps.store.claim('reclaim-1', {
+      now: NOW + 5000,
+      leaseToken: 'new',
+      graceMs: 0,
+      staleLeaseToken: 'old',
+    });
+    expect(previousStatus).toBe('RUNNING');
+    expect(taken).toMatchObject({ attempts: 2, leaseToken: 'new' });
+  });
+
+  it('writes an outcome only for the lease holder', async () => {
+    await h.deps.store.create(job('finish-1'), NOW);
+    await h.deps.store.claim('finish-1', { now: NOW, leaseToken: 'A', graceMs: 0 });
+    const wrong = h.deps.store.update('finish-1', { statuses: ['RUNNING'], leaseToken: 'B' }, { status: 'SUCCEEDED' }, NOW);
+    await expect(wrong).rejects.toBeInstanceOf(StaleJobStateError);
+    const done = await h.deps.store.update(
+      'finish-1',
+      { statuses: ['RUNNING'], leaseToken: 'A' },
+      { status: 'SUCCEEDED', result: { ok: true }, leaseToken: null, leaseUntil: null },
+      NOW,
+    );
+    expect(done).toMatchObject({ status: 'SUCCEEDED', result: { ok: true }, leaseToken: null, leaseUntil: null });
+  });
+
+  it('refuses a guarded write on a job that moved, reporting where it stands', async () => {
+    await h.deps.store.create(job('guard-1', { status: 'SUCCEEDED' }), NOW);
+    const write = h.deps.store.update('guard-1', { statuses: ['QUEUED', 'RUNNING'] }, { status: 'CANCELLED' }, NOW);
+    await expect(write).rejects.toBeInstanceOf(StaleJobStateError);
+    await write.catch((e: StaleJobStateError<Job>) => expect(e.current?.status).toBe('SUCCEEDED'));
+    await expect(h.deps.store.update('missing', { statuses: ['QUEUED'] }, { status: 'CANCELLED' }, NOW)).rejects.toMatchObject({
+      current: null,
+    });
+  });
+
+  it('deletes only when the guard holds', async () => {
+    await h.deps.store.create(job('del-1', { status: 'RUNNING' }), NOW);
+    await expect(h.deps.store.delete('del-1', { statuses: ['QUEUED', 'SUCCEEDED'] })).rejects.toBeInstanceOf(StaleJobStateError);
+    expect(await h.deps.store.get('del-1', NOW)).not.toBeNull();
+    await h.deps.store.delete('del-1', { statuses: ['RUNNING'] });
+    expect(await h.deps.store.get('del-1', NOW)).toBeNull();
+  });
+
+  it('treats an item past its TTL as gone, before DynamoDB deletes it', async () => {
+    await h.deps.store.create(job('ttl-1', { status: 'SUCCEEDED', expiresAt: Math.floor(NOW / 1000) - 1 }), NOW);
+    expect(await h.deps.store.get('ttl-1', NOW)).toBeNull();
+    // and its id can be taken again (an idempotency key outlived by its job)
+    expect((await h.deps.store.create(job('ttl-1'), NOW)).created).toBe(true);
+  });
+
+  it('adds counters from many writers and reads their sum', async () => {
+    await Promise.all(Array.from({ length: 40 }, () => h.deps.counters.add({ status_QUEUED: 1, submitted: 2 })));
+    await h.deps.counters.add({ status_QUEUED: -5 });
+    const totals = await h.deps.counters.read();
+    expect(totals.status_QUEUED).toBe(35);
+    expect(totals.submitted).toBe(80);
+  });
+});
+
+describe('idempotency under concurrency', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await createHarness();
+  });
+  afterAll(async () => h.stop());
+
+  it('20 concurrent creates with one key make exactly one job', async () => {
+    const body = { type: 'demo.echo', payload: { order: 42 }, idempotencyKey: 'order-42-receipt' };
+    const outcomes = (await Promise.all(Array.from({ length: 20 }, () => submitJobs([body], h.deps)))).flat();
+    const created = outcomes.filter((o) => o.ok && o.status === 201);
+    const replayed = outcomes.filter((o) => o.ok && o.status === 200 && o.replayed);
+    expect(created).toHaveLength(1);
+    expect(replayed).toHaveLength(19);
+    const ids = new Set(outcomes.map((o) => (o.ok ? o.job.id : 'error')));
+    expect(ids.size).toBe(1);
+    expect(h.queue.sent.filter((m) => ids.has(m.jobId))).toHaveLength(1);
+  });
+
+  it('the same key with a different body is refused', async () => {
+    await submitJobs([{ type: 'demo.echo', payload: 1, idempotencyKey: 'k-diff' }], h.deps);
+    const [outcome] = await submitJobs([{ type: 'demo.echo', payload: 2, idempotencyKey: 'k-diff' }], h.deps);
+    expect(outcome).toMatchObject({ ok: false, error: { code: 'IDEMPOTENCY_KEY_REUSED' } });
+  });
+
+  it('a body that differs only by spelled-out defaults counts as the same', async () => {
+    const [a] = await submitJobs([{ type: 'demo.echo', payload: { x: 1 }, idempotencyKey: 'k-defaults' }], h.deps);
+    const [b] = await submitJobs([{ type: 'demo.echo', payload: { x: 1 }, priority: 'normal', maxAttempts: 3, idempotencyKey: 'k-defaults' }], h.deps);
+    expect(a).toMatchObject({ ok: true, status: 201 });
+    expect(b).toMatchObject({ ok: true, status: 200, replayed: true });
+  });
+});
+
+describe('listing', () => {
+  let h: Harness;
+  const all: Job[] = [];
+  const clock = new ManualClock();
+  const priorities: Priority[] = ['critical', 'high', 'normal', 'low'];
+  const statuses: JobStatus[] = ['QUEUED', 'SUCCEEDED', 'DEAD', 'RUNNING', 'CANCELLED'];
+
+  beforeAll(async () => {
+    h = await createHarness({ clock });
+    // 73 jobs: several share a millisecond, so ties must be broken by id.
+    for (let i = 0; i < 73; i += 1) {
+      if (i % 3 !== 0) clock.advance(1);
+      const at = new Date(clock.now()).toISOString();
+      const j = job(`list-${String(i).padStart(3, '0')}`, {
+        createdAt: at,
+        updatedAt: at,
+        priority: priorities[i % 4] as Priority,
+        status: statuses[i % 5] as JobStatus,
+        type: i % 2 === 0 ? 'demo.echo' : 'demo.sleep',
+      });
+      all.push(j);
+    }
+    await Promise.all(all.map((j) => h.deps.store.create(j, clock.now())));
+  });
+  afterAll(async () => h.stop());
+
+  const newestFirst = (jobs: Job[]) =>
+    [...jobs].sort((a, b) => (`${b.createdAt}#${b.id}` > `${a.createdAt}#${a.id}` ? 1 : -1)).map((j) => j.id);
+
+  async function walk(query: Parameters<Harness['deps']['store']['list']>[0]): Promise<{ ids: string[]; pages: number }> {
+    const ids: string[] = [];
+    let cursor: string | undefined;
+    let pages = 0;
+    do {
+      const page = await h.deps.store.list({ ...query, ...(cursor ? { cursor } : {}) }, clock.now());
+      ids.push(...page.items.map((j) => j.id));
+      cursor = page.nextCursor ?? undefined;
+      pages += 1;
+      expect(pages).toBeLessThan(50);
+    } while (cursor);
+    return { ids, pages };
+  }
+
+  it('pages through every job newest first, without overlap or gaps', async () => {
+    const { ids, pages } = await walk({ limit: 10 });
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids).toEqual(newestFirst(all));
+    expect(pages).toBe(8);
+  });
+
+  it('a page of exactly the remaining items ends the listing', async () => {
+    const page = await h.deps.store.list({ limit: 73 }, clock.now());
+    expect(page.items).toHaveLength(73);
+    expect(page.nextCursor).toBeNull();
+  });
+
+  it.each(statuses)('lists by status %s', async (status) => {
+    const { ids } = await walk({ status, limit: 4 });
+    expect(ids).toEqual(newestFirst(all.filter((j) => j.status === status)));
+  });
+
+  it.each(priorities)('lists by priority %s', async (priority) => {
+    const { ids } = await walk({ priority, limit: 7 });
+    expect(ids).toEqual(newestFirst(all.filter((j) => j.priority === priority)));
+  });
+
+  it('combines status, priority and type filters', async () => {
+    const { ids } = await walk({ status: 'QUEUED', priority: 'critical', type: 'demo.echo', limit: 2 });
+    const expected = newestFirst(all.filter((j) => j.status === 'QUEUED' && j.priority === 'critical' && j.type === 'demo.echo'));
+    expect(expected.length).toBeGreaterThan(0);
+    expect(ids).toEqual(expected);
+  });
+
+  it('lists dead jobs from the sparse index, following status changes', async () => {
+    const dead = all.filter((j) => j.status === 'DEAD');
+    const target = all.find((j) => j.status === 'QUEUED') as Job;
+    await h.deps.store.update(target.id, { statuses: ['QUEUED'] }, { status: 'DEAD', deadReason: 'test' }, clock.now());
+    const revived = dead[0] as Job;
+    await h.deps.store.update(revived.id, { statuses: ['DEAD'] }, { status: 'QUEUED' }, clock.now());
+    const page = await h.deps.store.listDead({ limit: 200 }, clock.now());
+    const ids = page.items.map((j) => j.id);
+    expect(ids).toContain(target.id);
+    expect(ids).not.toContain(revived.id);
+    expect(ids).toHaveLength(dead.length);
+    expect(page.items.every((j) => j.status === 'DEAD')).toBe(true);
+    // restore for other tests
+    await h.deps.store.update(target.id, { statuses: ['DEAD'] }, { status: 'QUEUED', deadReason: null }, clock.now());
+    await h.deps.store.update(revived.id, { statuses: ['QUEUED'] }, { status: 'DEAD' }, clock.now());
+  });
+
+  it('refuses a cursor that was not issued by the API', async () => {
+    await expect(h.deps.store.list({ limit: 5, cursor: 'not-a-cursor' }, clock.now())).rejects.toMatchObject({ code: 'VALIDATION_ERROR' });
+  });
+});

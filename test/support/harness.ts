@@ -1,0 +1,105 @@
+import { monotonicFactory } from 'ulid';
+import { DynamoDbJobCounters } from '../../shared/adapters/dynamodb/dynamodb-job-counters.ts';
+import { DynamoDbJobStore } from '../../shared/adapters/dynamodb/dynamodb-job-store.ts';
+import type { Priority } from '../../shared/config/definitions.ts';
+import { createJobRegistry } from '../../shared/jobs/create-registry.ts';
+import type { JobDefinitions, JobLogger } from '../../shared/jobs/registry.ts';
+import type { EnqueueFailure, JobMessage, JobQueue, QueueDepth } from '../../shared/ports/job-queue.ts';
+import type { Dependencies, UseCaseConfig } from '../../shared/use-cases/dependencies.ts';
+import { startTestTable } from './dynamo.ts';
+
+/**
+ * The JobQueue port, recorded: what the use cases sent, deferred or failed to send. Used where a
+ * test is about the worker's or the API's decisions; the SQS adapter itself is exercised over
+ * the wire by the local-cloud tests.
+ */
+export class RecordingQueue implements JobQueue {
+  readonly sent: JobMessage[] = [];
+  readonly deferred: { priority: Priority; receiptHandle: string; seconds: number }[] = [];
+  /** Job ids whose next send fails. */
+  readonly failFor = new Set<string>();
+
+  async enqueue(messages: readonly JobMessage[]): Promise<EnqueueFailure[]> {
+    const failures: EnqueueFailure[] = [];
+    for (const m of messages) {
+      if (this.failFor.delete(m.jobId)) failures.push({ jobId: m.jobId, reason: 'ServiceUnavailable: injected' });
+      else this.sent.push(m);
+    }
+    return failures;
+  }
+
+  async defer(priority: Priority, receiptHandle: string, seconds: number): Promise<void> {
+    this.deferred.push({ priority, receiptHandle, seconds });
+  }
+
+  async depths(): Promise<Record<Priority, QueueDepth>> {
+    const zero = { ready: 0, inFlight: 0, delayed: 0, deadLetters: 0 };
+    return { critical: { ...zero }, high: { ...zero }, normal: { ...zero }, low: { ...zero } };
+  }
+
+  async ping(): Promise<void> {}
+}
+
+export interface LogLine {
+  level: string;
+  message: string;
+  extra?: Record<string, unknown>;
+}
+
+export function captureLogger(lines: LogLine[] = []): JobLogger & { lines: LogLine[] } {
+  const log = (level: string) => (message: string, extra?: Record<string, unknown>) => {
+    lines.push({ level, message, ...(extra ? { extra } : {}) });
+  };
+  return { lines, debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
+}
+
+export const TEST_CONFIG: UseCaseConfig = {
+  jobRetentionSeconds: 7 * 24 * 3600,
+  deadJobRetentionSeconds: 30 * 24 * 3600,
+  maxPayloadBytes: 262_144,
+  maxResultBytes: 65_536,
+  maxJobTimeoutMs: 285_000,
+  cancelPollMs: 50,
+};
+
+export const TEST_QUEUE_URLS: Record<Priority, string> = {
+  critical: 'http://localhost:4566/000000000000/t-critical',
+  high: 'http://localhost:4566/000000000000/t-high',
+  normal: 'http://localhost:4566/000000000000/t-normal',
+  low: 'http://localhost:4566/000000000000/t-low',
+};
+
+export function queueArn(priority: Priority): string {
+  return `arn:aws:sqs:us-east-1:000000000000:t-${priority}`;
+}
+
+/** A clock the test moves by hand; starts at a fixed instant. */
+export class ManualClock {
+  constructor(public current = Date.parse('2026-11-23T12:00:00.000Z')) {}
+  now = (): number => this.current;
+  advance(ms: number): void {
+    this.current += ms;
+  }
+}
+
+/** Real dynalite-backed store and counters, the recording queue, demo jobs plus `jobs`. */
+export async function createHarness(options: { jobs?: JobDefinitions; clock?: { now(): number }; config?: Partial<UseCaseConfig> } = {}) {
+  const table = await startTestTable();
+  const queue = new RecordingQueue();
+  const logger = captureLogger();
+  const nextId = monotonicFactory();
+  const deps: Dependencies = {
+    store: new DynamoDbJobStore({ client: table.client, tableName: table.tableName }),
+    queue,
+    counters: new DynamoDbJobCounters({ client: table.client, tableName: table.tableName }),
+    registry: createJobRegistry(options.jobs ?? {}, { demoJobs: true }),
+    clock: options.clock ?? { now: () => Date.now() },
+    config: { ...TEST_CONFIG, ...options.config },
+    logger,
+    newId: (now) => nextId(now),
+    random: () => 0.5,
+  };
+  return { deps, queue, logger, table, stop: () => table.stop() };
+}
+
+export type Harness = Awaited<ReturnType<typeof createHarness>>;
