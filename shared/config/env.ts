@@ -14,8 +14,11 @@ const urlMap = z
   })
   .pipe(z.object(Object.fromEntries(PRIORITIES.map((p) => [p, z.url()])) as Record<Priority, z.ZodURL>));
 
+/** An empty variable counts as unset (so it gets the default), never as 0. */
+const unsetIfEmpty = (value: unknown) => (value === '' ? undefined : value);
+
 const intFromEnv = (fallback: number, min: number, max: number) =>
-  z.coerce.number().int().min(min).max(max).default(fallback);
+  z.preprocess(unsetIfEmpty, z.coerce.number().int().min(min).max(max).default(fallback));
 
 const schema = z.object({
   [ENV.tableName]: z.string().min(3),
@@ -27,11 +30,14 @@ const schema = z.object({
   [ENV.maxResultBytes]: intFromEnv(65_536, 0, 32_768 * 4),
   [ENV.maxJobTimeoutMs]: intFromEnv(285_000, 1_000, 900_000),
   [ENV.cancelPollMs]: intFromEnv(1_000, 50, 60_000),
-  [ENV.demoJobs]: z
-    .enum(['true', 'false', '1', '0'])
-    .default('true')
-    .transform((v) => v === 'true' || v === '1'),
-  [ENV.apiToken]: z.string().min(16).optional(),
+  [ENV.demoJobs]: z.preprocess(
+    unsetIfEmpty,
+    z
+      .enum(['true', 'false', '1', '0'])
+      .default('true')
+      .transform((v) => v === 'true' || v === '1'),
+  ),
+  [ENV.apiToken]: z.preprocess(unsetIfEmpty, z.string().min(16, 'must be at least 16 characters').optional()),
 });
 
 export interface SkyForgeConfig {

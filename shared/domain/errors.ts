@@ -118,10 +118,12 @@ export class JobCancelledError extends Error {
   readonly retryable = false;
 }
 
+/** Judged by shape, not class: errors from another bundle copy or thrown plain objects count too. */
 export function isRetryable(error: unknown): boolean {
-  if (error instanceof Error) {
-    if (error.name === 'PermanentError' || error.name === 'JobCancelledError') return false;
-    if ((error as { retryable?: unknown }).retryable === false) return false;
+  if (typeof error === 'object' && error !== null) {
+    const { name, retryable } = error as { name?: unknown; retryable?: unknown };
+    if (name === 'PermanentError' || name === 'JobCancelledError') return false;
+    if (retryable === false) return false;
   }
   return true;
 }

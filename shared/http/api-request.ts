@@ -68,9 +68,14 @@ export function parseWith<S extends z.ZodType>(schema: S, value: unknown, prefix
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
   const issues = parsed.error.issues.map((issue) => {
-    const path = [prefix, ...issue.path.map(String)].filter(Boolean).join('.');
+    const segments = [prefix, ...issue.path.map(String)];
     let message = issue.message;
-    if (issue.code === 'unrecognized_keys') message = `unknown field${issue.keys.length > 1 ? 's' : ''}: ${issue.keys.join(', ')}`;
+    if (issue.code === 'unrecognized_keys') {
+      // zod reports unknown keys against their object; the field to name is the key itself.
+      segments.push(issue.keys[0] ?? '');
+      message = `unknown field${issue.keys.length > 1 ? 's' : ''}: ${issue.keys.join(', ')}`;
+    }
+    const path = segments.filter(Boolean).join('.');
     return { field: path || null, message };
   });
   const first = issues[0] ?? { field: null, message: 'invalid request' };

@@ -71,7 +71,7 @@ const limitParam = z
   .optional()
   .transform((raw, ctx) => {
     if (raw === undefined || raw === '') return LIMITS.defaultListLimit;
-    const n = Number(raw);
+    const n = /^\d{1,9}$/.test(raw) ? Number(raw) : Number.NaN;
     if (!Number.isInteger(n) || n < 1) {
       ctx.addIssue({ code: 'custom', message: 'limit must be a whole number of at least 1' });
       return z.NEVER;

@@ -24,13 +24,21 @@ export function jobKey(id: string): { pk: string; sk: string } {
   return { pk: `JOB#${id}`, sk: 'JOB' };
 }
 
-/** FNV-1a: a stable shard for an id, so a job's index entries always land in the same shard. */
+/**
+ * A stable shard for an id (FNV-1a, then murmur3's finalizer so every input bit reaches the low
+ * bits the modulo keeps): a job's index entries always land in the same shard.
+ */
 export function shardOf(id: string, shards: number = LIST_SHARDS): number {
   let hash = 0x811c9dc5;
   for (let i = 0; i < id.length; i += 1) {
     hash ^= id.charCodeAt(i);
     hash = Math.imul(hash, 0x01000193);
   }
+  hash ^= hash >>> 16;
+  hash = Math.imul(hash, 0x85ebca6b);
+  hash ^= hash >>> 13;
+  hash = Math.imul(hash, 0xc2b2ae35);
+  hash ^= hash >>> 16;
   return (hash >>> 0) % shards;
 }
 

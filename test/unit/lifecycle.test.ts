@@ -1,0 +1,143 @@
+import { describe, expect, it } from 'vitest';
+import { InvalidStateError } from '../../shared/domain/errors.ts';
+import { JOB_STATUS, type JobStatus } from '../../shared/domain/job.ts';
+import { allowedFrom, canTransition, JOB_EVENT, nextStatus, type FromState, type JobEvent } from '../../shared/domain/lifecycle.ts';
+
+/*
+ * The expected state machine, written out by hand from ARCHITECTURE.md ("Job lifecycle") and
+ * API.md (the "allowed from" column of the transition routes), plus the design decisions:
+ * CLAIM is also allowed from SCHEDULED (the "time" step is folded into the claim of an
+ * SQS-delayed job), RECLAIM is RUNNING -> RUNNING, DELETE works from every state but RUNNING.
+ * It is deliberately NOT derived from TRANSITIONS.
+ */
+
+const NO = 'refused' as const;
+const GONE = null;
+type Expected = JobStatus | typeof GONE | typeof NO;
+
+/** Column order of the matrix below. 'NEW' is the job that does not exist yet. */
+const FROM = ['NEW', 'SCHEDULED', 'QUEUED', 'RUNNING', 'RETRYING', 'SUCCEEDED', 'DEAD', 'CANCELLED'] as const;
+const TERMINAL: readonly JobStatus[] = ['SUCCEEDED', 'DEAD', 'CANCELLED'];
+
+type Row = readonly [Expected, Expected, Expected, Expected, Expected, Expected, Expected, Expected];
+
+// prettier-ignore
+const MATRIX: Record<JobEvent, Row> = {
+  //               NEW          SCHEDULED    QUEUED       RUNNING      RETRYING     SUCCEEDED  DEAD      CANCELLED
+  SUBMIT:         ['QUEUED',    NO,          NO,          NO,          NO,          NO,        NO,       NO      ],
+  SUBMIT_DELAYED: ['SCHEDULED', NO,          NO,          NO,          NO,          NO,        NO,       NO      ],
+  DUE:            [NO,          'QUEUED',    NO,          NO,          NO,          NO,        NO,       NO      ],
+  CLAIM:          [NO,          'RUNNING',   'RUNNING',   NO,          'RUNNING',   NO,        NO,       NO      ],
+  RECLAIM:        [NO,          NO,          NO,          'RUNNING',   NO,          NO,        NO,       NO      ],
+  SUCCEED:        [NO,          NO,          NO,          'SUCCEEDED', NO,          NO,        NO,       NO      ],
+  RETRY_LATER:    [NO,          NO,          NO,          'RETRYING',  NO,          NO,        NO,       NO      ],
+  FAIL:           [NO,          NO,          NO,          'DEAD',      NO,          NO,        NO,       NO      ],
+  CANCEL:         [NO,          'CANCELLED', 'CANCELLED', 'CANCELLED', 'CANCELLED', NO,        NO,       NO      ],
+  DEAD_LETTER:    [NO,          'DEAD',      'DEAD',      'DEAD',      'DEAD',      NO,        NO,       NO      ],
+  REQUEUE:        [NO,          NO,          NO,          NO,          NO,          NO,        'QUEUED', 'QUEUED'],
+  DELETE:         [NO,          GONE,        GONE,        NO,          GONE,        GONE,      GONE,     GONE    ],
+};
+
+interface Case {
+  event: JobEvent;
+  from: FromState;
+  expected: Expected;
+  label: string;
+}
+
+const CASES: Case[] = (Object.entries(MATRIX) as [JobEvent, Row][]).flatMap(([event, row]) =>
+  FROM.map((from, i) => {
+    const expected = row[i] as Expected;
+    return { event, from, expected, label: expected === NO ? 'refused' : expected === GONE ? 'deleted' : expected };
+  }),
+);
+const ALLOWED = CASES.filter((c) => c.expected !== NO);
+const REFUSED = CASES.filter((c) => c.expected === NO);
+
+describe('the expected matrix itself', () => {
+  it('covers every event and every state the code knows, and nothing more', () => {
+    // Prepare
+    const events = Object.values(JOB_EVENT);
+    const statuses = Object.values(JOB_STATUS);
+
+    // Act
+    const matrixEvents = Object.keys(MATRIX);
+    const matrixStates = FROM.filter((s) => s !== 'NEW');
+
+    // Assess: a new event or state in the code must show up here as a failure until the table covers it.
+    expect([...matrixEvents].sort()).toEqual([...events].sort());
+    expect([...matrixStates].sort()).toEqual([...statuses].sort());
+    expect(CASES).toHaveLength(12 * 8);
+    expect(ALLOWED).toHaveLength(26);
+  });
+});
+
+describe('allowed transitions', () => {
+  it.each(ALLOWED)('$event from $from -> $label', ({ event, from, expected }) => {
+    // Act
+    const allowed = canTransition(from, event);
+    const next = nextStatus(from, event);
+
+    // Assess
+    expect(allowed).toBe(true);
+    expect(next).toBe(expected);
+  });
+});
+
+describe('refused transitions', () => {
+  it.each(REFUSED)('$event from $from is refused with INVALID_STATE', ({ event, from }) => {
+    // Act
+    const allowed = canTransition(from, event);
+    let thrown: unknown;
+    try {
+      nextStatus(from, event);
+    } catch (error) {
+      thrown = error;
+    }
+
+    // Assess
+    expect(allowed).toBe(false);
+    expect(thrown).toBeInstanceOf(InvalidStateError);
+    const error = thrown as InvalidStateError;
+    expect(error.code).toBe('INVALID_STATE');
+    expect(error.name).toBe('InvalidStateError');
+    expect(error.details.status).toBe(from);
+  });
+});
+
+describe('allowedFrom (the store condition)', () => {
+  const events = Object.keys(MATRIX) as JobEvent[];
+
+  it.each(events)('%s: exactly the existing states the matrix allows', (event) => {
+    // Prepare
+    const row = MATRIX[event];
+    const expected = FROM.filter((from, i) => from !== 'NEW' && row[i] !== NO);
+
+    // Act
+    const states = allowedFrom(event);
+
+    // Assess
+    expect([...states].sort()).toEqual([...expected].sort());
+    expect(states).not.toContain('NEW');
+  });
+
+  it('CLAIM never starts from a terminal state or from NEW', () => {
+    // Act
+    const states: readonly string[] = allowedFrom('CLAIM');
+
+    // Assess
+    expect(states).not.toContain('NEW');
+    for (const terminal of TERMINAL) expect(states).not.toContain(terminal);
+    expect([...states].sort()).toEqual(['QUEUED', 'RETRYING', 'SCHEDULED']);
+  });
+
+  it('SUBMIT and SUBMIT_DELAYED have no existing state to start from', () => {
+    // Act
+    const submit = allowedFrom('SUBMIT');
+    const delayed = allowedFrom('SUBMIT_DELAYED');
+
+    // Assess
+    expect(submit).toEqual([]);
+    expect(delayed).toEqual([]);
+  });
+});
