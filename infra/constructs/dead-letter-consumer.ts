@@ -1,0 +1,50 @@
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { Construct } from 'constructs';
+import { QUEUES } from '../../shared/config/definitions.ts';
+import type { JobQueues } from './job-queues.ts';
+import type { JobTable } from './job-table.ts';
+import type { ResolvedSkyForgeConfig } from './resolve-skyforge-config.ts';
+import { SkyForgeFunction, type SkyForgeFunctionDefaults } from './skyforge-function.ts';
+
+export interface DeadLetterConsumerProps {
+  readonly functionDefaults: SkyForgeFunctionDefaults;
+  readonly settings: ResolvedSkyForgeConfig['deadLetter'];
+  readonly table: JobTable;
+  readonly queues: JobQueues;
+}
+
+/**
+ * The `dead-letter` function on the four DLQs: it marks each dead-lettered job DEAD with the
+ * reason, so the table stays the truth (GET /dlq lists from the table, not from SQS).
+ * A message it cannot handle stays in its DLQ (14 days) and is retried after the visibility
+ * timeout; ReportBatchItemFailures keeps one bad message from holding back the others.
+ */
+export class DeadLetterConsumer extends Construct {
+  readonly handler: SkyForgeFunction;
+
+  constructor(scope: Construct, id: string, props: DeadLetterConsumerProps) {
+    super(scope, id);
+    const { settings, table, queues } = props;
+
+    this.handler = new SkyForgeFunction(this, 'Handler', {
+      ...props.functionDefaults,
+      entry: settings.entry,
+      description: 'SkyForge dead-letter consumer: marks dead-lettered jobs DEAD',
+      memoryMb: settings.memoryMb,
+      timeoutSeconds: settings.timeoutSeconds,
+    });
+
+    this.handler.addToAccessPolicy(
+      table.statement(['dynamodb:GetItem', 'dynamodb:UpdateItem'], { includeIndexes: false }),
+    );
+
+    for (const definition of QUEUES) {
+      this.handler.function.addEventSource(
+        new SqsEventSource(queues.byPriority[definition.priority].deadLetterQueue, {
+          reportBatchItemFailures: true,
+          maxConcurrency: settings.maximumConcurrency,
+        }),
+      );
+    }
+  }
+}

@@ -1,0 +1,270 @@
+import { HANDLER_ENV_BOUNDS, MAX_PAYLOAD_PLUS_RESULT_BYTES } from '../../shared/config/definitions.ts';
+import { isAbsolute, join, resolve } from 'node:path';
+import { Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
+import type { CorsPreflightOptions } from 'aws-cdk-lib/aws-apigatewayv2';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import {
+  PRIORITIES,
+  QUEUE_SETTINGS,
+  WORKER_DEFAULTS,
+  deadLetterQueueName,
+  maximumConcurrencyByPriority,
+  type Priority,
+} from '../../shared/config/definitions.ts';
+import { FUNCTION_ENTRIES } from '../../shared/config/env-names.ts';
+import { SkyForgeConfigError } from './skyforge-config-error.ts';
+import type {
+  SkyForgeApiAuth,
+  SkyForgeFunctionName,
+  SkyForgeLogLevel,
+  SkyForgeProps,
+} from './skyforge-props.ts';
+
+/**
+ * Seconds the worker keeps for itself after the longest job it may run: the finishing
+ * conditional write, the batch response and the EMF flush must fit after a job times out.
+ */
+export const WORKER_SHUTDOWN_MARGIN_SECONDS = 15;
+
+/** SQS queue names: 1..80 characters of letters, digits, `-` and `_`. */
+const SQS_NAME = /^[A-Za-z0-9_-]+$/;
+const SQS_MAX_NAME_LENGTH = 80;
+
+export interface ResolvedFunctionSettings {
+  readonly entry: string;
+  readonly memoryMb: number;
+  readonly timeoutSeconds: number;
+}
+
+/** Every setting of a SkyForge deployment, defaults applied and validated. */
+export interface ResolvedSkyForgeConfig {
+  readonly projectRoot: string;
+  readonly depsLockFilePath: string;
+  readonly jobRegistryEntry: string;
+  readonly prefix: string | undefined;
+  readonly removalPolicy: RemovalPolicy;
+  readonly maxReceiveCount: number;
+  readonly jobRetentionSeconds: number;
+  readonly deadJobRetentionSeconds: number;
+  readonly maxPayloadBytes: number;
+  readonly maxResultBytes: number;
+  readonly maxJobTimeoutMs: number;
+  readonly cancelPollMs: number | undefined;
+  readonly demoJobs: boolean;
+  readonly logLevel: SkyForgeLogLevel;
+  readonly logRetention: RetentionDays;
+  readonly serviceName: string;
+  readonly api: ResolvedFunctionSettings & {
+    readonly auth: SkyForgeApiAuth;
+    readonly throttle: { readonly rateLimit: number; readonly burstLimit: number } | undefined;
+    readonly cors: CorsPreflightOptions | undefined;
+  };
+  readonly worker: ResolvedFunctionSettings & {
+    readonly batchSize: number;
+    readonly maxBatchingWindowSeconds: number;
+    readonly maximumConcurrency: Record<Priority, number>;
+  };
+  readonly deadLetter: ResolvedFunctionSettings & {
+    readonly maximumConcurrency: number;
+  };
+}
+
+function requireInteger(prop: string, value: number, min: number, max: number): number {
+  if (Token.isUnresolved(value)) {
+    throw new SkyForgeConfigError(prop, 'must be a literal number, not a token (it is checked at synth time)');
+  }
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new SkyForgeConfigError(prop, `must be an integer between ${min} and ${max} (got ${value})`);
+  }
+  return value;
+}
+
+function durationSeconds(prop: string, value: Duration | undefined, fallback: Duration, min: number, max: number): number {
+  const duration = value ?? fallback;
+  if (Token.isUnresolved(duration.toString())) {
+    throw new SkyForgeConfigError(prop, 'must be a literal Duration, not a token');
+  }
+  let seconds: number;
+  try {
+    seconds = duration.toSeconds();
+  } catch {
+    throw new SkyForgeConfigError(prop, `must be a whole number of seconds (got ${duration.toHumanString()})`);
+  }
+  return requireInteger(prop, seconds, min, max);
+}
+
+function absoluteUnder(path: string, base: string): string {
+  return isAbsolute(path) ? path : resolve(base, path);
+}
+
+/**
+ * Applies SkyForge's defaults to `props` and checks every value against the limits of AWS and
+ * of the handlers. Throws a {@link SkyForgeConfigError} that names the prop at fault.
+ *
+ * @example
+ * const config = resolveSkyForgeConfig({ worker: { timeoutSeconds: 120 } }, '/path/to/project');
+ * config.maxJobTimeoutMs; // 105000
+ */
+export function resolveSkyForgeConfig(props: SkyForgeProps, defaultProjectRoot: string): ResolvedSkyForgeConfig {
+  const projectRoot = resolve(props.projectRoot ?? defaultProjectRoot);
+  const entry = (name: SkyForgeFunctionName): string =>
+    absoluteUnder(props.handlerEntries?.[name] ?? join(projectRoot, FUNCTION_ENTRIES[name]), projectRoot);
+
+  const prefix = props.prefix;
+  if (prefix !== undefined) {
+    // The longest name built from the prefix is the DLQ of the longest priority.
+    const longest = PRIORITIES.map((p) => deadLetterQueueName(prefix, p)).reduce((a, b) => (b.length > a.length ? b : a));
+    if (!SQS_NAME.test(prefix)) {
+      throw new SkyForgeConfigError('prefix', `may hold only letters, digits, '-' and '_' (got '${prefix}')`);
+    }
+    if (longest.length > SQS_MAX_NAME_LENGTH) {
+      throw new SkyForgeConfigError('prefix', `is too long: queue name '${longest}' exceeds ${SQS_MAX_NAME_LENGTH} characters`);
+    }
+  }
+
+  const maxReceiveCount = props.maxReceiveCount ?? QUEUE_SETTINGS.defaultMaxReceiveCount;
+  if (Number.isInteger(maxReceiveCount) && maxReceiveCount < QUEUE_SETTINGS.minMaxReceiveCount) {
+    throw new SkyForgeConfigError(
+      'maxReceiveCount',
+      `must be at least ${QUEUE_SETTINGS.minMaxReceiveCount} (got ${maxReceiveCount}): with fewer receives, ` +
+        'a batch that Lambda throttles can push messages that never failed into the dead-letter queue',
+    );
+  }
+  requireInteger('maxReceiveCount', maxReceiveCount, QUEUE_SETTINGS.minMaxReceiveCount, 1000);
+
+  const w = props.worker ?? {};
+  const workerTimeout = w.timeoutSeconds ?? WORKER_DEFAULTS.timeoutSeconds;
+  if (Number.isFinite(workerTimeout) && workerTimeout > 900) {
+    throw new SkyForgeConfigError('worker.timeoutSeconds', `must be at most 900 (the Lambda maximum of 15 minutes; got ${workerTimeout})`);
+  }
+  requireInteger('worker.timeoutSeconds', workerTimeout, WORKER_SHUTDOWN_MARGIN_SECONDS + 1, 900);
+
+  const batchSize = requireInteger('worker.batchSize', w.batchSize ?? WORKER_DEFAULTS.batchSize, 1, 10_000);
+  const maxBatchingWindowSeconds = requireInteger(
+    'worker.maxBatchingWindowSeconds',
+    w.maxBatchingWindowSeconds ?? WORKER_DEFAULTS.maxBatchingWindowSeconds,
+    0,
+    300,
+  );
+  if (batchSize > 10 && maxBatchingWindowSeconds < 1) {
+    throw new SkyForgeConfigError(
+      'worker.batchSize',
+      `is ${batchSize}: a batch size above 10 needs worker.maxBatchingWindowSeconds of at least 1 (Lambda rule for SQS)`,
+    );
+  }
+
+  const total = requireInteger(
+    'worker.totalMaximumConcurrency',
+    w.totalMaximumConcurrency ?? WORKER_DEFAULTS.totalMaximumConcurrency,
+    2,
+    4000,
+  );
+  const weighted = maximumConcurrencyByPriority(total);
+  const maximumConcurrency = {} as Record<Priority, number>;
+  for (const priority of PRIORITIES) {
+    const override = w.maximumConcurrency?.[priority];
+    maximumConcurrency[priority] =
+      override === undefined ? weighted[priority] : requireInteger(`worker.maximumConcurrency.${priority}`, override, 2, 1000);
+  }
+
+  const api = props.api ?? {};
+  const auth = api.auth ?? 'iam';
+  if (auth !== 'iam' && auth !== 'none') {
+    throw new SkyForgeConfigError('api.auth', `must be 'iam' or 'none' (got '${String(auth)}')`);
+  }
+  if (api.throttle !== undefined) {
+    const { rateLimit, burstLimit } = api.throttle;
+    if (!Number.isFinite(rateLimit) || rateLimit <= 0) {
+      throw new SkyForgeConfigError('api.throttle.rateLimit', `must be a positive number of requests per second (got ${rateLimit})`);
+    }
+    requireInteger('api.throttle.burstLimit', burstLimit, 0, 1_000_000);
+  }
+
+  const maxPayloadBytes = requireInteger(
+    'maxPayloadBytes',
+    props.maxPayloadBytes ?? 262_144,
+    HANDLER_ENV_BOUNDS.maxPayloadBytes.min,
+    HANDLER_ENV_BOUNDS.maxPayloadBytes.max,
+  );
+  const maxResultBytes = requireInteger(
+    'maxResultBytes',
+    props.maxResultBytes ?? 65_536,
+    HANDLER_ENV_BOUNDS.maxResultBytes.min,
+    HANDLER_ENV_BOUNDS.maxResultBytes.max,
+  );
+  if (maxPayloadBytes + maxResultBytes > MAX_PAYLOAD_PLUS_RESULT_BYTES) {
+    throw new SkyForgeConfigError(
+      'maxPayloadBytes',
+      `plus maxResultBytes is ${maxPayloadBytes + maxResultBytes} bytes; a job item holds both and DynamoDB ` +
+        `items stop at 400 KiB, so keep the sum at or below ${MAX_PAYLOAD_PLUS_RESULT_BYTES}`,
+    );
+  }
+
+  const cancelPollMs =
+    props.cancelPollMs === undefined
+      ? undefined
+      : requireInteger('cancelPollMs', props.cancelPollMs, HANDLER_ENV_BOUNDS.cancelPollMs.min, HANDLER_ENV_BOUNDS.cancelPollMs.max);
+
+  const serviceName = props.serviceName ?? 'skyforge';
+  if (serviceName.trim() === '') {
+    throw new SkyForgeConfigError('serviceName', 'must not be empty');
+  }
+
+  const deadLetter = props.deadLetter ?? {};
+
+  return {
+    projectRoot,
+    depsLockFilePath: absoluteUnder(props.depsLockFilePath ?? join(projectRoot, 'package-lock.json'), projectRoot),
+    jobRegistryEntry: absoluteUnder(
+      props.jobRegistryEntry ?? join(projectRoot, 'shared', 'jobs', 'default-registry.ts'),
+      projectRoot,
+    ),
+    prefix,
+    removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+    maxReceiveCount,
+    jobRetentionSeconds: durationSeconds(
+      'jobRetention',
+      props.jobRetention,
+      Duration.days(7),
+      HANDLER_ENV_BOUNDS.retentionSeconds.min,
+      HANDLER_ENV_BOUNDS.retentionSeconds.max,
+    ),
+    deadJobRetentionSeconds: durationSeconds(
+      'deadJobRetention',
+      props.deadJobRetention,
+      Duration.days(30),
+      HANDLER_ENV_BOUNDS.retentionSeconds.min,
+      HANDLER_ENV_BOUNDS.retentionSeconds.max,
+    ),
+    maxPayloadBytes,
+    maxResultBytes,
+    maxJobTimeoutMs: (workerTimeout - WORKER_SHUTDOWN_MARGIN_SECONDS) * 1000,
+    cancelPollMs,
+    demoJobs: props.demoJobs ?? true,
+    logLevel: props.logLevel ?? 'INFO',
+    logRetention: props.logRetention ?? RetentionDays.ONE_MONTH,
+    serviceName,
+    api: {
+      entry: entry('api'),
+      memoryMb: requireInteger('api.memoryMb', api.memoryMb ?? 512, 128, 10_240),
+      timeoutSeconds: requireInteger('api.timeoutSeconds', api.timeoutSeconds ?? 29, 1, 30),
+      auth,
+      throttle: api.throttle,
+      cors: api.cors,
+    },
+    worker: {
+      entry: entry('worker'),
+      memoryMb: requireInteger('worker.memoryMb', w.memoryMb ?? WORKER_DEFAULTS.memoryMb, 128, 10_240),
+      timeoutSeconds: workerTimeout,
+      batchSize,
+      maxBatchingWindowSeconds,
+      maximumConcurrency,
+    },
+    deadLetter: {
+      entry: entry('deadLetter'),
+      memoryMb: requireInteger('deadLetter.memoryMb', deadLetter.memoryMb ?? 256, 128, 10_240),
+      timeoutSeconds: requireInteger('deadLetter.timeoutSeconds', deadLetter.timeoutSeconds ?? 30, 1, 900),
+      maximumConcurrency: requireInteger('deadLetter.maximumConcurrency', deadLetter.maximumConcurrency ?? 2, 2, 1000),
+    },
+  };
+}

@@ -1,0 +1,148 @@
+import type { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import type { CorsPreflightOptions } from 'aws-cdk-lib/aws-apigatewayv2';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Priority } from '../../shared/config/definitions.ts';
+
+/** Log levels Powertools Logger understands (`POWERTOOLS_LOG_LEVEL`). */
+export type SkyForgeLogLevel = 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'CRITICAL' | 'SILENT';
+
+/** Who may call the HTTP API. */
+export type SkyForgeApiAuth = 'iam' | 'none';
+
+/** The three Lambda functions SkyForge deploys. */
+export type SkyForgeFunctionName = 'api' | 'worker' | 'deadLetter';
+
+export interface SkyForgeApiProps {
+  /**
+   * `iam`: every route but `GET /healthz` requires a SigV4-signed request (HttpIamAuthorizer);
+   * callers need `execute-api:Invoke` on the API. `none` opens every route to the internet and
+   * must be asked for explicitly.
+   * @default 'iam'
+   */
+  readonly auth?: SkyForgeApiAuth;
+  /**
+   * Stage-wide throttling. Without it only the account-level limit applies (10,000 RPS,
+   * burst 5,000, shared by every API in the Region).
+   * @default - no stage throttling
+   */
+  readonly throttle?: { readonly rateLimit: number; readonly burstLimit: number };
+  /**
+   * CORS preflight for browser callers.
+   * @default - CORS off: SkyForge is called by servers and the CLI, not browsers
+   */
+  readonly cors?: CorsPreflightOptions;
+  /** @default 512 */
+  readonly memoryMb?: number;
+  /**
+   * At most 30 s: the HTTP API integration timeout is fixed at 30 s.
+   * @default 29
+   */
+  readonly timeoutSeconds?: number;
+}
+
+export interface SkyForgeWorkerProps {
+  /**
+   * The worker function's timeout. Queue visibility timeouts are derived from it (6x), and the
+   * longest job a handler may run is this minus a 15 s margin for the finishing writes.
+   * @default WORKER_DEFAULTS.timeoutSeconds (300)
+   */
+  readonly timeoutSeconds?: number;
+  /** @default WORKER_DEFAULTS.memoryMb (1024) */
+  readonly memoryMb?: number;
+  /**
+   * Messages per invocation. Above 10 needs `maxBatchingWindowSeconds` >= 1 (Lambda rule).
+   * @default WORKER_DEFAULTS.batchSize (10)
+   */
+  readonly batchSize?: number;
+  /** @default WORKER_DEFAULTS.maxBatchingWindowSeconds (0) */
+  readonly maxBatchingWindowSeconds?: number;
+  /**
+   * Concurrent worker batches across the four queues, split by the queues' concurrency weights
+   * (critical 8 : high 4 : normal 2 : low 1) into each event source mapping's MaximumConcurrency.
+   * @default WORKER_DEFAULTS.totalMaximumConcurrency (30)
+   */
+  readonly totalMaximumConcurrency?: number;
+  /** Per-priority MaximumConcurrency (2..1000) that overrides the weighted split. */
+  readonly maximumConcurrency?: Partial<Record<Priority, number>>;
+}
+
+export interface SkyForgeDeadLetterProps {
+  /** @default 256 */
+  readonly memoryMb?: number;
+  /** @default 30 */
+  readonly timeoutSeconds?: number;
+  /**
+   * MaximumConcurrency of each DLQ's event source mapping. Dead letters are rare and not urgent,
+   * so the floor Lambda allows keeps a burst of them from competing with the worker for writes.
+   * @default 2
+   */
+  readonly maximumConcurrency?: number;
+}
+
+/**
+ * Configuration of a SkyForge deployment. Every prop is optional; the defaults are the ones the
+ * local cloud runs with (shared/config/definitions.ts), so a test that passes locally describes
+ * the deployed system too.
+ */
+export interface SkyForgeProps {
+  /**
+   * Absolute path of the module the handlers import as `skyforge-job-registry`: your job types.
+   * It is bundled into every function in place of the default (esbuild alias).
+   * @default <projectRoot>/shared/jobs/default-registry.ts
+   */
+  readonly jobRegistryEntry?: string;
+  /**
+   * Root of the project that holds the handlers, the registry and the lock file; esbuild runs
+   * here and every entry must live under it.
+   * @default the SkyForge checkout this construct is loaded from
+   */
+  readonly projectRoot?: string;
+  /** @default <projectRoot>/package-lock.json */
+  readonly depsLockFilePath?: string;
+  /**
+   * Your own handler entry files (absolute, under `projectRoot`), to replace SkyForge's.
+   * @default FUNCTION_ENTRIES under projectRoot
+   */
+  readonly handlerEntries?: Partial<Record<SkyForgeFunctionName, string>>;
+  /**
+   * Physical-name prefix. When set, the table is `<prefix>-jobs` and the queues
+   * `<prefix>-<priority>` / `<prefix>-<priority>-dlq`, as in the local cloud. When unset,
+   * CloudFormation generates names, so two stacks in one account never collide and
+   * replacements never fail on a taken name.
+   * @default - generated names
+   */
+  readonly prefix?: string;
+  /**
+   * What happens to stateful resources (the table, the log groups) when they leave the stack.
+   * `RETAIN` also turns on the table's deletion protection.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+  /**
+   * Receives before a message moves to its DLQ. At least 5, so a throttled batch does not push
+   * good messages to the DLQ (Lambda guidance); at most 1000 (SQS).
+   * @default QUEUE_SETTINGS.defaultMaxReceiveCount (5)
+   */
+  readonly maxReceiveCount?: number;
+  /** @default 7 days */
+  readonly jobRetention?: Duration;
+  /** @default 30 days */
+  readonly deadJobRetention?: Duration;
+  /** Largest job payload the API accepts (413 above). @default 262144 */
+  readonly maxPayloadBytes?: number;
+  /** Largest job result the worker stores. @default 65536 */
+  readonly maxResultBytes?: number;
+  /** How often a running job checks for a cancel request. @default - the handlers' default */
+  readonly cancelPollMs?: number;
+  /** Register the demo.* job types. @default true */
+  readonly demoJobs?: boolean;
+  /** @default 'INFO' */
+  readonly logLevel?: SkyForgeLogLevel;
+  /** Retention of every function's and the API's log group. @default RetentionDays.ONE_MONTH */
+  readonly logRetention?: RetentionDays;
+  /** `POWERTOOLS_SERVICE_NAME` of every function. @default 'skyforge' */
+  readonly serviceName?: string;
+  readonly api?: SkyForgeApiProps;
+  readonly worker?: SkyForgeWorkerProps;
+  readonly deadLetter?: SkyForgeDeadLetterProps;
+}

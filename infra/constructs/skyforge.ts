@@ -1,0 +1,75 @@
+import { fileURLToPath } from 'node:url';
+import { Stack } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { tableName } from '../../shared/config/definitions.ts';
+import { DeadLetterConsumer } from './dead-letter-consumer.ts';
+import { JobApi } from './job-api.ts';
+import { JobQueues } from './job-queues.ts';
+import { JobTable } from './job-table.ts';
+import { JobWorker } from './job-worker.ts';
+import { resolveSkyForgeConfig, type ResolvedSkyForgeConfig } from './resolve-skyforge-config.ts';
+import { skyforgeEnvironment } from './skyforge-environment.ts';
+import type { SkyForgeFunctionDefaults } from './skyforge-function.ts';
+import type { SkyForgeProps } from './skyforge-props.ts';
+
+/** The SkyForge checkout this file lives in: the default home of the handlers and the registry. */
+const SKYFORGE_PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/**
+ * A complete SkyForge deployment — job table, priority queues with DLQs, HTTP API, worker and
+ * dead-letter consumer — as one construct, so it can live in the user's own CDK app:
+ *
+ * @example
+ * new SkyForge(stack, 'Jobs', {
+ *   jobRegistryEntry: path.join(import.meta.dirname, '../jobs/registry.ts'),
+ *   worker: { timeoutSeconds: 120, totalMaximumConcurrency: 60 },
+ *   demoJobs: false,
+ * });
+ */
+export class SkyForge extends Construct {
+  /** The validated settings, defaults applied. */
+  readonly config: ResolvedSkyForgeConfig;
+  readonly table: JobTable;
+  readonly queues: JobQueues;
+  readonly api: JobApi;
+  readonly worker: JobWorker;
+  readonly deadLetter: DeadLetterConsumer;
+
+  constructor(scope: Construct, id: string, props: SkyForgeProps = {}) {
+    super(scope, id);
+    // Validate everything before creating anything: one clear error instead of a half-built tree.
+    const config = resolveSkyForgeConfig(props, SKYFORGE_PROJECT_ROOT);
+    this.config = config;
+
+    this.table = new JobTable(this, 'Store', {
+      tableName: config.prefix === undefined ? undefined : tableName(config.prefix),
+      removalPolicy: config.removalPolicy,
+    });
+    this.queues = new JobQueues(this, 'Queues', {
+      prefix: config.prefix,
+      maxReceiveCount: config.maxReceiveCount,
+      workerTimeoutSeconds: config.worker.timeoutSeconds,
+      deadLetterTimeoutSeconds: config.deadLetter.timeoutSeconds,
+    });
+
+    const functionDefaults: SkyForgeFunctionDefaults = {
+      projectRoot: config.projectRoot,
+      depsLockFilePath: config.depsLockFilePath,
+      jobRegistryEntry: config.jobRegistryEntry,
+      environment: skyforgeEnvironment(this, config, this.table, this.queues),
+      serviceName: config.serviceName,
+      logLevel: config.logLevel,
+      logRetention: config.logRetention,
+      removalPolicy: config.removalPolicy,
+    };
+    const shared = { functionDefaults, table: this.table, queues: this.queues };
+
+    this.api = new JobApi(this, 'Api', {
+      ...shared,
+      apiName: `${config.prefix ?? Stack.of(this).stackName}-api`,
+      settings: config.api,
+    });
+    this.worker = new JobWorker(this, 'Worker', { ...shared, settings: config.worker });
+    this.deadLetter = new DeadLetterConsumer(this, 'DeadLetter', { ...shared, settings: config.deadLetter });
+  }
+}

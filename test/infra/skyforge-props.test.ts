@@ -1,0 +1,201 @@
+import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { PRIORITIES, maximumConcurrencyByPriority } from '../../shared/config/definitions.ts';
+import { ENV } from '../../shared/config/env-names.ts';
+import { resolveSkyForgeConfig } from '../../infra/constructs/resolve-skyforge-config.ts';
+import { SkyForge } from '../../infra/constructs/skyforge.ts';
+import { SkyForgeConfigError } from '../../infra/constructs/skyforge-config-error.ts';
+import type { SkyForgeProps } from '../../infra/constructs/skyforge-props.ts';
+import { resourcesOfType } from './support/cfn-template.ts';
+import { synthSkyForgeStack } from './support/synth-skyforge-stack.ts';
+
+const ROOT = '/project';
+
+function captureError(action: () => unknown): unknown {
+  try {
+    action();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected an error, none was thrown');
+}
+
+describe('props validation', () => {
+  it.each<[string, SkyForgeProps, RegExp]>([
+    ['maxReceiveCount below 5', { maxReceiveCount: 4 }, /maxReceiveCount: must be at least 5 \(got 4\)/],
+    ['maxReceiveCount above 1000', { maxReceiveCount: 1001 }, /maxReceiveCount: must be an integer between 5 and 1000/],
+    ['batch size above 10 without a batching window', { worker: { batchSize: 11 } }, /worker\.batchSize: is 11: .*maxBatchingWindowSeconds of at least 1/],
+    ['batch size above 10 000', { worker: { batchSize: 10_001, maxBatchingWindowSeconds: 5 } }, /worker\.batchSize: must be an integer between 1 and 10000/],
+    ['batching window above 300 s', { worker: { maxBatchingWindowSeconds: 301 } }, /worker\.maxBatchingWindowSeconds: .*between 0 and 300/],
+    ['worker timeout above 900 s', { worker: { timeoutSeconds: 901 } }, /worker\.timeoutSeconds: must be at most 900/],
+    ['worker timeout within the shutdown margin', { worker: { timeoutSeconds: 15 } }, /worker\.timeoutSeconds: must be an integer between 16 and 900/],
+    ['fractional worker timeout', { worker: { timeoutSeconds: 60.5 } }, /worker\.timeoutSeconds: must be an integer/],
+    ['per-priority concurrency below 2', { worker: { maximumConcurrency: { low: 1 } } }, /worker\.maximumConcurrency\.low: .*between 2 and 1000/],
+    ['total concurrency below 2', { worker: { totalMaximumConcurrency: 1 } }, /worker\.totalMaximumConcurrency/],
+    ['worker memory above 10 GB', { worker: { memoryMb: 10_241 } }, /worker\.memoryMb/],
+    ['api timeout above the 30 s integration limit', { api: { timeoutSeconds: 31 } }, /api\.timeoutSeconds: .*between 1 and 30/],
+    ['an unknown api auth mode', { api: { auth: 'cognito' as 'iam' } }, /api\.auth: must be 'iam' or 'none'/],
+    ['a zero throttle rate', { api: { throttle: { rateLimit: 0, burstLimit: 10 } } }, /api\.throttle\.rateLimit/],
+    ['a payload the handlers refuse', { maxPayloadBytes: 400_000 }, /maxPayloadBytes: must be an integer between 1 and 350000/],
+    ['payload plus result over a DynamoDB item', { maxPayloadBytes: 350_000, maxResultBytes: 100_000 }, /400 KiB/],
+    ['a sub-minute job retention', { jobRetention: Duration.seconds(30) }, /jobRetention: .*between 60 and/],
+    ['a fractional-second retention', { deadJobRetention: Duration.millis(90_500) }, /deadJobRetention: must be a whole number of seconds/],
+    ['cancel polling faster than 50 ms', { cancelPollMs: 10 }, /cancelPollMs/],
+    ['a prefix with characters SQS refuses', { prefix: 'my.jobs' }, /prefix: may hold only letters/],
+    ['a prefix too long for the DLQ names', { prefix: 'x'.repeat(70) }, /prefix: is too long: queue name 'x+-critical-dlq' exceeds 80/],
+    ['an empty service name', { serviceName: ' ' }, /serviceName: must not be empty/],
+    ['a dead-letter concurrency below 2', { deadLetter: { maximumConcurrency: 1 } }, /deadLetter\.maximumConcurrency/],
+  ])('rejects %s', (_case, props, message) => {
+    const stack = new Stack(new App(), 'Invalid');
+
+    const error = captureError(() => new SkyForge(stack, 'SkyForge', props));
+
+    expect(error).toBeInstanceOf(SkyForgeConfigError);
+    expect((error as Error).message).toMatch(message);
+    // Validation happens before any resource is created.
+    expect(stack.node.findChild('SkyForge').node.children).toHaveLength(0);
+  });
+
+  it('names the prop at fault on the error', () => {
+    const error = captureError(() => resolveSkyForgeConfig({ maxReceiveCount: 2 }, ROOT));
+
+    expect(error).toBeInstanceOf(SkyForgeConfigError);
+    expect(error).toMatchObject({ name: 'SkyForgeConfigError', code: 'SKYFORGE_CONFIG_INVALID', prop: 'maxReceiveCount' });
+  });
+
+  it('fails a bundling synth whose job registry module does not exist, naming the prop', () => {
+    const stack = new Stack(new App(), 'MissingRegistry');
+
+    expect(() => new SkyForge(stack, 'SkyForge', { jobRegistryEntry: '/nowhere/registry.ts' })).toThrow(
+      /jobRegistryEntry: no such file: \/nowhere\/registry\.ts/,
+    );
+  });
+});
+
+describe('resolved defaults', () => {
+  it('apply the shared definitions and leave the longest job 15 s short of the worker timeout', () => {
+    const config = resolveSkyForgeConfig({}, ROOT);
+
+    expect(config).toMatchObject({
+      projectRoot: ROOT,
+      depsLockFilePath: `${ROOT}/package-lock.json`,
+      jobRegistryEntry: `${ROOT}/shared/jobs/default-registry.ts`,
+      prefix: undefined,
+      removalPolicy: RemovalPolicy.RETAIN,
+      maxReceiveCount: 5,
+      jobRetentionSeconds: 604_800,
+      deadJobRetentionSeconds: 2_592_000,
+      maxPayloadBytes: 262_144,
+      maxResultBytes: 65_536,
+      maxJobTimeoutMs: 285_000,
+      demoJobs: true,
+      logLevel: 'INFO',
+      api: { auth: 'iam', entry: `${ROOT}/functions/api/handler.ts`, timeoutSeconds: 29 },
+      worker: { timeoutSeconds: 300, memoryMb: 1024, batchSize: 10, maxBatchingWindowSeconds: 0 },
+      deadLetter: { entry: `${ROOT}/functions/dead-letter/handler.ts`, maximumConcurrency: 2 },
+    });
+    expect(config.worker.maximumConcurrency).toEqual(maximumConcurrencyByPriority(30));
+  });
+
+  it('accept a batch above 10 when a batching window is set', () => {
+    const config = resolveSkyForgeConfig({ worker: { batchSize: 100, maxBatchingWindowSeconds: 5 } }, ROOT);
+
+    expect(config.worker).toMatchObject({ batchSize: 100, maxBatchingWindowSeconds: 5 });
+  });
+
+  it('let a per-priority concurrency override the weighted split of the total', () => {
+    const config = resolveSkyForgeConfig({ worker: { totalMaximumConcurrency: 60, maximumConcurrency: { low: 10 } } }, ROOT);
+
+    expect(config.worker.maximumConcurrency).toEqual({ ...maximumConcurrencyByPriority(60), low: 10 });
+  });
+
+  it('resolve relative entries against the project root', () => {
+    const config = resolveSkyForgeConfig({ jobRegistryEntry: 'jobs/mine.ts', handlerEntries: { worker: 'src/worker.ts' } }, ROOT);
+
+    expect(config.jobRegistryEntry).toBe(`${ROOT}/jobs/mine.ts`);
+    expect(config.worker.entry).toBe(`${ROOT}/src/worker.ts`);
+    expect(config.api.entry).toBe(`${ROOT}/functions/api/handler.ts`);
+  });
+});
+
+describe('a customised stack', () => {
+  // One synth exercising many props at once, to keep the suite fast.
+  let template: Template;
+  beforeAll(() => {
+    template = synthSkyForgeStack({
+    prefix: 'acme',
+    removalPolicy: RemovalPolicy.DESTROY,
+    maxReceiveCount: 8,
+    jobRetention: Duration.days(1),
+    cancelPollMs: 500,
+    demoJobs: false,
+    logLevel: 'DEBUG',
+    logRetention: RetentionDays.ONE_WEEK,
+    api: { throttle: { rateLimit: 100, burstLimit: 50 }, cors: { allowOrigins: ['https://app.example.com'] } },
+    worker: { timeoutSeconds: 120, memoryMb: 2048, batchSize: 50, maxBatchingWindowSeconds: 2, totalMaximumConcurrency: 60 },
+    }).template;
+  });
+
+  it('uses the prefix for the table and queue names, as the local cloud does', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', { TableName: 'acme-jobs' });
+    template.hasResourceProperties('AWS::ApiGatewayV2::Api', { Name: 'acme-api' });
+    const names = Object.values(resourcesOfType(template, 'AWS::SQS::Queue')).map((q) => q.Properties?.QueueName);
+    expect(names.sort()).toEqual(PRIORITIES.flatMap((p) => [`acme-${p}`, `acme-${p}-dlq`]).sort());
+  });
+
+  it('derives visibility timeouts and the job time limit from the worker timeout', () => {
+    template.hasResourceProperties('AWS::SQS::Queue', { QueueName: 'acme-critical', VisibilityTimeout: 720 });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Timeout: 120,
+      MemorySize: 2048,
+      Environment: { Variables: Match.objectLike({ [ENV.maxJobTimeoutMs]: '105000' }) },
+    });
+  });
+
+  it('applies batching, redrive and concurrency settings', () => {
+    const expected = maximumConcurrencyByPriority(60);
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      QueueName: 'acme-low',
+      RedrivePolicy: Match.objectLike({ maxReceiveCount: 8 }),
+    });
+    for (const priority of PRIORITIES) {
+      template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+        BatchSize: 50,
+        MaximumBatchingWindowInSeconds: 2,
+        ScalingConfig: { MaximumConcurrency: expected[priority] },
+      });
+    }
+  });
+
+  it('throttles the stage and turns CORS on only when asked', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      DefaultRouteSettings: { ThrottlingRateLimit: 100, ThrottlingBurstLimit: 50 },
+    });
+    template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+      CorsConfiguration: Match.objectLike({ AllowOrigins: ['https://app.example.com'] }),
+    });
+  });
+
+  it('passes the settings to the functions', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          [ENV.jobRetentionSeconds]: '86400',
+          [ENV.cancelPollMs]: '500',
+          [ENV.demoJobs]: 'false',
+          [ENV.logLevel]: 'DEBUG',
+        }),
+      },
+    });
+  });
+
+  it('lets stateful resources go with the stack when asked to', () => {
+    template.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Delete',
+      Properties: Match.objectLike({ DeletionProtectionEnabled: false }),
+    });
+    template.allResources('AWS::Logs::LogGroup', { DeletionPolicy: 'Delete', Properties: { RetentionInDays: 7 } });
+  });
+});

@@ -1,0 +1,399 @@
+import type { CfnElement } from 'aws-cdk-lib';
+import { Match } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  PRIORITIES,
+  QUEUES,
+  QUEUE_SETTINGS,
+  TABLE,
+  WORKER_DEFAULTS,
+  maximumConcurrencyByPriority,
+  type Priority,
+} from '../../shared/config/definitions.ts';
+import { ENV } from '../../shared/config/env-names.ts';
+import type { SkyForgeStack } from '../../infra/stacks/skyforge-stack.ts';
+import {
+  asArray,
+  policyStatements,
+  referencedLogicalId,
+  renderTemplateString,
+  resourcesOfType,
+  type CfnResource,
+} from './support/cfn-template.ts';
+import { synthSkyForgeStack } from './support/synth-skyforge-stack.ts';
+
+type Synth = ReturnType<typeof synthSkyForgeStack>;
+
+// One synthesized default stack shared by every test in this file.
+let synth: Synth;
+let stack: SkyForgeStack;
+beforeAll(() => {
+  synth = synthSkyForgeStack();
+  stack = synth.stack;
+});
+
+const logicalId = (element: { node: { defaultChild?: unknown } }): string =>
+  stack.getLogicalId(element.node.defaultChild as CfnElement);
+
+const functionIds = () => ({
+  api: logicalId(stack.skyforge.api.handler.function),
+  worker: logicalId(stack.skyforge.worker.handler.function),
+  deadLetter: logicalId(stack.skyforge.deadLetter.handler.function),
+});
+
+const queueIds = () =>
+  Object.fromEntries(
+    PRIORITIES.map((p) => {
+      const { queue, deadLetterQueue } = stack.skyforge.queues.byPriority[p];
+      return [p, { queue: logicalId(queue), dlq: logicalId(deadLetterQueue) }];
+    }),
+  ) as Record<Priority, { queue: string; dlq: string }>;
+
+function resource(id: string): CfnResource {
+  const found = synth.template.toJSON().Resources[id] as CfnResource | undefined;
+  if (found === undefined) throw new Error(`no resource ${id}`);
+  return found;
+}
+
+describe('HTTP API', () => {
+  it('requires IAM authorization on every route except GET /healthz', () => {
+    const routes = Object.values(resourcesOfType(synth.template, 'AWS::ApiGatewayV2::Route'));
+    const byKey = Object.fromEntries(routes.map((r) => [r.Properties?.RouteKey, r.Properties?.AuthorizationType]));
+
+    expect(byKey).toEqual({ 'ANY /{proxy+}': 'AWS_IAM', 'GET /healthz': 'NONE' });
+  });
+
+  it('routes every request to the api function with payload format 2.0', () => {
+    const integrations = Object.values(resourcesOfType(synth.template, 'AWS::ApiGatewayV2::Integration'));
+
+    expect(integrations).toHaveLength(1);
+    expect(integrations[0]?.Properties).toMatchObject({ IntegrationType: 'AWS_PROXY', PayloadFormatVersion: '2.0' });
+    expect(referencedLogicalId(integrations[0]?.Properties?.IntegrationUri)).toBe(functionIds().api);
+  });
+
+  it('has CORS off by default', () => {
+    synth.template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+      Name: 'SkyForgeTest-api',
+      ProtocolType: 'HTTP',
+      CorsConfiguration: Match.absent(),
+    });
+  });
+
+  it('logs every request of the auto-deployed default stage as JSON to a retained log group', () => {
+    const [stage] = Object.values(resourcesOfType(synth.template, 'AWS::ApiGatewayV2::Stage'));
+    const settings = stage?.Properties?.AccessLogSettings as { DestinationArn: unknown; Format: string };
+
+    expect(stage?.Properties).toMatchObject({ StageName: '$default', AutoDeploy: true });
+    expect(stage?.Properties?.DefaultRouteSettings).toBeUndefined();
+    const logGroup = resource(referencedLogicalId(settings.DestinationArn) ?? '');
+    expect(logGroup.Type).toBe('AWS::Logs::LogGroup');
+    expect(logGroup.Properties?.RetentionInDays).toBe(30);
+    expect(JSON.parse(settings.Format)).toMatchObject({
+      requestId: '$context.requestId',
+      caller: '$context.identity.userArn',
+      status: '$context.status',
+    });
+  });
+});
+
+describe('job table', () => {
+  it('is on-demand with pk/sk string keys, PITR, TTL on expiresAt and KMS encryption', () => {
+    synth.template.hasResourceProperties('AWS::DynamoDB::Table', {
+      KeySchema: [
+        { AttributeName: TABLE.partitionKey, KeyType: 'HASH' },
+        { AttributeName: TABLE.sortKey, KeyType: 'RANGE' },
+      ],
+      BillingMode: 'PAY_PER_REQUEST',
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+      // SSEEnabled true without a key id is the AWS managed key (aws/dynamodb), not the free
+      // AWS owned key that an absent SSESpecification would mean.
+      SSESpecification: { SSEEnabled: true, KMSMasterKeyId: Match.absent() },
+      DeletionProtectionEnabled: true,
+    });
+  });
+
+  it('has both listing indexes, projecting only their non-key attributes', () => {
+    const [table] = Object.values(resourcesOfType(synth.template, 'AWS::DynamoDB::Table'));
+    const indexes = table?.Properties?.GlobalSecondaryIndexes as Array<Record<string, unknown>>;
+
+    expect(indexes.map((i) => i.IndexName).sort()).toEqual(Object.values(TABLE.indexes).map((i) => i.name).sort());
+    for (const definition of Object.values(TABLE.indexes)) {
+      expect(indexes.find((i) => i.IndexName === definition.name)).toEqual({
+        IndexName: definition.name,
+        KeySchema: [
+          { AttributeName: definition.partitionKey, KeyType: 'HASH' },
+          { AttributeName: definition.sortKey, KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...definition.nonKeyAttributes] },
+      });
+    }
+  });
+
+  it('is retained when it leaves the stack', () => {
+    synth.template.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+  });
+});
+
+describe('queues', () => {
+  it('are four main queues and four DLQs, each encrypted, 1 MiB, with explicit retention', () => {
+    const queues = resourcesOfType(synth.template, 'AWS::SQS::Queue');
+    const ids = queueIds();
+
+    expect(Object.keys(queues)).toHaveLength(8);
+    for (const priority of PRIORITIES) {
+      expect(queues[ids[priority].queue]?.Properties).toMatchObject({
+        SqsManagedSseEnabled: true,
+        MaximumMessageSize: 1_048_576,
+        MessageRetentionPeriod: QUEUE_SETTINGS.retentionSeconds,
+      });
+      expect(queues[ids[priority].dlq]?.Properties).toMatchObject({
+        SqsManagedSseEnabled: true,
+        MaximumMessageSize: 1_048_576,
+        MessageRetentionPeriod: QUEUE_SETTINGS.dlqRetentionSeconds,
+      });
+    }
+  });
+
+  it.each(PRIORITIES)('%s redrives to its own DLQ after maxReceiveCount 5', (priority) => {
+    const { queue, dlq } = queueIds()[priority];
+    const redrive = resource(queue).Properties?.RedrivePolicy as { deadLetterTargetArn: unknown; maxReceiveCount: number };
+
+    expect(redrive.maxReceiveCount).toBe(QUEUE_SETTINGS.defaultMaxReceiveCount);
+    expect(referencedLogicalId(redrive.deadLetterTargetArn)).toBe(dlq);
+    expect(resource(dlq).Properties?.RedrivePolicy).toBeUndefined();
+  });
+
+  it('keep a message hidden at least 6x the timeout of the function that consumes it', () => {
+    const ids = functionIds();
+    const workerTimeout = resource(ids.worker).Properties?.Timeout as number;
+    const deadLetterTimeout = resource(ids.deadLetter).Properties?.Timeout as number;
+
+    expect(workerTimeout).toBe(WORKER_DEFAULTS.timeoutSeconds);
+    for (const { queue, dlq } of Object.values(queueIds())) {
+      expect(resource(queue).Properties?.VisibilityTimeout).toBeGreaterThanOrEqual(6 * workerTimeout);
+      expect(resource(dlq).Properties?.VisibilityTimeout).toBeGreaterThanOrEqual(6 * deadLetterTimeout);
+    }
+  });
+
+  it('deny every request that does not use TLS', () => {
+    const policies = Object.values(resourcesOfType(synth.template, 'AWS::SQS::QueuePolicy'));
+    const protectedQueues = new Set<string>();
+    for (const policy of policies) {
+      const statements = (policy.Properties?.PolicyDocument as { Statement: Array<Record<string, unknown>> }).Statement;
+      const denyInsecure = statements.find(
+        (s) =>
+          s.Effect === 'Deny' &&
+          JSON.stringify(s.Condition) === JSON.stringify({ Bool: { 'aws:SecureTransport': 'false' } }) &&
+          JSON.stringify(s.Principal) === JSON.stringify({ AWS: '*' }) &&
+          s.Action === 'sqs:*',
+      );
+      if (denyInsecure === undefined) continue;
+      for (const queue of asArray(policy.Properties?.Queues)) protectedQueues.add(referencedLogicalId(queue) ?? '');
+    }
+
+    const all = Object.values(queueIds()).flatMap(({ queue, dlq }) => [queue, dlq]);
+    expect([...protectedQueues].sort()).toEqual(all.sort());
+  });
+});
+
+describe('worker', () => {
+  const mappingsOf = (functionId: string) =>
+    Object.values(resourcesOfType(synth.template, 'AWS::Lambda::EventSourceMapping')).filter(
+      (m) => referencedLogicalId(m.Properties?.FunctionName) === functionId,
+    );
+
+  it('consumes each main queue through its own mapping, concurrency weighted by priority', () => {
+    const ids = queueIds();
+    const expected = maximumConcurrencyByPriority(WORKER_DEFAULTS.totalMaximumConcurrency);
+    const mappings = mappingsOf(functionIds().worker);
+
+    expect(mappings).toHaveLength(4);
+    const byPriority = Object.fromEntries(
+      mappings.map((m) => {
+        const queueId = referencedLogicalId(m.Properties?.EventSourceArn);
+        const priority = PRIORITIES.find((p) => ids[p].queue === queueId);
+        return [priority, m.Properties];
+      }),
+    );
+    for (const priority of PRIORITIES) {
+      expect(byPriority[priority]).toMatchObject({
+        BatchSize: WORKER_DEFAULTS.batchSize,
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+        ScalingConfig: { MaximumConcurrency: expected[priority] },
+      });
+    }
+    // The weights must actually order the queues, not just be present.
+    const concurrency = QUEUES.map((q) => expected[q.priority]);
+    expect(concurrency).toEqual([...concurrency].sort((a, b) => b - a));
+    expect(concurrency[0]).toBeGreaterThan(concurrency[3] ?? Infinity);
+  });
+
+  it('has no reserved concurrency (MaximumConcurrency caps it instead)', () => {
+    for (const id of Object.values(functionIds())) {
+      expect(resource(id).Properties?.ReservedConcurrentExecutions).toBeUndefined();
+    }
+  });
+
+  it('dead-letter function consumes each of the four DLQs with ReportBatchItemFailures', () => {
+    const dlqs = Object.values(queueIds()).map((q) => q.dlq);
+    const mappings = mappingsOf(functionIds().deadLetter);
+
+    expect(mappings.map((m) => referencedLogicalId(m.Properties?.EventSourceArn)).sort()).toEqual(dlqs.sort());
+    for (const m of mappings) {
+      expect(m.Properties?.FunctionResponseTypes).toEqual(['ReportBatchItemFailures']);
+    }
+  });
+});
+
+describe('functions', () => {
+  it.each(['api', 'worker', 'deadLetter'] as const)('%s runs nodejs24.x on arm64, traced, logging to its own log group', (name) => {
+    const fn = resource(functionIds()[name]);
+    const properties = fn.Properties ?? {};
+
+    expect(properties).toMatchObject({
+      Runtime: 'nodejs24.x',
+      Architectures: ['arm64'],
+      Handler: 'index.handler',
+      TracingConfig: { Mode: 'Active' },
+    });
+    const logGroupId = referencedLogicalId((properties.LoggingConfig as { LogGroup: unknown }).LogGroup);
+    expect(resource(logGroupId ?? '')).toMatchObject({
+      Type: 'AWS::Logs::LogGroup',
+      Properties: { RetentionInDays: 30 },
+      DeletionPolicy: 'Retain',
+    });
+  });
+
+  it('all get the same SkyForge environment with the documented defaults', () => {
+    const environments = Object.values(functionIds()).map(
+      (id) => (resource(id).Properties?.Environment as { Variables: Record<string, unknown> }).Variables,
+    );
+    const [first] = environments;
+
+    for (const env of environments) expect(env).toEqual(first);
+    expect(first).toMatchObject({
+      [ENV.jobRetentionSeconds]: String(7 * 24 * 3600),
+      [ENV.deadJobRetentionSeconds]: String(30 * 24 * 3600),
+      [ENV.maxPayloadBytes]: '262144',
+      [ENV.maxResultBytes]: '65536',
+      [ENV.maxJobTimeoutMs]: String((WORKER_DEFAULTS.timeoutSeconds - 15) * 1000),
+      [ENV.demoJobs]: 'true',
+      [ENV.serviceName]: 'skyforge',
+      [ENV.metricsNamespace]: 'SkyForge',
+      [ENV.logLevel]: 'INFO',
+      NODE_OPTIONS: '--enable-source-maps',
+    });
+    expect(referencedLogicalId(first?.[ENV.tableName])).toBe(logicalId(stack.skyforge.table.table));
+    expect(first?.[ENV.cancelPollMs]).toBeUndefined();
+  });
+
+  it('receive the queue and DLQ URLs as JSON objects keyed by priority', () => {
+    const env = (resource(functionIds().worker).Properties?.Environment as { Variables: Record<string, unknown> }).Variables;
+    const ids = queueIds();
+
+    const queueUrls = JSON.parse(renderTemplateString(env[ENV.queueUrls])) as Record<string, string>;
+    const dlqUrls = JSON.parse(renderTemplateString(env[ENV.deadLetterQueueUrls])) as Record<string, string>;
+
+    // A queue's Ref is its URL.
+    expect(queueUrls).toEqual(Object.fromEntries(PRIORITIES.map((p) => [p, `<${ids[p].queue}>`])));
+    expect(dlqUrls).toEqual(Object.fromEntries(PRIORITIES.map((p) => [p, `<${ids[p].dlq}>`])));
+  });
+});
+
+describe('IAM', () => {
+  it('grants no wildcard action anywhere', () => {
+    const actions = policyStatements(synth.template).flatMap(({ statement }) => asArray(statement.Action as string | string[]));
+
+    expect(actions.length).toBeGreaterThan(0);
+    expect(actions.filter((a) => a.includes('*'))).toEqual([]);
+  });
+
+  it("allows Resource '*' only for the X-Ray actions that have no resource-level permissions", () => {
+    const starStatements = policyStatements(synth.template).filter(({ statement }) =>
+      asArray(statement.Resource).includes('*'),
+    );
+
+    expect(starStatements).toHaveLength(3);
+    for (const { statement } of starStatements) {
+      expect(asArray(statement.Action).sort()).toEqual(['xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
+    }
+  });
+
+  it('attaches no managed policy to any role', () => {
+    for (const role of Object.values(resourcesOfType(synth.template, 'AWS::IAM::Role'))) {
+      expect(role.Properties?.ManagedPolicyArns).toBeUndefined();
+    }
+  });
+
+  /** SkyForge's own grants to one function: the statements of its access policy, rendered. */
+  const accessPolicyOf = (name: 'api' | 'worker' | 'deadLetter') => {
+    const handler = { api: stack.skyforge.api, worker: stack.skyforge.worker, deadLetter: stack.skyforge.deadLetter }[name].handler;
+    const policyId = logicalId(handler.node.findChild('AccessPolicy'));
+    return policyStatements(synth.template)
+      .filter(({ policy }) => policy === policyId)
+      .map(({ statement }) => ({
+        actions: asArray(statement.Action as string | string[]).sort(),
+        resources: asArray(statement.Resource).map((r) => renderTemplateString(r)).sort(),
+      }));
+  };
+
+  it('lets the api read and write the table and its two indexes, send to the queues and read all queue attributes', () => {
+    const table = logicalId(stack.skyforge.table.table);
+    const ids = queueIds();
+    const main = PRIORITIES.map((p) => `<${ids[p].queue}>`).sort();
+    const all = PRIORITIES.flatMap((p) => [`<${ids[p].queue}>`, `<${ids[p].dlq}>`]).sort();
+
+    expect(accessPolicyOf('api')).toEqual([
+      {
+        actions: [
+          'dynamodb:BatchGetItem',
+          'dynamodb:DeleteItem',
+          'dynamodb:GetItem',
+          'dynamodb:PutItem',
+          'dynamodb:Query',
+          'dynamodb:UpdateItem',
+        ],
+        resources: [`<${table}>`, `<${table}>/index/byCreated`, `<${table}>/index/byDead`],
+      },
+      { actions: ['sqs:SendMessage'], resources: main },
+      { actions: ['sqs:GetQueueAttributes'], resources: all },
+    ]);
+  });
+
+  it('lets the worker write job items (not the indexes) and re-queue or re-time messages on the main queues', () => {
+    const table = logicalId(stack.skyforge.table.table);
+    const ids = queueIds();
+
+    expect(accessPolicyOf('worker')).toEqual([
+      { actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], resources: [`<${table}>`] },
+      {
+        actions: ['sqs:ChangeMessageVisibility', 'sqs:SendMessage'],
+        resources: PRIORITIES.map((p) => `<${ids[p].queue}>`).sort(),
+      },
+    ]);
+  });
+
+  it('lets the dead-letter function only read and update job items', () => {
+    const table = logicalId(stack.skyforge.table.table);
+
+    expect(accessPolicyOf('deadLetter')).toEqual([
+      { actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], resources: [`<${table}>`] },
+    ]);
+  });
+});
+
+describe('outputs', () => {
+  it('name the API URL, the table and every queue and DLQ (name and URL)', () => {
+    const outputs = Object.keys(synth.template.toJSON().Outputs as Record<string, unknown>).sort();
+    const perQueue = ['Critical', 'High', 'Normal', 'Low'].flatMap((p) => [
+      `${p}QueueName`,
+      `${p}QueueUrl`,
+      `${p}DeadLetterQueueName`,
+      `${p}DeadLetterQueueUrl`,
+    ]);
+
+    expect(outputs).toEqual(['ApiUrl', 'TableName', ...perQueue].sort());
+    synth.template.hasOutput('CriticalDeadLetterQueueUrl', { Value: { Ref: queueIds().critical.dlq } });
+  });
+});
