@@ -1,0 +1,79 @@
+import { DEFAULT_DATA_DIR } from './cloud.ts';
+
+export interface CliOptions {
+  port: number;
+  edgePort: number;
+  dataDir: string;
+  memory: boolean;
+  help: boolean;
+}
+
+/** A flag or variable `npm start` cannot use; main prints the message and the usage. */
+export class CliUsageError extends Error {
+  override readonly name = 'CliUsageError';
+  readonly code = 'CLI_USAGE';
+}
+
+export const USAGE = `Usage: npm start -- [options]
+
+  --port <n>          API port (env PORT, default 3000)
+  --edge-port <n>     AWS edge port for DynamoDB and SQS (env EDGE_PORT, default 4566)
+  --data-dir <path>   state folder (env SKYFORGE_DATA_DIR, default .skyforge/ in the project)
+  --memory            keep everything in memory; nothing is saved
+  --help              this text`;
+
+/**
+ * Reads `npm start` options: flags win over environment variables, which win over defaults.
+ * Both `--port 3000` and `--port=3000` work.
+ *
+ * @example
+ * parseCliOptions(['--port', '0', '--memory'], {}); // { port: 0, edgePort: 4566, memory: true, ... }
+ */
+export function parseCliOptions(argv: readonly string[], env: NodeJS.ProcessEnv): CliOptions {
+  const options: CliOptions = {
+    port: portFrom(env['PORT'], 'PORT') ?? 3000,
+    edgePort: portFrom(env['EDGE_PORT'], 'EDGE_PORT') ?? 4566,
+    dataDir: env['SKYFORGE_DATA_DIR'] || DEFAULT_DATA_DIR,
+    memory: false,
+    help: false,
+  };
+  for (let i = 0; i < argv.length; i += 1) {
+    const arg = argv[i] ?? '';
+    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const value = (): string => {
+      if (inline !== undefined) return inline;
+      const next = argv[i + 1];
+      if (next === undefined || next.startsWith('--')) throw new CliUsageError(`${flag} needs a value`);
+      i += 1;
+      return next;
+    };
+    switch (flag) {
+      case '--port':
+        options.port = portFrom(value(), flag) ?? options.port;
+        break;
+      case '--edge-port':
+        options.edgePort = portFrom(value(), flag) ?? options.edgePort;
+        break;
+      case '--data-dir':
+        options.dataDir = value();
+        break;
+      case '--memory':
+        options.memory = true;
+        break;
+      case '--help':
+      case '-h':
+        options.help = true;
+        break;
+      default:
+        throw new CliUsageError(`unknown option ${arg}`);
+    }
+  }
+  return options;
+}
+
+function portFrom(raw: string | undefined, name: string): number | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new CliUsageError(`${name} must be a port number (0-65535), got ${raw}`);
+  return port;
+}

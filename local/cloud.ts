@@ -1,0 +1,244 @@
+import { join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import { DEFAULT_PREFIX, PRIORITIES, maximumConcurrencyByPriority } from '../shared/config/definitions.ts';
+import { ENV, FUNCTION_ENTRIES } from '../shared/config/env-names.ts';
+import { startApiGateway, API_GATEWAY_TIMEOUT_MS, type ApiHandler } from './api-gateway.ts';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from './aws-client-config.ts';
+import { bootstrapResources, type LocalResources } from './bootstrap.ts';
+import { startEmulatedAws } from './emulated-aws.ts';
+import { CleanupStack } from './cleanup-stack.ts';
+import { HandlerModuleError, HandlersAlreadyLoadedError } from './errors.ts';
+import { LOCAL_FUNCTIONS } from './function-settings.ts';
+import { startEventSourceMapping, type EventSourceMapping, type SqsBatchHandler } from './event-source-mapping.ts';
+
+/** The three Lambda functions the local cloud runs. */
+export interface LocalCloudHandlers {
+  api: ApiHandler;
+  worker: SqsBatchHandler;
+  deadLetter: SqsBatchHandler;
+}
+
+export interface LocalCloudOptions {
+  /** API port; 0 picks a free one. Default 3000. */
+  port?: number;
+  /** AWS edge port (DynamoDB, SQS); 0 picks a free one. Default 4566, like LocalStack. */
+  edgePort?: number;
+  /** Interface both servers bind to. Default 127.0.0.1: the emulators check no credentials. */
+  host?: string;
+  /** State folder. Default `.skyforge/` in the project root; ignored with `memory`. */
+  dataDir?: string;
+  /** Keep all state in memory (nothing on disk). */
+  memory?: boolean;
+  /** Extra environment for the handlers (tuning variables), applied last. */
+  env?: Record<string, string>;
+  /** No log lines from the wiring (tests). */
+  quiet?: boolean;
+  /** Functions to run instead of the project's handlers (tests of the wiring itself). */
+  handlers?: Partial<LocalCloudHandlers>;
+  /** Pollers' grace for batches in flight at stop(). Default 10 s. */
+  stopTimeoutMs?: number;
+  /** How often expired items are deleted (DynamoDB TTL). Default 60 s. */
+  ttlSweepIntervalMs?: number;
+  /** Where log lines go (default: stderr, unless quiet). */
+  log?: (message: string) => void;
+}
+
+export interface LocalCloud {
+  /** Base URL of the HTTP API, e.g. http://127.0.0.1:3000. */
+  readonly apiUrl: string;
+  /** The AWS endpoint (AWS_ENDPOINT_URL) for SDK clients, e.g. http://127.0.0.1:4566. */
+  readonly edgeUrl: string;
+  /** Absolute state folder, or null in memory. */
+  readonly dataDir: string | null;
+  /** Names and URLs of the table and queues. */
+  readonly resources: LocalResources;
+  /** The environment the handlers were given. */
+  readonly env: Readonly<Record<string, string>>;
+  /** Stops polling, lets batches in flight finish (bounded), closes servers and saves state. */
+  stop(): Promise<void>;
+}
+
+/** The project root: FUNCTION_ENTRIES and the default data folder are relative to it. */
+export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
+export const DEFAULT_DATA_DIR = join(PROJECT_ROOT, '.skyforge');
+
+/**
+ * Starts the whole local cloud in this process: dynalite and the SQS emulator behind one edge
+ * port, the table and queues of shared/config/definitions.ts, the environment the CDK stack
+ * gives the Lambdas, the three handlers, one SQS event source mapping per queue (main queues ->
+ * worker, DLQs -> dead-letter) and the API Gateway in front of the api handler.
+ *
+ * @example
+ * const cloud = await startLocalCloud({ port: 0, edgePort: 0, memory: true, quiet: true });
+ * await fetch(`${cloud.apiUrl}/healthz`);
+ * await cloud.stop();
+ */
+export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<LocalCloud> {
+  const host = options.host ?? '127.0.0.1';
+  const region = LOCAL_REGION;
+  const log = options.log ?? (options.quiet ? (): void => undefined : (m: string): void => console.error(`[local] ${m}`));
+  const dataDir = options.memory ? null : resolve(options.dataDir ?? DEFAULT_DATA_DIR);
+  const cleanups = new CleanupStack(log);
+
+  try {
+    const aws = await startEmulatedAws({
+      port: options.edgePort ?? 4566,
+      host,
+      dataDir,
+      ...(options.ttlSweepIntervalMs ? { ttlSweepIntervalMs: options.ttlSweepIntervalMs } : {}),
+      log,
+    });
+    cleanups.push(() => aws.close());
+
+    const resources = await bootstrapResources({
+      dynamodb: aws.clients.dynamodb,
+      sqs: aws.clients.sqs,
+      prefix: DEFAULT_PREFIX,
+      workerTimeoutSeconds: LOCAL_FUNCTIONS.worker.timeoutSeconds,
+      deadLetterTimeoutSeconds: LOCAL_FUNCTIONS.deadLetter.timeoutSeconds,
+    });
+
+    const env = handlerEnvironment(resources, aws.url, region, options);
+    const restoreEnv = applyEnvironment(env);
+    cleanups.push(async () => restoreEnv());
+
+    const handlers = await loadHandlers(options.handlers ?? {}, env);
+
+    const mappings = startMappings(resources, handlers, aws.clients.sqs, region, log);
+    cleanups.push(async () => {
+      await Promise.all(mappings.map((m) => m.stop(options.stopTimeoutMs ?? 10_000)));
+    });
+
+    const api = await startApiGateway({
+      handler: handlers.api,
+      port: options.port ?? 3000,
+      host,
+      timeoutMs: API_GATEWAY_TIMEOUT_MS,
+      functionTimeoutMs: LOCAL_FUNCTIONS.api.timeoutSeconds * 1000,
+      memoryMb: LOCAL_FUNCTIONS.api.memoryMb,
+      functionName: `${DEFAULT_PREFIX}-api`,
+      region,
+      log,
+    });
+    // Closed first: no new work starts while the pollers drain.
+    cleanups.push(() => api.close());
+
+    return {
+      apiUrl: api.url,
+      edgeUrl: aws.url,
+      dataDir,
+      resources,
+      env,
+      stop: () => cleanups.run(),
+    };
+  } catch (error) {
+    await cleanups.run();
+    throw error;
+  }
+}
+
+function startMappings(
+  resources: LocalResources,
+  handlers: LocalCloudHandlers,
+  client: SQSClient,
+  region: string,
+  log: (message: string) => void,
+): EventSourceMapping[] {
+  const { worker, deadLetter } = LOCAL_FUNCTIONS;
+  const concurrency = maximumConcurrencyByPriority(worker.totalMaximumConcurrency);
+  return PRIORITIES.flatMap((priority) => [
+    startEventSourceMapping({
+      client,
+      queueUrl: resources.queueUrls[priority],
+      queueArn: resources.queueArns[priority],
+      handler: handlers.worker,
+      batchSize: worker.batchSize,
+      maximumBatchingWindowSeconds: worker.maxBatchingWindowSeconds,
+      maximumConcurrency: concurrency[priority],
+      functionName: `${DEFAULT_PREFIX}-worker`,
+      functionTimeoutMs: worker.timeoutSeconds * 1000,
+      memoryMb: worker.memoryMb,
+      region,
+      log,
+    }),
+    startEventSourceMapping({
+      client,
+      queueUrl: resources.deadLetterQueueUrls[priority],
+      queueArn: resources.deadLetterQueueArns[priority],
+      handler: handlers.deadLetter,
+      batchSize: deadLetter.batchSize,
+      maximumConcurrency: deadLetter.maximumConcurrency,
+      functionName: `${DEFAULT_PREFIX}-dead-letter`,
+      functionTimeoutMs: deadLetter.timeoutSeconds * 1000,
+      memoryMb: deadLetter.memoryMb,
+      region,
+      log,
+    }),
+  ]);
+}
+
+/** The variables the CDK stack sets on the functions, pointed at the local cloud. */
+function handlerEnvironment(
+  resources: LocalResources,
+  edgeUrl: string,
+  region: string,
+  options: LocalCloudOptions,
+): Record<string, string> {
+  return {
+    [ENV.tableName]: resources.tableName,
+    [ENV.queueUrls]: JSON.stringify(resources.queueUrls),
+    [ENV.deadLetterQueueUrls]: JSON.stringify(resources.deadLetterQueueUrls),
+    [ENV.awsEndpointUrl]: edgeUrl,
+    [ENV.awsRegion]: region,
+    AWS_DEFAULT_REGION: region,
+    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+    [ENV.serviceName]: 'skyforge',
+    [ENV.metricsNamespace]: 'SkyForge',
+    [ENV.logLevel]: process.env[ENV.logLevel] ?? (options.quiet ? 'WARN' : 'INFO'),
+    ...(options.env ?? {}),
+  };
+}
+
+/** Sets the variables on process.env and returns how to put the previous values back. */
+function applyEnvironment(env: Record<string, string>): () => void {
+  const keys = [...Object.keys(env), 'AWS_SESSION_TOKEN'];
+  const previous = new Map(keys.map((k) => [k, process.env[k]]));
+  Object.assign(process.env, env);
+  // A real session token would be sent alongside the dummy keys.
+  delete process.env['AWS_SESSION_TOKEN'];
+  return () => {
+    for (const [key, value] of previous) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+  };
+}
+
+/** The environment the handler modules were first loaded with in this process. */
+let loadedWith: Record<string, string> | undefined;
+
+/**
+ * Imports the project's handlers (after the environment is set: they read it at module load),
+ * except those passed in.
+ */
+async function loadHandlers(given: Partial<LocalCloudHandlers>, env: Record<string, string>): Promise<LocalCloudHandlers> {
+  const needed = (['api', 'worker', 'deadLetter'] as const).filter((name) => !given[name]);
+  if (needed.length === 0) return given as LocalCloudHandlers;
+  if (loadedWith) {
+    const differing = Object.keys(env).filter((k) => loadedWith?.[k] !== env[k]);
+    if (differing.length > 0) throw new HandlersAlreadyLoadedError(differing);
+  }
+  loadedWith = { ...env };
+  const load = async (entry: string): Promise<(event: never, context: never) => Promise<unknown>> => {
+    const module = (await import(pathToFileURL(join(PROJECT_ROOT, entry)).href)) as { handler?: unknown };
+    if (typeof module.handler !== 'function') throw new HandlerModuleError(entry);
+    return module.handler as (event: never, context: never) => Promise<unknown>;
+  };
+  return {
+    api: given.api ?? ((await load(FUNCTION_ENTRIES.api)) as ApiHandler),
+    worker: given.worker ?? ((await load(FUNCTION_ENTRIES.worker)) as SqsBatchHandler),
+    deadLetter: given.deadLetter ?? ((await load(FUNCTION_ENTRIES.deadLetter)) as SqsBatchHandler),
+  };
+}

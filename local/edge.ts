@@ -1,0 +1,89 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { awsJsonError, writeAwsResponse } from './aws-json-response.ts';
+import { closeServer, listen } from './listen.ts';
+
+/**
+ * One service behind the edge port. Routes are tried in order and the first that matches takes
+ * the request, so a service that is not told apart by X-Amz-Target (the Scheduler's REST API,
+ * matched by path) can be added without touching the others.
+ */
+export interface EdgeRoute {
+  /** Name shown by the health route and in errors. */
+  readonly name: string;
+  matches(req: IncomingMessage): boolean;
+  handle(req: IncomingMessage, res: ServerResponse): void | Promise<void>;
+}
+
+export interface EdgeServerOptions {
+  /** 0 picks a free port. */
+  port: number;
+  host?: string;
+  routes: readonly EdgeRoute[];
+  log?: (message: string) => void;
+}
+
+export interface EdgeServer {
+  /** Base URL for AWS_ENDPOINT_URL, e.g. http://127.0.0.1:4566. */
+  readonly url: string;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+/** The X-Amz-Target header of an AWS JSON request ('AmazonSQS.SendMessage'), if any. */
+export function amzTarget(req: IncomingMessage): string | undefined {
+  const target = req.headers['x-amz-target'];
+  return typeof target === 'string' ? target : undefined;
+}
+
+/**
+ * Starts the edge server: one port, like LocalStack's 4566, behind which every emulated AWS
+ * service answers, so `AWS_ENDPOINT_URL=http://localhost:4566` points any AWS SDK client (or the
+ * AWS CLI) at the whole local cloud. Requests no route claims get a JSON 400 in AWS's error shape.
+ *
+ * @example
+ * const edge = await startEdgeServer({ port: 4566, routes: [dynamoDbRoute(...), sqsRoute(...)] });
+ */
+export async function startEdgeServer(options: EdgeServerOptions): Promise<EdgeServer> {
+  const host = options.host ?? '127.0.0.1';
+  const server = createServer((req, res) => {
+    route(options.routes, req, res, options.log);
+  });
+  // SDK clients keep sockets alive between calls; a server that drops idle sockets sooner than
+  // the client expects makes the next call fail with ECONNRESET.
+  server.keepAliveTimeout = 30_000;
+  const port = await listen(server, options.port, host, 'AWS edge');
+  return {
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    port,
+    close: () => closeServer(server),
+  };
+}
+
+function route(routes: readonly EdgeRoute[], req: IncomingMessage, res: ServerResponse, log?: (m: string) => void): void {
+  const match = routes.find((r) => r.matches(req));
+  if (!match) {
+    req.resume();
+    const target = amzTarget(req);
+    writeAwsResponse(
+      res,
+      awsJsonError(
+        400,
+        'com.amazon.coral.service#UnknownOperationException',
+        target
+          ? `The local cloud does not emulate the service of X-Amz-Target ${target}`
+          : `No emulated AWS service answers ${req.method ?? 'GET'} ${req.url ?? '/'}`,
+      ),
+    );
+    return;
+  }
+  Promise.resolve()
+    .then(() => match.handle(req, res))
+    .catch((error: unknown) => {
+      log?.(`${match.name} failed: ${(error as Error).stack ?? String(error)}`);
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      writeAwsResponse(res, awsJsonError(500, 'com.amazon.coral.service#InternalFailure', (error as Error).message));
+    });
+}

@@ -1,0 +1,129 @@
+import { join } from 'node:path';
+import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { LOCAL_ACCOUNT_ID, LOCAL_REGION, localClientConfig } from './aws-client-config.ts';
+import { CleanupStack } from './cleanup-stack.ts';
+import { lockDataDir } from './data-dir-lock.ts';
+import { startDynamoDb } from './dynamodb.ts';
+import { DynamoDbTtl } from './dynamodb-ttl.ts';
+import { startTtlSweeper, type TtlSweeper } from './dynamodb-ttl-sweeper.ts';
+import { startEdgeServer, type EdgeRoute } from './edge.ts';
+import { dynamoDbRoute, healthRoute, sqsRoute } from './edge-routes.ts';
+import { SqsEmulator } from './sqs/emulator.ts';
+
+export interface EmulatedAwsOptions {
+  /** Edge port; 0 picks a free one. */
+  port: number;
+  host?: string;
+  /** State folder (taken with a lock file for this process), or null for memory. */
+  dataDir: string | null;
+  /** How often expired items are deleted (DynamoDB TTL). Default 60 s. */
+  ttlSweepIntervalMs?: number;
+  /** Routes tried before the built-in ones (later services, e.g. the Scheduler). */
+  extraRoutes?: readonly EdgeRoute[];
+  log?: (message: string) => void;
+}
+
+export interface EmulatedAws {
+  /** AWS_ENDPOINT_URL for SDK clients. */
+  readonly url: string;
+  readonly port: number;
+  readonly region: string;
+  readonly sqs: SqsEmulator;
+  readonly ttlSweeper: TtlSweeper;
+  /** SDK clients pointed at the edge, with dummy credentials (destroyed by close()). */
+  readonly clients: { dynamodb: DynamoDBClient; sqs: SQSClient };
+  /** Ends long polls, closes the edge, saves the SQS state and closes dynalite. */
+  close(): Promise<void>;
+}
+
+/**
+ * The emulated AWS services behind one edge port: dynalite (DynamoDB, plus the TTL operations
+ * and deletion it lacks) and the SQS emulator, persisted under `<dataDir>/dynamodb`,
+ * `<dataDir>/dynamodb-ttl.json` and `<dataDir>/sqs`, or in memory.
+ *
+ * @example
+ * const aws = await startEmulatedAws({ port: 4566, dataDir: '.skyforge' });
+ * await aws.clients.sqs.send(new ListQueuesCommand({}));
+ */
+export async function startEmulatedAws(options: EmulatedAwsOptions): Promise<EmulatedAws> {
+  const host = options.host ?? '127.0.0.1';
+  const region = LOCAL_REGION;
+  const { dataDir } = options;
+  const cleanups = new CleanupStack(options.log);
+
+  try {
+    if (dataDir !== null) {
+      const lock = await lockDataDir(dataDir);
+      cleanups.push(() => lock.release());
+    }
+
+    const dynamodb = await startDynamoDb({ dataDir });
+    cleanups.push(() => dynamodb.close());
+
+    // The TTL emulation asks dynalite about tables through the edge, once it listens.
+    let dynamoDbClient: DynamoDBClient | undefined;
+    const ttl = new DynamoDbTtl({
+      file: dataDir === null ? null : join(dataDir, 'dynamodb-ttl.json'),
+      describeTable: async (tableName) => {
+        try {
+          const table = (await dynamoDbClient?.send(new DescribeTableCommand({ TableName: tableName })))?.Table;
+          return table?.CreationDateTime ? { creationDateTime: table.CreationDateTime.getTime() } : null;
+        } catch (error) {
+          if ((error as Error).name === 'ResourceNotFoundException') return null;
+          throw error;
+        }
+      },
+    });
+    await ttl.open();
+    cleanups.push(() => ttl.close());
+
+    const sqs = new SqsEmulator({
+      endpoint: `http://${host}:${options.port}`,
+      region,
+      accountId: LOCAL_ACCOUNT_ID,
+      ...(dataDir === null ? {} : { dataDir: join(dataDir, 'sqs') }),
+    });
+    await sqs.open();
+    cleanups.push(() => sqs.close());
+
+    const routes: EdgeRoute[] = [...(options.extraRoutes ?? []), dynamoDbRoute(dynamodb.handle, ttl), sqsRoute(sqs)];
+    routes.push(healthRoute(() => routes.map((r) => r.name)));
+    const edge = await startEdgeServer({ port: options.port, host, routes, ...(options.log ? { log: options.log } : {}) });
+    cleanups.push(async () => {
+      // The emulator first: it answers parked long polls, so their connections can close.
+      await sqs.close();
+      await edge.close();
+    });
+    sqs.setEndpoint(edge.url);
+
+    dynamoDbClient = new DynamoDBClient(localClientConfig(edge.url, region));
+    const sqsClient = new SQSClient(localClientConfig(edge.url, region));
+    const clients = { dynamodb: dynamoDbClient, sqs: sqsClient };
+    cleanups.push(async () => {
+      clients.dynamodb.destroy();
+      clients.sqs.destroy();
+    });
+
+    const ttlSweeper = startTtlSweeper({
+      client: dynamoDbClient,
+      tables: () => ttl.enabledTables(),
+      intervalMs: options.ttlSweepIntervalMs ?? 60_000,
+      ...(options.log ? { log: options.log } : {}),
+    });
+    cleanups.push(() => ttlSweeper.stop());
+
+    return {
+      url: edge.url,
+      port: edge.port,
+      region,
+      sqs,
+      ttlSweeper,
+      clients,
+      close: () => cleanups.run(),
+    };
+  } catch (error) {
+    await cleanups.run();
+    throw error;
+  }
+}
