@@ -118,3 +118,23 @@ export const DEFAULT_PREFIX = 'skyforge';
 export function tableName(prefix: string): string {
   return `${prefix}-jobs`;
 }
+
+/**
+ * Bounds of the handlers' tuning variables. shared/config/env.ts enforces them at cold start and
+ * the CDK construct validates its props against them, so a deploy never produces a
+ * configuration the functions refuse.
+ */
+export const HANDLER_ENV_BOUNDS = {
+  retentionSeconds: { min: 60, max: 10 * 365 * 24 * 3600 },
+  maxPayloadBytes: { min: 1, max: 350_000 },
+  maxResultBytes: { min: 0, max: 131_072 },
+  maxJobTimeoutMs: { min: 1_000, max: 900_000 },
+  cancelPollMs: { min: 50, max: 60_000 },
+} as const;
+
+/**
+ * A job item carries its payload and its result, and DynamoDB refuses items over 400 KiB.
+ * 32 KiB stay free for keys, metadata (4 KiB), 20 history entries (error messages cut to 512
+ * characters there), the last error (2 KiB) and the reasons.
+ */
+export const MAX_PAYLOAD_PLUS_RESULT_BYTES = 400 * 1024 - 32 * 1024;

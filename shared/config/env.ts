@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PRIORITIES, type Priority } from './definitions.ts';
+import { HANDLER_ENV_BOUNDS, MAX_PAYLOAD_PLUS_RESULT_BYTES, PRIORITIES, type Priority } from './definitions.ts';
 import { ENV } from './env-names.ts';
 
 const urlMap = z
@@ -20,16 +20,18 @@ const unsetIfEmpty = (value: unknown) => (value === '' ? undefined : value);
 const intFromEnv = (fallback: number, min: number, max: number) =>
   z.preprocess(unsetIfEmpty, z.coerce.number().int().min(min).max(max).default(fallback));
 
+const B = HANDLER_ENV_BOUNDS;
+
 const schema = z.object({
   [ENV.tableName]: z.string().min(3),
   [ENV.queueUrls]: urlMap,
   [ENV.deadLetterQueueUrls]: urlMap,
-  [ENV.jobRetentionSeconds]: intFromEnv(7 * 24 * 3600, 60, 10 * 365 * 24 * 3600),
-  [ENV.deadJobRetentionSeconds]: intFromEnv(30 * 24 * 3600, 60, 10 * 365 * 24 * 3600),
-  [ENV.maxPayloadBytes]: intFromEnv(262_144, 1, 350_000),
-  [ENV.maxResultBytes]: intFromEnv(65_536, 0, 32_768 * 4),
-  [ENV.maxJobTimeoutMs]: intFromEnv(285_000, 1_000, 900_000),
-  [ENV.cancelPollMs]: intFromEnv(1_000, 50, 60_000),
+  [ENV.jobRetentionSeconds]: intFromEnv(7 * 24 * 3600, B.retentionSeconds.min, B.retentionSeconds.max),
+  [ENV.deadJobRetentionSeconds]: intFromEnv(30 * 24 * 3600, B.retentionSeconds.min, B.retentionSeconds.max),
+  [ENV.maxPayloadBytes]: intFromEnv(262_144, B.maxPayloadBytes.min, B.maxPayloadBytes.max),
+  [ENV.maxResultBytes]: intFromEnv(65_536, B.maxResultBytes.min, B.maxResultBytes.max),
+  [ENV.maxJobTimeoutMs]: intFromEnv(285_000, B.maxJobTimeoutMs.min, B.maxJobTimeoutMs.max),
+  [ENV.cancelPollMs]: intFromEnv(1_000, B.cancelPollMs.min, B.cancelPollMs.max),
   [ENV.demoJobs]: z.preprocess(
     unsetIfEmpty,
     z
@@ -62,6 +64,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SkyForgeConfig
     throw new Error(`SkyForge configuration is invalid: ${problems}`);
   }
   const e = parsed.data;
+  if (e[ENV.maxPayloadBytes] + e[ENV.maxResultBytes] > MAX_PAYLOAD_PLUS_RESULT_BYTES) {
+    throw new Error(
+      `SkyForge configuration is invalid: ${ENV.maxPayloadBytes} + ${ENV.maxResultBytes} must stay at or below ` +
+        `${MAX_PAYLOAD_PLUS_RESULT_BYTES} bytes so a job item fits DynamoDB's 400 KiB`,
+    );
+  }
   return {
     tableName: e[ENV.tableName],
     queueUrls: e[ENV.queueUrls],

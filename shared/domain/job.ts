@@ -107,7 +107,11 @@ export function toJobView(job: Job): JobView {
   return { ...view, payload: view.payload ?? null };
 }
 
+/** Error messages inside history entries are cut shorter than lastError's, to bound the item. */
+export const HISTORY_MESSAGE_LIMIT = 512;
+
 /** Appends an attempt record, keeping the newest HISTORY_LIMIT. */
 export function appendHistory(history: readonly AttemptRecord[], record: AttemptRecord): AttemptRecord[] {
-  return [...history, record].slice(-HISTORY_LIMIT);
+  const error = record.error ? { ...record.error, message: record.error.message.slice(0, HISTORY_MESSAGE_LIMIT) } : null;
+  return [...history, { ...record, error }].slice(-HISTORY_LIMIT);
 }

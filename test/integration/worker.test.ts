@@ -170,7 +170,7 @@ describe('worker', () => {
   it('stops a running job that is cancelled, records it, and lets it be retried afterwards', async () => {
     const job = await submit({ type: 'test.hang', timeoutMs: 20_000 });
     const running = run(record(job.id));
-    await sleep(100);
+    for (let i = 0; i < 200 && (await get(job.id)).status !== 'RUNNING'; i += 1) await sleep(10);
     const cancelled = await cancelJob(job.id, 'changed my mind', h.deps);
     expect(cancelled.status).toBe('CANCELLED');
     // the attempt is still stopping: a retry now would overlap it
