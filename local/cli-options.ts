@@ -6,6 +6,8 @@ export interface CliOptions {
   dataDir: string;
   memory: boolean;
   help: boolean;
+  /** The worker function's timeout in seconds (env SKYFORGE_WORKER_TIMEOUT_SECONDS). */
+  workerTimeoutSeconds: number | undefined;
 }
 
 /** A flag or variable `npm start` cannot use; main prints the message and the usage. */
@@ -20,6 +22,8 @@ export const USAGE = `Usage: npm start -- [options]
   --edge-port <n>     AWS edge port for DynamoDB and SQS (env EDGE_PORT, default 4566)
   --data-dir <path>   state folder (env SKYFORGE_DATA_DIR, default .skyforge/ in the project)
   --memory            keep everything in memory; nothing is saved
+  (env SKYFORGE_WORKER_TIMEOUT_SECONDS: the worker function's timeout, default 300; the
+   queues' visibility timeout is 6x it and the longest job timeout follows it)
   --help              this text`;
 
 /**
@@ -36,6 +40,7 @@ export function parseCliOptions(argv: readonly string[], env: NodeJS.ProcessEnv)
     dataDir: env['SKYFORGE_DATA_DIR'] || DEFAULT_DATA_DIR,
     memory: false,
     help: false,
+    workerTimeoutSeconds: secondsFrom(env['SKYFORGE_WORKER_TIMEOUT_SECONDS'], 'SKYFORGE_WORKER_TIMEOUT_SECONDS'),
   };
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i] ?? '';
@@ -76,4 +81,11 @@ function portFrom(raw: string | undefined, name: string): number | undefined {
   const port = Number(raw);
   if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new CliUsageError(`${name} must be a port number (0-65535), got ${raw}`);
   return port;
+}
+
+function secondsFrom(raw: string | undefined, name: string): number | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  const seconds = Number(raw);
+  if (!Number.isInteger(seconds) || seconds < 2 || seconds > 900) throw new CliUsageError(`${name} must be a whole number of seconds (2-900), got ${raw}`);
+  return seconds;
 }

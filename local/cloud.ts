@@ -1,7 +1,7 @@
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import { DEFAULT_PREFIX, PRIORITIES, maximumConcurrencyByPriority } from '../shared/config/definitions.ts';
+import { DEFAULT_PREFIX, PRIORITIES, maxJobTimeoutMsFor, maximumConcurrencyByPriority } from '../shared/config/definitions.ts';
 import { ENV, FUNCTION_ENTRIES } from '../shared/config/env-names.ts';
 import { startApiGateway, API_GATEWAY_TIMEOUT_MS, type ApiHandler } from './api-gateway.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './aws-client-config.ts';
@@ -36,6 +36,11 @@ export interface LocalCloudOptions {
   quiet?: boolean;
   /** Functions to run instead of the project's handlers (tests of the wiring itself). */
   handlers?: Partial<LocalCloudHandlers>;
+  /**
+   * The worker function's timeout (default 300 s, as deployed). It sets the queues' visibility
+   * timeout (6x) and the longest job timeout; tests of crash recovery shorten it.
+   */
+  workerTimeoutSeconds?: number;
   /** Pollers' grace for batches in flight at stop(). Default 10 s. */
   stopTimeoutMs?: number;
   /** How often expired items are deleted (DynamoDB TTL). Default 60 s. */
@@ -82,6 +87,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const cleanups = new CleanupStack(log);
 
   try {
+    const workerTimeoutSeconds = options.workerTimeoutSeconds ?? LOCAL_FUNCTIONS.worker.timeoutSeconds;
     const aws = await startEmulatedAws({
       port: options.edgePort ?? 4566,
       host,
@@ -95,17 +101,17 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       dynamodb: aws.clients.dynamodb,
       sqs: aws.clients.sqs,
       prefix: DEFAULT_PREFIX,
-      workerTimeoutSeconds: LOCAL_FUNCTIONS.worker.timeoutSeconds,
+      workerTimeoutSeconds,
       deadLetterTimeoutSeconds: LOCAL_FUNCTIONS.deadLetter.timeoutSeconds,
     });
 
-    const env = handlerEnvironment(resources, aws.url, region, options);
+    const env = handlerEnvironment(resources, aws.url, region, workerTimeoutSeconds, options);
     const restoreEnv = applyEnvironment(env);
     cleanups.push(async () => restoreEnv());
 
     const handlers = await loadHandlers(options.handlers ?? {}, env);
 
-    const mappings = startMappings(resources, handlers, aws.clients.sqs, region, log);
+    const mappings = startMappings(resources, handlers, aws.clients.sqs, region, workerTimeoutSeconds, log);
     cleanups.push(async () => {
       await Promise.all(mappings.map((m) => m.stop(options.stopTimeoutMs ?? 10_000)));
     });
@@ -143,6 +149,7 @@ function startMappings(
   handlers: LocalCloudHandlers,
   client: SQSClient,
   region: string,
+  workerTimeoutSeconds: number,
   log: (message: string) => void,
 ): EventSourceMapping[] {
   const { worker, deadLetter } = LOCAL_FUNCTIONS;
@@ -157,7 +164,7 @@ function startMappings(
       maximumBatchingWindowSeconds: worker.maxBatchingWindowSeconds,
       maximumConcurrency: concurrency[priority],
       functionName: `${DEFAULT_PREFIX}-worker`,
-      functionTimeoutMs: worker.timeoutSeconds * 1000,
+      functionTimeoutMs: workerTimeoutSeconds * 1000,
       memoryMb: worker.memoryMb,
       region,
       log,
@@ -183,9 +190,11 @@ function handlerEnvironment(
   resources: LocalResources,
   edgeUrl: string,
   region: string,
+  workerTimeoutSeconds: number,
   options: LocalCloudOptions,
 ): Record<string, string> {
   return {
+    [ENV.maxJobTimeoutMs]: String(maxJobTimeoutMsFor(workerTimeoutSeconds)),
     [ENV.tableName]: resources.tableName,
     [ENV.queueUrls]: JSON.stringify(resources.queueUrls),
     [ENV.deadLetterQueueUrls]: JSON.stringify(resources.deadLetterQueueUrls),

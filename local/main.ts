@@ -25,6 +25,7 @@ async function main(): Promise<void> {
     edgePort: options.edgePort,
     ...(options.memory ? { memory: true } : { dataDir: options.dataDir }),
     stopTimeoutMs: STOP_GRACE_MS,
+    ...(options.workerTimeoutSeconds ? { workerTimeoutSeconds: options.workerTimeoutSeconds } : {}),
   });
   console.log(
     renderBanner({ apiUrl: cloud.apiUrl, edgeUrl: cloud.edgeUrl, dataDir: cloud.dataDir, jobTypes: await loadJobTypes() }),

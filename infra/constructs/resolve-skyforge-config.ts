@@ -1,4 +1,4 @@
-import { HANDLER_ENV_BOUNDS, MAX_PAYLOAD_PLUS_RESULT_BYTES } from '../../shared/config/definitions.ts';
+import { HANDLER_ENV_BOUNDS, MAX_PAYLOAD_PLUS_RESULT_BYTES, maxJobTimeoutMsFor } from '../../shared/config/definitions.ts';
 import { isAbsolute, join, resolve } from 'node:path';
 import { Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
 import type { CorsPreflightOptions } from 'aws-cdk-lib/aws-apigatewayv2';
@@ -238,7 +238,7 @@ export function resolveSkyForgeConfig(props: SkyForgeProps, defaultProjectRoot: 
     ),
     maxPayloadBytes,
     maxResultBytes,
-    maxJobTimeoutMs: (workerTimeout - WORKER_SHUTDOWN_MARGIN_SECONDS) * 1000,
+    maxJobTimeoutMs: maxJobTimeoutMsFor(workerTimeout),
     cancelPollMs,
     demoJobs: props.demoJobs ?? true,
     logLevel: props.logLevel ?? 'INFO',

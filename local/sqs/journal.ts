@@ -139,6 +139,7 @@ export class Journal {
     const complete = text.split('\n').slice(0, -1);
     return complete.map((line, index) => {
       try {
+        // Lines are our own JSON.stringify(Mutation); the snapshot's format number guards the shape.
         return JSON.parse(line) as Mutation;
       } catch {
         throw new JournalCorruptError(`${path}:${index + 1} is not a valid journal record.`);

@@ -138,3 +138,13 @@ export const HANDLER_ENV_BOUNDS = {
  * characters there), the last error (2 KiB) and the reasons.
  */
 export const MAX_PAYLOAD_PLUS_RESULT_BYTES = 400 * 1024 - 32 * 1024;
+
+/**
+ * The longest `timeoutMs` a job may ask for: the worker function's timeout less a margin for
+ * claiming, recording the outcome and sending a retry (15 s, or half the timeout when that is
+ * shorter, for the tiny timeouts tests use in the local cloud).
+ */
+export function maxJobTimeoutMsFor(workerTimeoutSeconds: number): number {
+  const marginSeconds = Math.min(15, workerTimeoutSeconds / 2);
+  return Math.floor((workerTimeoutSeconds - marginSeconds) * 1000);
+}
