@@ -14,7 +14,20 @@ const STOP_DEADLINE_MS = 25_000;
 /** Errors whose message is the whole story: one line, no stack. */
 const EXPECTED_ERRORS = new Set(['PortInUseError', 'DataDirInUseError', 'TableSchemaMismatchError', 'CliUsageError']);
 
+/**
+ * The AWS SDK warns at length on Node < 22 about its releases after January 2027. The deployed
+ * functions run nodejs24.x, so it only concerns this machine: one line instead of ten.
+ */
+function quietSdkNodeWarning(): void {
+  const major = Number(process.versions.node.split('.')[0]);
+  if (major < 22 && process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED === undefined) {
+    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+    console.error(`note: Node ${process.versions.node} works; AWS SDK releases after January 2027 will need Node 22 or newer`);
+  }
+}
+
 async function main(): Promise<void> {
+  quietSdkNodeWarning();
   const options = parseCliOptions(process.argv.slice(2), process.env);
   if (options.help) {
     console.log(USAGE);
