@@ -1,4 +1,10 @@
-import { HANDLER_ENV_BOUNDS, MAX_PAYLOAD_PLUS_RESULT_BYTES, maxJobTimeoutMsFor } from '../../shared/config/definitions.ts';
+import {
+  API_FUNCTION_DEFAULTS,
+  DEAD_LETTER_DEFAULTS,
+  HANDLER_ENV_BOUNDS,
+  MAX_PAYLOAD_PLUS_RESULT_BYTES,
+  maxJobTimeoutMsFor,
+} from '../../shared/config/definitions.ts';
 import { isAbsolute, join, resolve } from 'node:path';
 import { Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
 import type { CorsPreflightOptions } from 'aws-cdk-lib/aws-apigatewayv2';
@@ -246,8 +252,8 @@ export function resolveSkyForgeConfig(props: SkyForgeProps, defaultProjectRoot: 
     serviceName,
     api: {
       entry: entry('api'),
-      memoryMb: requireInteger('api.memoryMb', api.memoryMb ?? 512, 128, 10_240),
-      timeoutSeconds: requireInteger('api.timeoutSeconds', api.timeoutSeconds ?? 29, 1, 30),
+      memoryMb: requireInteger('api.memoryMb', api.memoryMb ?? API_FUNCTION_DEFAULTS.memoryMb, 128, 10_240),
+      timeoutSeconds: requireInteger('api.timeoutSeconds', api.timeoutSeconds ?? API_FUNCTION_DEFAULTS.timeoutSeconds, 1, 30),
       auth,
       throttle: api.throttle,
       cors: api.cors,
@@ -262,9 +268,9 @@ export function resolveSkyForgeConfig(props: SkyForgeProps, defaultProjectRoot: 
     },
     deadLetter: {
       entry: entry('deadLetter'),
-      memoryMb: requireInteger('deadLetter.memoryMb', deadLetter.memoryMb ?? 256, 128, 10_240),
-      timeoutSeconds: requireInteger('deadLetter.timeoutSeconds', deadLetter.timeoutSeconds ?? 30, 1, 900),
-      maximumConcurrency: requireInteger('deadLetter.maximumConcurrency', deadLetter.maximumConcurrency ?? 2, 2, 1000),
+      memoryMb: requireInteger('deadLetter.memoryMb', deadLetter.memoryMb ?? DEAD_LETTER_DEFAULTS.memoryMb, 128, 10_240),
+      timeoutSeconds: requireInteger('deadLetter.timeoutSeconds', deadLetter.timeoutSeconds ?? DEAD_LETTER_DEFAULTS.timeoutSeconds, 1, 900),
+      maximumConcurrency: requireInteger('deadLetter.maximumConcurrency', deadLetter.maximumConcurrency ?? DEAD_LETTER_DEFAULTS.maximumConcurrency, 2, 1000),
     },
   };
 }

@@ -1,3 +1,4 @@
+import type { StoredMessage } from './queue.ts';
 import type { MessageAttributeMap } from './message-attributes.ts';
 
 /**
@@ -25,16 +26,11 @@ export type Mutation =
   /** Drops messages older than the queue's MessageRetentionPeriod. */
   | { type: 'expire'; queue: string; ids: string[] };
 
-export interface NewMessage {
-  id: string;
-  body: string;
-  md5OfBody: string;
-  attributes: MessageAttributeMap;
-  systemAttributes: MessageAttributeMap;
-  groupId?: string;
-  sentAt: number;
-  visibleAt: number;
-}
+/** A message as sent: the stored form before any receive. */
+export type NewMessage = Pick<
+  StoredMessage,
+  'id' | 'body' | 'md5OfBody' | 'attributes' | 'systemAttributes' | 'groupId' | 'sentAt' | 'visibleAt'
+>;
 
 export interface Delivery {
   id: string;

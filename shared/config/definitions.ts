@@ -85,6 +85,15 @@ export const WORKER_DEFAULTS = {
   totalMaximumConcurrency: 30,
 } as const;
 
+/** Defaults of the api function (the HTTP API's integration timeout is fixed at 30 s). */
+export const API_FUNCTION_DEFAULTS = { timeoutSeconds: 29, memoryMb: 512 } as const;
+
+/**
+ * Defaults of the dead-letter consumer. Dead letters are rare and not urgent: the lowest
+ * MaximumConcurrency Lambda allows keeps a burst of them from competing with the worker.
+ */
+export const DEAD_LETTER_DEFAULTS = { timeoutSeconds: 30, memoryMb: 256, batchSize: 10, maximumConcurrency: 2 } as const;
+
 export function queueName(prefix: string, priority: Priority): string {
   return `${prefix}-${priority}`;
 }

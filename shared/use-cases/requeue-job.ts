@@ -2,39 +2,50 @@ import { SkyForgeError } from '../domain/errors.ts';
 import { JOB_STATUS, type Job, type JobStatus } from '../domain/job.ts';
 import { JOB_EVENT } from '../domain/lifecycle.ts';
 import { isoAt } from '../ports/clock.ts';
+import type { JobChanges } from '../ports/job-store.ts';
 import type { Dependencies } from './dependencies.ts';
 import { expiryFor } from './retention.ts';
 import { transitionJob } from './transition-job.ts';
 
+/** What a requeue writes: back to QUEUED with every trace of the last ending cleared. */
+function requeueChanges(resetAttempts: boolean): JobChanges {
+  return {
+    status: JOB_STATUS.QUEUED,
+    ...(resetAttempts ? { attempts: 0 } : {}),
+    nextRunAt: null,
+    finishedAt: null,
+    deadReason: null,
+    cancelReason: null,
+    expiresAt: null,
+    leaseToken: null,
+    leaseUntil: null,
+  };
+}
+
 /**
- * DEAD | CANCELLED -> QUEUED (POST /jobs/{id}/retry, dead-letter replay). Refused while a
- * cancelled or dead-lettered attempt is still stopping (its lease is live), so attempts never
- * overlap. Without resetAttempts an exhausted job gets exactly one more attempt.
+ * The table half of a requeue: DEAD | CANCELLED -> QUEUED. Refused while a cancelled or
+ * dead-lettered attempt is still stopping (its lease is live), so attempts never overlap.
+ */
+async function markRequeued(id: string, resetAttempts: boolean, onlyFrom: JobStatus | undefined, deps: Dependencies): Promise<Job> {
+  const { after } = await transitionJob(deps, id, JOB_EVENT.REQUEUE, (job, now) => {
+    if (onlyFrom && job.status !== onlyFrom) {
+      throw new SkyForgeError('INVALID_STATE', `job ${id} is ${job.status}, not ${onlyFrom}`, { status: job.status });
+    }
+    return { changes: requeueChanges(resetAttempts), guard: { noLiveLeaseAt: now } };
+  });
+  return after;
+}
+
+/**
+ * DEAD | CANCELLED -> QUEUED (POST /jobs/{id}/retry, dead-letter replay), then its message.
+ * Without resetAttempts an exhausted job gets exactly one more attempt.
  */
 export async function requeueJob(
   id: string,
   options: { resetAttempts: boolean; onlyFrom?: JobStatus },
   deps: Dependencies,
 ): Promise<Job> {
-  const { after } = await transitionJob(deps, id, JOB_EVENT.REQUEUE, (job, now) => {
-    if (options.onlyFrom && job.status !== options.onlyFrom) {
-      throw new SkyForgeError('INVALID_STATE', `job ${id} is ${job.status}, not ${options.onlyFrom}`, { status: job.status });
-    }
-    return {
-      changes: {
-        status: JOB_STATUS.QUEUED,
-        ...(options.resetAttempts ? { attempts: 0 } : {}),
-        nextRunAt: null,
-        finishedAt: null,
-        deadReason: null,
-        cancelReason: null,
-        expiresAt: null,
-        leaseToken: null,
-        leaseUntil: null,
-      },
-      guard: { noLiveLeaseAt: now },
-    };
-  });
+  const after = await markRequeued(id, options.resetAttempts, options.onlyFrom, deps);
   const failures = await deps.queue.enqueue([{ jobId: after.id, priority: after.priority, delaySeconds: 0 }]);
   if (failures.length > 0) {
     await revertToDead(after, failures[0]?.reason ?? 'send failed', deps);
@@ -44,8 +55,8 @@ export async function requeueJob(
 }
 
 /**
- * Requeues many jobs (dead-letter replay): the table writes run in parallel, the messages go out
- * in SendMessageBatch calls of 10.
+ * Replays many dead jobs: the table writes run in parallel (bounded), the messages go out in
+ * SendMessageBatch calls of 10. A job that moved meanwhile is skipped, not an error.
  */
 export async function requeueJobs(jobs: readonly Job[], deps: Dependencies, concurrency = 16): Promise<Job[]> {
   const requeued: Job[] = [];
@@ -54,21 +65,7 @@ export async function requeueJobs(jobs: readonly Job[], deps: Dependencies, conc
     while (next < jobs.length) {
       const job = jobs[next++] as Job;
       try {
-        const { after } = await transitionJob(deps, job.id, JOB_EVENT.REQUEUE, (current, now) => ({
-          changes: {
-            status: JOB_STATUS.QUEUED,
-            attempts: 0,
-            nextRunAt: null,
-            finishedAt: null,
-            deadReason: null,
-            cancelReason: null,
-            expiresAt: null,
-            leaseToken: null,
-            leaseUntil: null,
-          },
-          guard: { noLiveLeaseAt: now },
-        }));
-        requeued.push(after);
+        requeued.push(await markRequeued(job.id, true, JOB_STATUS.DEAD, deps));
       } catch (error) {
         if (!(error instanceof SkyForgeError)) throw error;
         deps.logger.info('skipped a job during replay', { jobId: job.id, reason: error.message });

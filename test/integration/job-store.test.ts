@@ -1,45 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StaleJobStateError } from '../../shared/domain/errors.ts';
-import { JOB_STATUS, type Job, type JobStatus } from '../../shared/domain/job.ts';
+import type { Job, JobStatus } from '../../shared/domain/job.ts';
 import type { Priority } from '../../shared/config/definitions.ts';
 import { submitJobs } from '../../shared/use-cases/submit-jobs.ts';
 import { createHarness, ManualClock, type Harness } from '../support/harness.ts';
+import { newJob } from '../support/job-fixture.ts';
 
 /** The DynamoDB store against dynalite over the wire: conditions, idempotency, listing. */
 
-function job(id: string, overrides: Partial<Job> = {}, at = '2026-11-23T12:00:00.000Z'): Job {
-  return {
-    id,
-    type: 'demo.echo',
-    payload: { n: id },
-    priority: 'normal',
-    status: JOB_STATUS.QUEUED,
-    attempts: 0,
-    maxAttempts: 3,
-    backoff: { type: 'exponential', delayMs: 1000, maxDelayMs: 300_000, jitter: false },
-    timeoutMs: 30_000,
-    runAt: null,
-    nextRunAt: null,
-    createdAt: at,
-    updatedAt: at,
-    startedAt: null,
-    finishedAt: null,
-    result: null,
-    progress: null,
-    lastError: null,
-    idempotencyKey: null,
-    metadata: {},
-    scheduleName: null,
-    history: [],
-    deadReason: null,
-    cancelReason: null,
-    leaseToken: null,
-    leaseUntil: null,
-    bodyHash: null,
-    expiresAt: null,
-    ...overrides,
-  };
-}
+const job = newJob;
 
 const NOW = Date.parse('2026-11-23T12:00:00.000Z');
 

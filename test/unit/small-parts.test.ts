@@ -1,3 +1,4 @@
+import { newJob } from '../support/job-fixture.ts';
 import { ulid } from 'ulid';
 import { describe, expect, it } from 'vitest';
 import { decodeCursor, encodeCursor } from '../../shared/adapters/dynamodb/cursor.ts';
@@ -184,30 +185,10 @@ describe('job item', () => {
     ...over,
   });
 
-  const emptyJob = (over: Partial<Job> = {}): Job =>
-    fullJob({
-      payload: undefined,
-      status: 'QUEUED',
-      attempts: 0,
-      runAt: null,
-      nextRunAt: null,
-      startedAt: null,
-      finishedAt: null,
-      result: null,
-      progress: null,
-      lastError: null,
-      idempotencyKey: null,
-      metadata: {},
-      scheduleName: null,
-      history: [],
-      deadReason: null,
-      cancelReason: null,
-      leaseToken: null,
-      leaseUntil: null,
-      bodyHash: null,
-      expiresAt: null,
-      ...over,
-    });
+  const emptyJob = (over: Partial<Job> = {}): Job => {
+    const { id, type, priority, maxAttempts, backoff, timeoutMs, createdAt, updatedAt } = fullJob();
+    return newJob(id, { type, priority, maxAttempts, backoff, timeoutMs, createdAt, updatedAt, payload: undefined, ...over });
+  };
 
   /** Every number anywhere in the item (DynamoDB numbers stop at 9.99e125). */
   const numbersIn = (value: unknown): number[] =>
