@@ -157,3 +157,25 @@ export function maxJobTimeoutMsFor(workerTimeoutSeconds: number): number {
   const marginSeconds = Math.min(15, workerTimeoutSeconds / 2);
   return Math.floor((workerTimeoutSeconds - marginSeconds) * 1000);
 }
+
+/** The schedule group of a deployment: every SkyForge schedule lives in it (IAM scopes to it). */
+export function scheduleGroupName(prefix: string): string {
+  return `${prefix}-schedules`;
+}
+
+/** The queue that receives schedule deliveries EventBridge Scheduler gave up on. */
+export function scheduleDeadLetterQueueName(prefix: string): string {
+  return `${prefix}-schedule-dlq`;
+}
+
+/**
+ * EventBridge Scheduler settings for SkyForge's schedules. Every target is an SQS queue
+ * (templated SendMessage); failed deliveries are retried, then land in the schedule DLQ, whose
+ * messages the dead-letter consumer turns into DEAD jobs like any other dead letter.
+ */
+export const SCHEDULER_SETTINGS = {
+  /** Retry a failed delivery for up to 24 hours (Scheduler's limits: 0..185 attempts, 60..86,400 s). */
+  retryPolicy: { maximumRetryAttempts: 185, maximumEventAgeInSeconds: 86_400 },
+  /** One-time schedules (delays and long backoffs) fire on time, then delete themselves. */
+  oneTimeFlexibleWindowMinutes: 0,
+} as const;

@@ -15,6 +15,14 @@ export const ENV = {
   maxJobTimeoutMs: 'SKYFORGE_MAX_JOB_TIMEOUT_MS',
   cancelPollMs: 'SKYFORGE_CANCEL_POLL_MS',
   demoJobs: 'SKYFORGE_DEMO_JOBS',
+  /** JSON object of the main queues' ARNs keyed by priority (targets of scheduler schedules). */
+  queueArns: 'SKYFORGE_QUEUE_ARNS',
+  /** The EventBridge Scheduler schedule group that holds every SkyForge schedule of this stack. */
+  scheduleGroup: 'SKYFORGE_SCHEDULE_GROUP',
+  /** The role EventBridge Scheduler assumes to send to the queues (passed on CreateSchedule). */
+  schedulerRoleArn: 'SKYFORGE_SCHEDULER_ROLE_ARN',
+  /** ARN of the SQS queue that receives schedule deliveries that failed all retries. */
+  scheduleDeadLetterArn: 'SKYFORGE_SCHEDULE_DLQ_ARN',
   /** Optional shared secret: when set, the api requires `Authorization: Bearer <token>`. */
   apiToken: 'SKYFORGE_API_TOKEN',
   /** Standard AWS SDK variables, listed so every place uses the same spelling. */
