@@ -2,6 +2,7 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Construct } from 'constructs';
 import { QUEUES } from '../../shared/config/definitions.ts';
 import type { JobQueues } from './job-queues.ts';
+import type { JobScheduler } from './job-scheduler.ts';
 import type { JobTable } from './job-table.ts';
 import type { ResolvedSkyForgeConfig } from './resolve-skyforge-config.ts';
 import { SkyForgeFunction, type SkyForgeFunctionDefaults } from './skyforge-function.ts';
@@ -11,12 +12,14 @@ export interface DeadLetterConsumerProps {
   readonly settings: ResolvedSkyForgeConfig['deadLetter'];
   readonly table: JobTable;
   readonly queues: JobQueues;
+  readonly scheduler: JobScheduler;
 }
 
 /**
- * The `dead-letter` function on the four DLQs: it marks each dead-lettered job DEAD with the
- * reason, so the table stays the truth (GET /dlq lists from the table, not from SQS).
- * A message it cannot handle stays in its DLQ (14 days) and is retried after the visibility
+ * The `dead-letter` function on the four queue DLQs and the schedule DLQ: it marks each
+ * dead-lettered job DEAD with the reason, so the table stays the truth (GET /dlq lists from the
+ * table, not from SQS); a recurring schedule's firing that Scheduler could not deliver is logged
+ * and dropped. A message it cannot handle stays in its DLQ (14 days) and is retried after the visibility
  * timeout; ReportBatchItemFailures keeps one bad message from holding back the others.
  */
 export class DeadLetterConsumer extends Construct {
@@ -24,7 +27,7 @@ export class DeadLetterConsumer extends Construct {
 
   constructor(scope: Construct, id: string, props: DeadLetterConsumerProps) {
     super(scope, id);
-    const { settings, table, queues } = props;
+    const { settings, table, queues, scheduler } = props;
 
     this.handler = new SkyForgeFunction(this, 'Handler', {
       ...props.functionDefaults,
@@ -38,9 +41,13 @@ export class DeadLetterConsumer extends Construct {
       table.statement(['dynamodb:GetItem', 'dynamodb:UpdateItem'], { includeIndexes: false }),
     );
 
-    for (const definition of QUEUES) {
+    const deadLetterQueues = [
+      ...QUEUES.map((definition) => queues.byPriority[definition.priority].deadLetterQueue),
+      scheduler.deadLetterQueue,
+    ];
+    for (const deadLetterQueue of deadLetterQueues) {
       this.handler.function.addEventSource(
-        new SqsEventSource(queues.byPriority[definition.priority].deadLetterQueue, {
+        new SqsEventSource(deadLetterQueue, {
           reportBatchItemFailures: true,
           maxConcurrency: settings.maximumConcurrency,
         }),

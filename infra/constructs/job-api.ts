@@ -14,6 +14,7 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { JobQueues } from './job-queues.ts';
+import type { JobScheduler } from './job-scheduler.ts';
 import type { JobTable } from './job-table.ts';
 import type { ResolvedSkyForgeConfig } from './resolve-skyforge-config.ts';
 import { SkyForgeFunction, type SkyForgeFunctionDefaults } from './skyforge-function.ts';
@@ -26,6 +27,7 @@ export interface JobApiProps {
   readonly settings: ResolvedSkyForgeConfig['api'];
   readonly table: JobTable;
   readonly queues: JobQueues;
+  readonly scheduler: JobScheduler;
 }
 
 /** Only the health probe is public: load balancers and uptime checks cannot sign requests. */
@@ -104,6 +106,9 @@ export class JobApi extends Construct {
         resources: [...queues.queues, ...queues.deadLetterQueues].map((q) => q.queueArn),
       }),
     );
+    // Submitting a job delayed beyond SQS's 15 minutes creates a one-time schedule; the
+    // /schedules routes create, change, read, list and delete recurring ones; cancel deletes.
+    props.scheduler.grantScheduleManagement(this.handler);
 
     const iam = settings.auth === 'iam';
     this.httpApi = new HttpApi(this, 'HttpApi', {

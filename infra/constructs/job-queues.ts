@@ -85,18 +85,23 @@ export class JobQueues extends Construct {
 
   /** Queue URLs keyed by priority (tokens until deploy), for SKYFORGE_QUEUE_URLS. */
   get queueUrls(): Record<Priority, string> {
-    return this.urls((p) => p.queue);
+    return this.byPriorityOf((p) => p.queue.queueUrl);
   }
 
   /** DLQ URLs keyed by priority, for SKYFORGE_DLQ_URLS. */
   get deadLetterQueueUrls(): Record<Priority, string> {
-    return this.urls((p) => p.deadLetterQueue);
+    return this.byPriorityOf((p) => p.deadLetterQueue.queueUrl);
   }
 
-  private urls(pick: (p: PriorityQueues) => Queue): Record<Priority, string> {
+  /** Main queue ARNs keyed by priority, for SKYFORGE_QUEUE_ARNS (the targets of scheduler schedules). */
+  get queueArns(): Record<Priority, string> {
+    return this.byPriorityOf((p) => p.queue.queueArn);
+  }
+
+  private byPriorityOf(pick: (p: PriorityQueues) => string): Record<Priority, string> {
     const out = {} as Record<Priority, string>;
     for (const q of QUEUES) {
-      out[q.priority] = pick(this.byPriority[q.priority]).queueUrl;
+      out[q.priority] = pick(this.byPriority[q.priority]);
     }
     return out;
   }

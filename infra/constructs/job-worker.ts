@@ -4,6 +4,7 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Construct } from 'constructs';
 import { QUEUES } from '../../shared/config/definitions.ts';
 import type { JobQueues } from './job-queues.ts';
+import type { JobScheduler } from './job-scheduler.ts';
 import type { JobTable } from './job-table.ts';
 import type { ResolvedSkyForgeConfig } from './resolve-skyforge-config.ts';
 import { SkyForgeFunction, type SkyForgeFunctionDefaults } from './skyforge-function.ts';
@@ -13,6 +14,7 @@ export interface JobWorkerProps {
   readonly settings: ResolvedSkyForgeConfig['worker'];
   readonly table: JobTable;
   readonly queues: JobQueues;
+  readonly scheduler: JobScheduler;
 }
 
 /**
@@ -50,6 +52,8 @@ export class JobWorker extends Construct {
         resources: queues.queues.map((q) => q.queueArn),
       }),
     );
+    // A retry whose backoff exceeds SQS's 15-minute delay waits in a one-time schedule.
+    props.scheduler.grantScheduleManagement(this.handler);
 
     for (const definition of QUEUES) {
       this.handler.function.addEventSource(

@@ -15,6 +15,8 @@ import {
   WORKER_DEFAULTS,
   deadLetterQueueName,
   maximumConcurrencyByPriority,
+  scheduleDeadLetterQueueName,
+  scheduleGroupName,
   type Priority,
 } from '../../shared/config/definitions.ts';
 import { FUNCTION_ENTRIES } from '../../shared/config/env-names.ts';
@@ -35,6 +37,8 @@ export const WORKER_SHUTDOWN_MARGIN_SECONDS = 15;
 /** SQS queue names: 1..80 characters of letters, digits, `-` and `_`. */
 const SQS_NAME = /^[A-Za-z0-9_-]+$/;
 const SQS_MAX_NAME_LENGTH = 80;
+/** EventBridge Scheduler group names: 1..64 characters of letters, digits, `-`, `_` and `.`. */
+const SCHEDULE_GROUP_MAX_NAME_LENGTH = 64;
 
 export interface ResolvedFunctionSettings {
   readonly entry: string;
@@ -118,13 +122,23 @@ export function resolveSkyForgeConfig(props: SkyForgeProps, defaultProjectRoot: 
 
   const prefix = props.prefix;
   if (prefix !== undefined) {
-    // The longest name built from the prefix is the DLQ of the longest priority.
-    const longest = PRIORITIES.map((p) => deadLetterQueueName(prefix, p)).reduce((a, b) => (b.length > a.length ? b : a));
+    // The longest queue name built from the prefix is a DLQ's. The characters SQS accepts are a
+    // subset of those a schedule group name may hold, so one character check covers both.
+    const longest = [...PRIORITIES.map((p) => deadLetterQueueName(prefix, p)), scheduleDeadLetterQueueName(prefix)].reduce(
+      (a, b) => (b.length > a.length ? b : a),
+    );
     if (!SQS_NAME.test(prefix)) {
       throw new SkyForgeConfigError('prefix', `may hold only letters, digits, '-' and '_' (got '${prefix}')`);
     }
     if (longest.length > SQS_MAX_NAME_LENGTH) {
       throw new SkyForgeConfigError('prefix', `is too long: queue name '${longest}' exceeds ${SQS_MAX_NAME_LENGTH} characters`);
+    }
+    const groupName = scheduleGroupName(prefix);
+    if (groupName.length > SCHEDULE_GROUP_MAX_NAME_LENGTH) {
+      throw new SkyForgeConfigError(
+        'prefix',
+        `is too long: schedule group name '${groupName}' exceeds ${SCHEDULE_GROUP_MAX_NAME_LENGTH} characters`,
+      );
     }
   }
 

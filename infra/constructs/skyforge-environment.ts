@@ -2,6 +2,7 @@ import { Stack } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { ENV } from '../../shared/config/env-names.ts';
 import type { JobQueues } from './job-queues.ts';
+import type { JobScheduler } from './job-scheduler.ts';
 import type { JobTable } from './job-table.ts';
 import type { ResolvedSkyForgeConfig } from './resolve-skyforge-config.ts';
 
@@ -15,6 +16,7 @@ export function skyforgeEnvironment(
   config: ResolvedSkyForgeConfig,
   table: JobTable,
   queues: JobQueues,
+  scheduler: JobScheduler,
 ): Record<string, string> {
   const stack = Stack.of(scope);
   const env: Record<string, string> = {
@@ -22,6 +24,10 @@ export function skyforgeEnvironment(
     // toJsonString keeps the URL tokens intact (they render as Fn::Join at deploy time).
     [ENV.queueUrls]: stack.toJsonString(queues.queueUrls),
     [ENV.deadLetterQueueUrls]: stack.toJsonString(queues.deadLetterQueueUrls),
+    [ENV.queueArns]: stack.toJsonString(queues.queueArns),
+    [ENV.scheduleGroup]: scheduler.scheduleGroupName,
+    [ENV.schedulerRoleArn]: scheduler.executionRole.roleArn,
+    [ENV.scheduleDeadLetterArn]: scheduler.deadLetterQueue.queueArn,
     [ENV.jobRetentionSeconds]: String(config.jobRetentionSeconds),
     [ENV.deadJobRetentionSeconds]: String(config.deadJobRetentionSeconds),
     [ENV.maxPayloadBytes]: String(config.maxPayloadBytes),

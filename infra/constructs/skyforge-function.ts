@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { Duration, Stack, Validations, type RemovalPolicy } from 'aws-cdk-lib';
-import { Policy, Role, ServicePrincipal, type PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { Policy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -145,11 +145,40 @@ export class SkyForgeFunction extends Construct {
    * default policy, which holds only what CDK adds: logs, X-Ray, event source consumption).
    */
   addToAccessPolicy(statement: PolicyStatement): void {
+    this.ensureAccessPolicy().addStatements(statement);
+  }
+
+  /**
+   * Acknowledges one cdk-nag finding on the access policy itself, the narrowest construct for a
+   * finding about one of its statements. Pass the finding's full id (e.g. one resource of
+   * `AwsSolutions-IAM5[Resource::...]`), never a bare rule id, so nothing else in the policy is covered.
+   */
+  acknowledgeAccessPolicyFinding(id: string, reason: string): void {
+    const policy = this.ensureAccessPolicy();
+    Validations.of(policy.node.defaultChild ?? policy).acknowledge({ id, reason });
+  }
+
+  /**
+   * Allows `actions` that support no resource-level permissions (AWS requires `Resource: '*'`)
+   * in a policy of their own, acknowledged for cdk-nag with `reason`. Kept out of the access
+   * policy so that this acknowledgement cannot hide a wildcard among the scoped grants.
+   */
+  addUnscopedPolicy(id: string, actions: readonly string[], reason: string): Policy {
+    const policy = new Policy(this, id, {
+      roles: [this.role],
+      statements: [new PolicyStatement({ actions: [...actions], resources: ['*'] })],
+    });
+    this.function.node.addDependency(policy);
+    Validations.of(policy.node.defaultChild ?? policy).acknowledge({ id: 'AwsSolutions-IAM5[Resource::*]', reason });
+    return policy;
+  }
+
+  private ensureAccessPolicy(): Policy {
     if (this.accessPolicy === undefined) {
       this.accessPolicy = new Policy(this, 'AccessPolicy', { roles: [this.role] });
       // The function must not run (or its event source mappings poll) before it may act.
       this.function.node.addDependency(this.accessPolicy);
     }
-    this.accessPolicy.addStatements(statement);
+    return this.accessPolicy;
   }
 }

@@ -105,8 +105,9 @@ export interface SkyForgeProps {
    */
   readonly handlerEntries?: Partial<Record<SkyForgeFunctionName, string>>;
   /**
-   * Physical-name prefix. When set, the table is `<prefix>-jobs` and the queues
-   * `<prefix>-<priority>` / `<prefix>-<priority>-dlq`, as in the local cloud. When unset,
+   * Physical-name prefix. When set, the table is `<prefix>-jobs`, the queues
+   * `<prefix>-<priority>` / `<prefix>-<priority>-dlq`, the schedule group `<prefix>-schedules`
+   * and its DLQ `<prefix>-schedule-dlq`, as in the local cloud (at most 54 characters). When unset,
    * CloudFormation generates names, so two stacks in one account never collide and
    * replacements never fail on a taken name.
    * @default - generated names

@@ -5,6 +5,7 @@ import { tableName } from '../../shared/config/definitions.ts';
 import { DeadLetterConsumer } from './dead-letter-consumer.ts';
 import { JobApi } from './job-api.ts';
 import { JobQueues } from './job-queues.ts';
+import { JobScheduler } from './job-scheduler.ts';
 import { JobTable } from './job-table.ts';
 import { JobWorker } from './job-worker.ts';
 import { resolveSkyForgeConfig, type ResolvedSkyForgeConfig } from './resolve-skyforge-config.ts';
@@ -16,8 +17,9 @@ import type { SkyForgeProps } from './skyforge-props.ts';
 const SKYFORGE_PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /**
- * A complete SkyForge deployment — job table, priority queues with DLQs, HTTP API, worker and
- * dead-letter consumer — as one construct, so it can live in the user's own CDK app:
+ * A complete SkyForge deployment — job table, priority queues with DLQs, schedule group with its
+ * execution role and DLQ, HTTP API, worker and dead-letter consumer — as one construct, so it
+ * can live in the user's own CDK app:
  *
  * @example
  * new SkyForge(stack, 'Jobs', {
@@ -31,6 +33,7 @@ export class SkyForge extends Construct {
   readonly config: ResolvedSkyForgeConfig;
   readonly table: JobTable;
   readonly queues: JobQueues;
+  readonly scheduler: JobScheduler;
   readonly api: JobApi;
   readonly worker: JobWorker;
   readonly deadLetter: DeadLetterConsumer;
@@ -51,18 +54,23 @@ export class SkyForge extends Construct {
       workerTimeoutSeconds: config.worker.timeoutSeconds,
       deadLetterTimeoutSeconds: config.deadLetter.timeoutSeconds,
     });
+    this.scheduler = new JobScheduler(this, 'Scheduler', {
+      prefix: config.prefix,
+      queues: this.queues,
+      deadLetterTimeoutSeconds: config.deadLetter.timeoutSeconds,
+    });
 
     const functionDefaults: SkyForgeFunctionDefaults = {
       projectRoot: config.projectRoot,
       depsLockFilePath: config.depsLockFilePath,
       jobRegistryEntry: config.jobRegistryEntry,
-      environment: skyforgeEnvironment(this, config, this.table, this.queues),
+      environment: skyforgeEnvironment(this, config, this.table, this.queues, this.scheduler),
       serviceName: config.serviceName,
       logLevel: config.logLevel,
       logRetention: config.logRetention,
       removalPolicy: config.removalPolicy,
     };
-    const shared = { functionDefaults, table: this.table, queues: this.queues };
+    const shared = { functionDefaults, table: this.table, queues: this.queues, scheduler: this.scheduler };
 
     this.api = new JobApi(this, 'Api', {
       ...shared,

@@ -18,7 +18,7 @@ export class SkyForgeStack extends Stack {
 
   constructor(scope: Construct, id: string, props: SkyForgeStackProps = {}) {
     super(scope, id, {
-      description: 'SkyForge: serverless job queue and scheduler (DynamoDB, SQS, Lambda, API Gateway)',
+      description: 'SkyForge: serverless job queue and scheduler (DynamoDB, SQS, Lambda, API Gateway, EventBridge Scheduler)',
       ...props,
     });
     this.skyforge = new SkyForge(this, 'SkyForge', props.skyforge);
@@ -39,5 +39,23 @@ export class SkyForgeStack extends Stack {
         description: `URL of the ${priority} dead-letter queue`,
       });
     }
+
+    const { scheduler } = this.skyforge;
+    new CfnOutput(this, 'ScheduleGroupName', {
+      value: scheduler.scheduleGroupName,
+      description: 'The EventBridge Scheduler schedule group that holds every SkyForge schedule',
+    });
+    new CfnOutput(this, 'ScheduleDeadLetterQueueName', {
+      value: scheduler.deadLetterQueue.queueName,
+      description: 'The queue that receives schedule deliveries EventBridge Scheduler gave up on',
+    });
+    new CfnOutput(this, 'ScheduleDeadLetterQueueUrl', {
+      value: scheduler.deadLetterQueue.queueUrl,
+      description: 'URL of the schedule dead-letter queue',
+    });
+    new CfnOutput(this, 'SchedulerRoleArn', {
+      value: scheduler.executionRole.roleArn,
+      description: 'The role EventBridge Scheduler assumes to send to the job queues',
+    });
   }
 }

@@ -1,9 +1,11 @@
 import { App, Stack, Validations } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { SkyForgeStack } from '../../infra/stacks/skyforge-stack.ts';
 import { synthSkyForgeStack } from './support/synth-skyforge-stack.ts';
 
 /**
@@ -56,6 +58,9 @@ describe('cdk-nag AwsSolutions on the default stack', () => {
 
   it('acknowledges only the expected findings, each at the narrowest construct and with a reason', () => {
     const acks = acknowledgements(synth.app);
+    const group = synth.stack.getLogicalId(synth.stack.skyforge.scheduler.group);
+    // Only the schedules of the stack's own group: the finding names the one wildcard resource.
+    const groupSchedules = `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/<${group}>/*]`;
 
     expect(acks.map((a) => `${a.id} @ ${a.path}`).sort()).toEqual(
       [
@@ -63,6 +68,11 @@ describe('cdk-nag AwsSolutions on the default stack', () => {
         'AwsSolutions-IAM5[Resource::*] @ SkyForgeTest/SkyForge/Api/Handler/Role/DefaultPolicy/Resource',
         'AwsSolutions-IAM5[Resource::*] @ SkyForgeTest/SkyForge/DeadLetter/Handler/Role/DefaultPolicy/Resource',
         'AwsSolutions-IAM5[Resource::*] @ SkyForgeTest/SkyForge/Worker/Handler/Role/DefaultPolicy/Resource',
+        'AwsSolutions-IAM5[Resource::*] @ SkyForgeTest/SkyForge/Api/Handler/ScheduleListingPolicy/Resource',
+        'AwsSolutions-IAM5[Resource::*] @ SkyForgeTest/SkyForge/Worker/Handler/ScheduleListingPolicy/Resource',
+        `${groupSchedules} @ SkyForgeTest/SkyForge/Api/Handler/AccessPolicy/Resource`,
+        `${groupSchedules} @ SkyForgeTest/SkyForge/Worker/Handler/AccessPolicy/Resource`,
+        'AwsSolutions-SQS3 @ SkyForgeTest/SkyForge/Scheduler/DeadLetterQueue/Resource',
       ].sort(),
     );
     for (const ack of acks) {
@@ -83,6 +93,19 @@ describe('cdk-nag AwsSolutions with api.auth none', () => {
   });
 });
 
+describe('cdk-nag AwsSolutions with a pinned account and Region', () => {
+  it('still matches the scheduler acknowledgements, whose finding ids then carry literal values', () => {
+    // Synth throws on an unacknowledged finding; the report is checked as well for a clear diff.
+    const { app, stack } = synthSkyForgeStack({ prefix: 'acme' }, { nag: true, env: { account: '123456789012', region: 'eu-west-1' } });
+    const group = stack.getLogicalId(stack.skyforge.scheduler.group);
+
+    expect(new AwsSolutionsChecks().validateScope(app).violations).toEqual([]);
+    expect(acknowledgements(app).map((a) => a.id)).toContain(
+      `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:eu-west-1:123456789012:schedule/<${group}>/*]`,
+    );
+  });
+});
+
 describe('the cdk-nag check itself', () => {
   it('does report findings on a non-compliant resource (so an empty report above means something)', () => {
     const app = new App({ builtinCloudFormationValidation: false });
@@ -94,5 +117,20 @@ describe('the cdk-nag check itself', () => {
     expect(report.violations.map((v) => v.ruleName)).toEqual(
       expect.arrayContaining(['AwsSolutions-SQS3', 'AwsSolutions-SQS4']),
     );
+  });
+
+  it('still reports any other wildcard added to an access policy that carries a scheduler acknowledgement', () => {
+    // Without bundling and without synthesizing: validateScope walks the construct tree.
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] }, builtinCloudFormationValidation: false });
+    const stack = new SkyForgeStack(app, 'Widened');
+    stack.skyforge.api.handler.addToAccessPolicy(
+      new PolicyStatement({ actions: ['scheduler:DeleteSchedule'], resources: ['arn:aws:scheduler:*:*:schedule/*/*'] }),
+    );
+
+    const report = new AwsSolutionsChecks().validateScope(app);
+
+    expect(report.violations.map((v) => `${v.ruleName} at ${v.violatingResources.map((r) => r.constructPath).join(', ')}`)).toEqual([
+      'AwsSolutions-IAM5[Resource::arn:aws:scheduler:*:*:schedule/*/*] at Widened/SkyForge/Api/Handler/AccessPolicy/Resource',
+    ]);
   });
 });

@@ -45,6 +45,8 @@ describe('props validation', () => {
     ['cancel polling faster than 50 ms', { cancelPollMs: 10 }, /cancelPollMs/],
     ['a prefix with characters SQS refuses', { prefix: 'my.jobs' }, /prefix: may hold only letters/],
     ['a prefix too long for the DLQ names', { prefix: 'x'.repeat(70) }, /prefix: is too long: queue name 'x+-critical-dlq' exceeds 80/],
+    // Short enough for every queue name (80), too long for the schedule group's (64).
+    ['a prefix too long for the schedule group name', { prefix: 'x'.repeat(55) }, /prefix: is too long: schedule group name 'x{55}-schedules' exceeds 64/],
     ['an empty service name', { serviceName: ' ' }, /serviceName: must not be empty/],
     ['a dead-letter concurrency below 2', { deadLetter: { maximumConcurrency: 1 } }, /deadLetter\.maximumConcurrency/],
   ])('rejects %s', (_case, props, message) => {
@@ -138,11 +140,12 @@ describe('a customised stack', () => {
     }).template;
   });
 
-  it('uses the prefix for the table and queue names, as the local cloud does', () => {
+  it('uses the prefix for the table, queue and schedule group names, as the local cloud does', () => {
     template.hasResourceProperties('AWS::DynamoDB::Table', { TableName: 'acme-jobs' });
     template.hasResourceProperties('AWS::ApiGatewayV2::Api', { Name: 'acme-api' });
+    template.hasResourceProperties('AWS::Scheduler::ScheduleGroup', { Name: 'acme-schedules' });
     const names = Object.values(resourcesOfType(template, 'AWS::SQS::Queue')).map((q) => q.Properties?.QueueName);
-    expect(names.sort()).toEqual(PRIORITIES.flatMap((p) => [`acme-${p}`, `acme-${p}-dlq`]).sort());
+    expect(names.sort()).toEqual([...PRIORITIES.flatMap((p) => [`acme-${p}`, `acme-${p}-dlq`]), 'acme-schedule-dlq'].sort());
   });
 
   it('derives visibility timeouts and the job time limit from the worker timeout', () => {

@@ -55,6 +55,38 @@ function resource(id: string): CfnResource {
   return found;
 }
 
+const schedulerIds = () => ({
+  group: stack.getLogicalId(stack.skyforge.scheduler.group),
+  dlq: logicalId(stack.skyforge.scheduler.deadLetterQueue),
+  role: logicalId(stack.skyforge.scheduler.executionRole),
+});
+
+/** The event source mappings of one function. */
+const mappingsOf = (functionId: string) =>
+  Object.values(resourcesOfType(synth.template, 'AWS::Lambda::EventSourceMapping')).filter(
+    (m) => referencedLogicalId(m.Properties?.FunctionName) === functionId,
+  );
+
+/** A function's environment variables, as synthesized. */
+const environmentOf = (functionId: string) =>
+  (resource(functionId).Properties?.Environment as { Variables: Record<string, unknown> }).Variables;
+
+/** Every statement of the IAM policies attached to a role, rendered, with its policy's logical id. */
+const statementsOfRole = (roleId: string) =>
+  policyStatements(synth.template)
+    .filter(({ policy }) => asArray(resource(policy).Properties?.Roles).some((r) => referencedLogicalId(r) === roleId))
+    .map(({ policy, statement }) => ({ policy, ...renderStatement(statement) }));
+
+/** A policy statement with sorted actions and resources rendered to strings (`<LogicalId>` for references). */
+function renderStatement(statement: Record<string, unknown>) {
+  return {
+    effect: statement.Effect,
+    actions: asArray(statement.Action as string | string[]).sort(),
+    resources: asArray(statement.Resource).map((r) => renderTemplateString(r)).sort(),
+    conditions: statement.Condition,
+  };
+}
+
 describe('HTTP API', () => {
   it('requires IAM authorization on every route except GET /healthz', () => {
     const routes = Object.values(resourcesOfType(synth.template, 'AWS::ApiGatewayV2::Route'));
@@ -140,7 +172,8 @@ describe('queues', () => {
     const queues = resourcesOfType(synth.template, 'AWS::SQS::Queue');
     const ids = queueIds();
 
-    expect(Object.keys(queues)).toHaveLength(8);
+    // Eight, plus the schedule DLQ (see "EventBridge Scheduler").
+    expect(Object.keys(queues)).toHaveLength(9);
     for (const priority of PRIORITIES) {
       expect(queues[ids[priority].queue]?.Properties).toMatchObject({
         SqsManagedSseEnabled: true,
@@ -192,17 +225,12 @@ describe('queues', () => {
       for (const queue of asArray(policy.Properties?.Queues)) protectedQueues.add(referencedLogicalId(queue) ?? '');
     }
 
-    const all = Object.values(queueIds()).flatMap(({ queue, dlq }) => [queue, dlq]);
+    const all = [...Object.values(queueIds()).flatMap(({ queue, dlq }) => [queue, dlq]), schedulerIds().dlq];
     expect([...protectedQueues].sort()).toEqual(all.sort());
   });
 });
 
 describe('worker', () => {
-  const mappingsOf = (functionId: string) =>
-    Object.values(resourcesOfType(synth.template, 'AWS::Lambda::EventSourceMapping')).filter(
-      (m) => referencedLogicalId(m.Properties?.FunctionName) === functionId,
-    );
-
   it('consumes each main queue through its own mapping, concurrency weighted by priority', () => {
     const ids = queueIds();
     const expected = maximumConcurrencyByPriority(WORKER_DEFAULTS.totalMaximumConcurrency);
@@ -235,8 +263,8 @@ describe('worker', () => {
     }
   });
 
-  it('dead-letter function consumes each of the four DLQs with ReportBatchItemFailures', () => {
-    const dlqs = Object.values(queueIds()).map((q) => q.dlq);
+  it('dead-letter function consumes each of the four DLQs and the schedule DLQ with ReportBatchItemFailures', () => {
+    const dlqs = [...Object.values(queueIds()).map((q) => q.dlq), schedulerIds().dlq];
     const mappings = mappingsOf(functionIds().deadLetter);
 
     expect(mappings.map((m) => referencedLogicalId(m.Properties?.EventSourceArn)).sort()).toEqual(dlqs.sort());
@@ -301,6 +329,117 @@ describe('functions', () => {
   });
 });
 
+describe('EventBridge Scheduler', () => {
+  it('has one schedule group, named by CloudFormation, that goes with the stack (and its schedules with it)', () => {
+    const groups = resourcesOfType(synth.template, 'AWS::Scheduler::ScheduleGroup');
+
+    expect(Object.keys(groups)).toEqual([schedulerIds().group]);
+    expect(groups[schedulerIds().group]).toMatchObject({ DeletionPolicy: 'Delete', UpdateReplacePolicy: 'Delete' });
+    // No fixed name without a prefix: two stacks in one account and Region never collide.
+    expect(groups[schedulerIds().group]?.Properties?.Name).toBeUndefined();
+  });
+
+  it('gives every function the group name, the role ARN, the schedule DLQ ARN and the queue ARNs by priority', () => {
+    const { group, role, dlq } = schedulerIds();
+    const ids = queueIds();
+
+    for (const id of Object.values(functionIds())) {
+      const env = environmentOf(id);
+
+      expect(env[ENV.scheduleGroup]).toEqual({ Ref: group });
+      expect(env[ENV.schedulerRoleArn]).toEqual({ 'Fn::GetAtt': [role, 'Arn'] });
+      expect(env[ENV.scheduleDeadLetterArn]).toEqual({ 'Fn::GetAtt': [dlq, 'Arn'] });
+      const queueArns = JSON.parse(renderTemplateString(env[ENV.queueArns])) as Record<string, string>;
+      expect(queueArns).toEqual(Object.fromEntries(PRIORITIES.map((p) => [p, `<${ids[p].queue}>`])));
+      // ARNs, not URLs: a queue's Ref is its URL.
+      expect(JSON.stringify(env[ENV.queueArns])).toContain(`"Fn::GetAtt":["${ids.critical.queue}","Arn"]`);
+    }
+  });
+
+  it('lets only Scheduler assume the execution role, for this account and this schedule group', () => {
+    const { group, role } = schedulerIds();
+    const trust = resource(role).Properties?.AssumeRolePolicyDocument as { Statement: unknown[] };
+
+    expect(trust.Statement).toEqual([
+      {
+        Effect: 'Allow',
+        Action: 'sts:AssumeRole',
+        Principal: { Service: 'scheduler.amazonaws.com' },
+        Condition: {
+          StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+          // Scheduler sets aws:SourceArn to the group's ARN (its guide: never a schedule's).
+          ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': [group, 'Arn'] } },
+        },
+      },
+    ]);
+  });
+
+  it('lets the execution role only send messages, to exactly the four main queues and the schedule DLQ', () => {
+    const { role, dlq } = schedulerIds();
+    const ids = queueIds();
+
+    expect(resource(role).Properties?.ManagedPolicyArns).toBeUndefined();
+    expect(resource(role).Properties?.Policies).toBeUndefined();
+    expect(statementsOfRole(role).map(({ policy: _policy, ...statement }) => statement)).toEqual([
+      {
+        effect: 'Allow',
+        actions: ['sqs:SendMessage'],
+        resources: [...PRIORITIES.map((p) => `<${ids[p].queue}>`), `<${dlq}>`].sort(),
+        conditions: undefined,
+      },
+    ]);
+  });
+
+  it('lets no role but the api and worker roles manage schedules or pass the execution role', () => {
+    const { role: executionRole } = schedulerIds();
+    const handlers = { api: stack.skyforge.api.handler, worker: stack.skyforge.worker.handler };
+    const allowed = Object.values(handlers).flatMap((h) => [
+      logicalId(h.node.findChild('AccessPolicy')),
+      logicalId(h.node.findChild('ScheduleListingPolicy')),
+    ]);
+
+    const granting = policyStatements(synth.template).filter(({ statement }) => {
+      const actions = asArray(statement.Action as string | string[]);
+      const passesRole = actions.includes('iam:PassRole');
+      return passesRole || actions.some((a) => a.startsWith('scheduler:'));
+    });
+
+    expect([...new Set(granting.map((g) => g.policy))].sort()).toEqual(allowed.sort());
+    for (const { statement } of granting.filter(({ statement }) => asArray(statement.Action).includes('iam:PassRole'))) {
+      expect(asArray(statement.Resource)).toEqual([{ 'Fn::GetAtt': [executionRole, 'Arn'] }]);
+    }
+  });
+
+  it('has a schedule DLQ that is encrypted, TLS-only (see queues), 1 MiB, kept 14 days, with no redrive of its own', () => {
+    const { dlq } = schedulerIds();
+    const deadLetterTimeout = resource(functionIds().deadLetter).Properties?.Timeout as number;
+    const properties = resource(dlq).Properties ?? {};
+
+    expect(properties).toMatchObject({
+      SqsManagedSseEnabled: true,
+      MaximumMessageSize: 1_048_576,
+      MessageRetentionPeriod: QUEUE_SETTINGS.dlqRetentionSeconds,
+    });
+    expect(properties.VisibilityTimeout).toBeGreaterThanOrEqual(6 * deadLetterTimeout);
+    expect(properties.RedrivePolicy).toBeUndefined();
+    expect(properties.QueueName).toBeUndefined();
+  });
+
+  it('has its schedule DLQ consumed by the dead-letter function only, reporting batch item failures', () => {
+    const { dlq } = schedulerIds();
+    const mappings = Object.values(resourcesOfType(synth.template, 'AWS::Lambda::EventSourceMapping')).filter(
+      (m) => referencedLogicalId(m.Properties?.EventSourceArn) === dlq,
+    );
+
+    expect(mappings).toHaveLength(1);
+    expect(referencedLogicalId(mappings[0]?.Properties?.FunctionName)).toBe(functionIds().deadLetter);
+    expect(mappings[0]?.Properties).toMatchObject({
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      ScalingConfig: { MaximumConcurrency: 2 },
+    });
+  });
+});
+
 describe('IAM', () => {
   it('grants no wildcard action anywhere', () => {
     const actions = policyStatements(synth.template).flatMap(({ statement }) => asArray(statement.Action as string | string[]));
@@ -309,14 +448,22 @@ describe('IAM', () => {
     expect(actions.filter((a) => a.includes('*'))).toEqual([]);
   });
 
-  it("allows Resource '*' only for the X-Ray actions that have no resource-level permissions", () => {
+  it("allows Resource '*' only for actions that have no resource-level permissions: X-Ray and ListSchedules", () => {
     const starStatements = policyStatements(synth.template).filter(({ statement }) =>
       asArray(statement.Resource).includes('*'),
     );
 
-    expect(starStatements).toHaveLength(3);
-    for (const { statement } of starStatements) {
-      expect(asArray(statement.Action).sort()).toEqual(['xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
+    expect(starStatements.map(({ statement }) => asArray(statement.Action as string | string[]).sort().join(' ')).sort()).toEqual([
+      'scheduler:ListSchedules',
+      'scheduler:ListSchedules',
+      'xray:PutTelemetryRecords xray:PutTraceSegments',
+      'xray:PutTelemetryRecords xray:PutTraceSegments',
+      'xray:PutTelemetryRecords xray:PutTraceSegments',
+    ]);
+    // ListSchedules sits alone in its policy, so that policy's cdk-nag acknowledgement covers nothing else.
+    const listing = starStatements.filter(({ statement }) => statement.Action === 'scheduler:ListSchedules');
+    for (const { policy } of listing) {
+      expect(policyStatements(synth.template).filter((s) => s.policy === policy)).toHaveLength(1);
     }
   });
 
@@ -332,13 +479,29 @@ describe('IAM', () => {
     const policyId = logicalId(handler.node.findChild('AccessPolicy'));
     return policyStatements(synth.template)
       .filter(({ policy }) => policy === policyId)
-      .map(({ statement }) => ({
-        actions: asArray(statement.Action as string | string[]).sort(),
-        resources: asArray(statement.Resource).map((r) => renderTemplateString(r)).sort(),
-      }));
+      .map(({ statement }) => {
+        const { actions, resources, conditions } = renderStatement(statement);
+        return conditions === undefined ? { actions, resources } : { actions, resources, conditions };
+      });
   };
 
-  it('lets the api read and write the table and its two indexes, send to the queues and read all queue attributes', () => {
+  /** What api and worker share: schedules of the stack's group only, and passing the role to Scheduler only. */
+  const scheduleManagement = () => {
+    const { group, role } = schedulerIds();
+    return [
+      {
+        actions: ['scheduler:CreateSchedule', 'scheduler:DeleteSchedule', 'scheduler:GetSchedule', 'scheduler:UpdateSchedule'],
+        resources: [`arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/<${group}>/*`],
+      },
+      {
+        actions: ['iam:PassRole'],
+        resources: [`<${role}>`],
+        conditions: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
+      },
+    ];
+  };
+
+  it('lets the api read and write the table and its two indexes, send to the queues, read all queue attributes and manage schedules', () => {
     const table = logicalId(stack.skyforge.table.table);
     const ids = queueIds();
     const main = PRIORITIES.map((p) => `<${ids[p].queue}>`).sort();
@@ -358,10 +521,11 @@ describe('IAM', () => {
       },
       { actions: ['sqs:SendMessage'], resources: main },
       { actions: ['sqs:GetQueueAttributes'], resources: all },
+      ...scheduleManagement(),
     ]);
   });
 
-  it('lets the worker write job items (not the indexes) and re-queue or re-time messages on the main queues', () => {
+  it('lets the worker write job items (not the indexes), re-queue or re-time messages on the main queues and manage schedules', () => {
     const table = logicalId(stack.skyforge.table.table);
     const ids = queueIds();
 
@@ -371,6 +535,7 @@ describe('IAM', () => {
         actions: ['sqs:ChangeMessageVisibility', 'sqs:SendMessage'],
         resources: PRIORITIES.map((p) => `<${ids[p].queue}>`).sort(),
       },
+      ...scheduleManagement(),
     ]);
   });
 
@@ -384,7 +549,7 @@ describe('IAM', () => {
 });
 
 describe('outputs', () => {
-  it('name the API URL, the table and every queue and DLQ (name and URL)', () => {
+  it('name the API URL, the table, every queue and DLQ (name and URL) and the scheduler resources', () => {
     const outputs = Object.keys(synth.template.toJSON().Outputs as Record<string, unknown>).sort();
     const perQueue = ['Critical', 'High', 'Normal', 'Low'].flatMap((p) => [
       `${p}QueueName`,
@@ -393,7 +558,14 @@ describe('outputs', () => {
       `${p}DeadLetterQueueUrl`,
     ]);
 
-    expect(outputs).toEqual(['ApiUrl', 'TableName', ...perQueue].sort());
+    const scheduler = ['ScheduleGroupName', 'ScheduleDeadLetterQueueName', 'ScheduleDeadLetterQueueUrl', 'SchedulerRoleArn'];
+
+    expect(outputs).toEqual(['ApiUrl', 'TableName', ...perQueue, ...scheduler].sort());
     synth.template.hasOutput('CriticalDeadLetterQueueUrl', { Value: { Ref: queueIds().critical.dlq } });
+    const { group, dlq, role } = schedulerIds();
+    synth.template.hasOutput('ScheduleGroupName', { Value: { Ref: group } });
+    synth.template.hasOutput('ScheduleDeadLetterQueueName', { Value: { 'Fn::GetAtt': [dlq, 'QueueName'] } });
+    synth.template.hasOutput('ScheduleDeadLetterQueueUrl', { Value: { Ref: dlq } });
+    synth.template.hasOutput('SchedulerRoleArn', { Value: { 'Fn::GetAtt': [role, 'Arn'] } });
   });
 });

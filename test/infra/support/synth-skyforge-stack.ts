@@ -1,4 +1,4 @@
-import { App, Validations } from 'aws-cdk-lib';
+import { App, Validations, type Environment } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { SkyForgeProps } from '../../../infra/constructs/skyforge-props.ts';
@@ -12,6 +12,8 @@ export interface SynthOptions {
   readonly bundle?: boolean;
   /** Register cdk-nag's AwsSolutions pack, as infra/app.ts does (synth then fails on a finding). */
   readonly nag?: boolean;
+  /** Pin account and Region, as `-c account=… -c region=…` does. @default - environment-agnostic */
+  readonly env?: Environment;
 }
 
 /** Synthesizes a SkyForgeStack offline (no account, no Region, no lookups) and returns its template. */
@@ -23,7 +25,7 @@ export function synthSkyForgeStack(props: SkyForgeProps = {}, options: SynthOpti
     // `npm run synth` (infra/app.ts) keeps it on.
     builtinCloudFormationValidation: false,
   });
-  const stack = new SkyForgeStack(app, 'SkyForgeTest', { skyforge: props });
+  const stack = new SkyForgeStack(app, 'SkyForgeTest', { skyforge: props, env: options.env });
   if (options.nag === true) {
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   }
