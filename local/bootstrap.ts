@@ -8,6 +8,7 @@ import {
   type KeySchemaElement,
   type TableDescription,
 } from '@aws-sdk/client-dynamodb';
+import { ConflictException, CreateScheduleGroupCommand, type SchedulerClient } from '@aws-sdk/client-scheduler';
 import {
   CreateQueueCommand,
   GetQueueAttributesCommand,
@@ -24,16 +25,21 @@ import {
   WORKER_DEFAULTS,
   deadLetterQueueName,
   queueName,
+  scheduleDeadLetterQueueName,
+  scheduleGroupName,
   tableName as tableNameOf,
   visibilityTimeoutSeconds,
   type Priority,
 } from '../shared/config/definitions.ts';
+import { LOCAL_ACCOUNT_ID } from './aws-client-config.ts';
 import { ResourceNotReadyError, TableSchemaMismatchError } from './errors.ts';
 import { LOCAL_FUNCTIONS } from './function-settings.ts';
 
 export interface BootstrapOptions {
   dynamodb: DynamoDBClient;
   sqs: SQSClient;
+  /** When given, the schedule group is created too (the schedule DLQ always is). */
+  scheduler?: SchedulerClient;
   /** Resource-name prefix; the local cloud uses DEFAULT_PREFIX. */
   prefix?: string;
   /** The worker's timeout; the main queues' visibility timeout derives from it, as in the stack. */
@@ -51,14 +57,22 @@ export interface LocalResources {
   deadLetterQueueUrls: Record<Priority, string>;
   queueArns: Record<Priority, string>;
   deadLetterQueueArns: Record<Priority, string>;
+  /** The EventBridge Scheduler group every SkyForge schedule lives in. */
+  scheduleGroupName: string;
+  /** The role schedules name (the emulator checks no IAM; AWS needs a real one). */
+  schedulerRoleArn: string;
+  /** The queue schedule deliveries go to when every retry failed. */
+  scheduleDeadLetterQueueUrl: string;
+  scheduleDeadLetterQueueArn: string;
 }
 
 /**
  * Creates the table and the queues of shared/config/definitions.ts through the AWS SDK, the way
  * the CDK stack creates them on AWS: the table with its keys, both GSIs (INCLUDE projections),
  * TTL on; per priority a queue and its DLQ with the redrive policy, visibility timeout, message
- * size and retention. Safe to run on every start: existing resources are checked (the table)
- * or brought in line (queue attributes), never duplicated.
+ * size and retention; the schedule DLQ and (given a Scheduler client) the schedule group. Safe
+ * to run on every start: existing resources are checked (the table) or brought in line (queue
+ * attributes), never duplicated.
  *
  * @example
  * const resources = await bootstrapResources({ dynamodb, sqs });
@@ -66,16 +80,39 @@ export interface LocalResources {
  */
 export async function bootstrapResources(options: BootstrapOptions): Promise<LocalResources> {
   const prefix = options.prefix ?? DEFAULT_PREFIX;
-  const [tableName, queues] = await Promise.all([
+  const deadLetterTimeoutSeconds = options.deadLetterTimeoutSeconds ?? LOCAL_FUNCTIONS.deadLetter.timeoutSeconds;
+  const [tableName, queues, scheduleDlq, groupName] = await Promise.all([
     ensureTable(options.dynamodb, tableNameOf(prefix), options.readyTimeoutMs ?? 10_000),
-    ensureQueues(
-      options.sqs,
-      prefix,
-      options.workerTimeoutSeconds ?? WORKER_DEFAULTS.timeoutSeconds,
-      options.deadLetterTimeoutSeconds ?? LOCAL_FUNCTIONS.deadLetter.timeoutSeconds,
-    ),
+    ensureQueues(options.sqs, prefix, options.workerTimeoutSeconds ?? WORKER_DEFAULTS.timeoutSeconds, deadLetterTimeoutSeconds),
+    // Read by the dead-letter consumer like the other DLQs, so it gets their settings.
+    ensureQueue(options.sqs, scheduleDeadLetterQueueName(prefix), {
+      MaximumMessageSize: String(QUEUE_SETTINGS.maximumMessageSizeBytes),
+      VisibilityTimeout: String(visibilityTimeoutSeconds(deadLetterTimeoutSeconds)),
+      MessageRetentionPeriod: String(QUEUE_SETTINGS.dlqRetentionSeconds),
+    }),
+    options.scheduler ? ensureScheduleGroup(options.scheduler, scheduleGroupName(prefix)) : scheduleGroupName(prefix),
   ]);
-  return { tableName, ...queues };
+  return {
+    tableName,
+    ...queues,
+    scheduleGroupName: groupName,
+    schedulerRoleArn: `arn:aws:iam::${LOCAL_ACCOUNT_ID}:role/${prefix}-scheduler`,
+    scheduleDeadLetterQueueUrl: scheduleDlq.url,
+    scheduleDeadLetterQueueArn: scheduleDlq.arn,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Schedule group
+
+async function ensureScheduleGroup(client: SchedulerClient, name: string): Promise<string> {
+  try {
+    await client.send(new CreateScheduleGroupCommand({ Name: name }));
+  } catch (error) {
+    // Persisted from an earlier start: a group has nothing to bring in line.
+    if (!(error instanceof ConflictException)) throw error;
+  }
+  return name;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -197,7 +234,7 @@ async function ensureQueues(
   prefix: string,
   workerTimeoutSeconds: number,
   deadLetterTimeoutSeconds: number,
-): Promise<Omit<LocalResources, 'tableName'>> {
+): Promise<Pick<LocalResources, 'queueUrls' | 'deadLetterQueueUrls' | 'queueArns' | 'deadLetterQueueArns'>> {
   const maximumMessageSize = String(QUEUE_SETTINGS.maximumMessageSizeBytes);
   const perPriority = await Promise.all(
     PRIORITIES.map(async (priority) => {

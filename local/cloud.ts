@@ -10,6 +10,7 @@ import { startEmulatedAws } from './emulated-aws.ts';
 import { CleanupStack } from './cleanup-stack.ts';
 import { HandlerModuleError, HandlersAlreadyLoadedError } from './errors.ts';
 import { LOCAL_FUNCTIONS } from './function-settings.ts';
+import type { SchedulerEmulator } from './scheduler/emulator.ts';
 import { startEventSourceMapping, type EventSourceMapping, type SqsBatchHandler } from './event-source-mapping.ts';
 
 /** The three Lambda functions the local cloud runs. */
@@ -47,6 +48,8 @@ export interface LocalCloudOptions {
   ttlSweepIntervalMs?: number;
   /** Where log lines go (default: stderr, unless quiet). */
   log?: (message: string) => void;
+  /** The Scheduler emulator's clock (end-to-end tests of schedules drive it). Default Date.now. */
+  schedulerNow?: () => number;
 }
 
 export interface LocalCloud {
@@ -60,6 +63,8 @@ export interface LocalCloud {
   readonly resources: LocalResources;
   /** The environment the handlers were given. */
   readonly env: Readonly<Record<string, string>>;
+  /** The Scheduler emulator (`runDue()` fires what is due at its clock's now). */
+  readonly scheduler: SchedulerEmulator;
   /** Stops polling, lets batches in flight finish (bounded), closes servers and saves state. */
   stop(): Promise<void>;
 }
@@ -93,6 +98,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       host,
       dataDir,
       ...(options.ttlSweepIntervalMs ? { ttlSweepIntervalMs: options.ttlSweepIntervalMs } : {}),
+      ...(options.schedulerNow ? { schedulerNow: options.schedulerNow } : {}),
       log,
     });
     cleanups.push(() => aws.close());
@@ -100,6 +106,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     const resources = await bootstrapResources({
       dynamodb: aws.clients.dynamodb,
       sqs: aws.clients.sqs,
+      scheduler: aws.clients.scheduler,
       prefix: DEFAULT_PREFIX,
       workerTimeoutSeconds,
       deadLetterTimeoutSeconds: LOCAL_FUNCTIONS.deadLetter.timeoutSeconds,
@@ -136,6 +143,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       dataDir,
       resources,
       env,
+      scheduler: aws.scheduler,
       stop: () => cleanups.run(),
     };
   } catch (error) {
@@ -154,25 +162,11 @@ function startMappings(
 ): EventSourceMapping[] {
   const { worker, deadLetter } = LOCAL_FUNCTIONS;
   const concurrency = maximumConcurrencyByPriority(worker.totalMaximumConcurrency);
-  return PRIORITIES.flatMap((priority) => [
+  const deadLetterMapping = (queueUrl: string, queueArn: string): EventSourceMapping =>
     startEventSourceMapping({
       client,
-      queueUrl: resources.queueUrls[priority],
-      queueArn: resources.queueArns[priority],
-      handler: handlers.worker,
-      batchSize: worker.batchSize,
-      maximumBatchingWindowSeconds: worker.maxBatchingWindowSeconds,
-      maximumConcurrency: concurrency[priority],
-      functionName: `${DEFAULT_PREFIX}-worker`,
-      functionTimeoutMs: workerTimeoutSeconds * 1000,
-      memoryMb: worker.memoryMb,
-      region,
-      log,
-    }),
-    startEventSourceMapping({
-      client,
-      queueUrl: resources.deadLetterQueueUrls[priority],
-      queueArn: resources.deadLetterQueueArns[priority],
+      queueUrl,
+      queueArn,
       handler: handlers.deadLetter,
       batchSize: deadLetter.batchSize,
       maximumConcurrency: deadLetter.maximumConcurrency,
@@ -181,8 +175,28 @@ function startMappings(
       memoryMb: deadLetter.memoryMb,
       region,
       log,
-    }),
-  ]);
+    });
+  return [
+    ...PRIORITIES.flatMap((priority) => [
+      startEventSourceMapping({
+        client,
+        queueUrl: resources.queueUrls[priority],
+        queueArn: resources.queueArns[priority],
+        handler: handlers.worker,
+        batchSize: worker.batchSize,
+        maximumBatchingWindowSeconds: worker.maxBatchingWindowSeconds,
+        maximumConcurrency: concurrency[priority],
+        functionName: `${DEFAULT_PREFIX}-worker`,
+        functionTimeoutMs: workerTimeoutSeconds * 1000,
+        memoryMb: worker.memoryMb,
+        region,
+        log,
+      }),
+      deadLetterMapping(resources.deadLetterQueueUrls[priority], resources.deadLetterQueueArns[priority]),
+    ]),
+    // Deliveries EventBridge Scheduler gave up on, consumed like the other dead letters.
+    deadLetterMapping(resources.scheduleDeadLetterQueueUrl, resources.scheduleDeadLetterQueueArn),
+  ];
 }
 
 /** The variables the CDK stack sets on the functions, pointed at the local cloud. */
@@ -198,6 +212,10 @@ function handlerEnvironment(
     [ENV.tableName]: resources.tableName,
     [ENV.queueUrls]: JSON.stringify(resources.queueUrls),
     [ENV.deadLetterQueueUrls]: JSON.stringify(resources.deadLetterQueueUrls),
+    [ENV.queueArns]: JSON.stringify(resources.queueArns),
+    [ENV.scheduleGroup]: resources.scheduleGroupName,
+    [ENV.schedulerRoleArn]: resources.schedulerRoleArn,
+    [ENV.scheduleDeadLetterArn]: resources.scheduleDeadLetterQueueArn,
     [ENV.awsEndpointUrl]: edgeUrl,
     [ENV.awsRegion]: region,
     AWS_DEFAULT_REGION: region,

@@ -5,6 +5,7 @@ import type { DynamoDbTtl } from './dynamodb-ttl.ts';
 import { isTtlOperation } from './dynamodb-ttl.ts';
 import { amzTarget, type EdgeRoute } from './edge.ts';
 import { BodyTooLargeError, readBody } from './read-body.ts';
+import { isSchedulerPath } from './scheduler/rest-routes.ts';
 
 /**
  * The part of the SQS emulator the edge needs: one AWS JSON 1.0 request in, one response out;
@@ -14,9 +15,16 @@ export interface SqsRequestHandler {
   handle(target: string, body: Buffer, signal?: AbortSignal): Promise<AwsJsonResponse>;
 }
 
+/** The part of the Scheduler emulator the edge needs: one REST-JSON request in, one response out. */
+export interface SchedulerRequestHandler {
+  handle(method: string, path: string, query: URLSearchParams, body: Buffer): Promise<AwsJsonResponse>;
+}
+
 /** SQS caps a request at 1 MiB of messages; the extra room is for JSON and attribute overhead. */
 const MAX_SQS_REQUEST_BYTES = 2 * 1024 * 1024;
 const MAX_TTL_REQUEST_BYTES = 64 * 1024;
+/** A schedule's Input is at most 8 KiB; the rest of a CreateSchedule body is small. */
+const MAX_SCHEDULER_REQUEST_BYTES = 1024 * 1024;
 /** dynalite's own request limit. */
 const MAX_DYNAMODB_REQUEST_BYTES = 16 * 1024 * 1024;
 const DYNAMODB_PREFIX = 'DynamoDB_20120810.';
@@ -63,6 +71,24 @@ export function sqsRoute(emulator: SqsRequestHandler): EdgeRoute {
         return;
       }
       writeAwsResponse(res, response);
+    },
+  };
+}
+
+/**
+ * EventBridge Scheduler's REST-JSON API. It sends no X-Amz-Target, so it is told apart by path
+ * (`/schedules...`, `/schedule-groups...`, `/tags/...`), which no other emulated service uses.
+ */
+export function schedulerRoute(emulator: SchedulerRequestHandler): EdgeRoute {
+  return {
+    name: 'scheduler',
+    matches: (req) => amzTarget(req) === undefined && isSchedulerPath((req.url ?? '/').split('?')[0] ?? '/'),
+    async handle(req, res) {
+      const body = await readAwsBody(req, res, MAX_SCHEDULER_REQUEST_BYTES);
+      if (!body) return;
+      // The pathname stays percent-encoded: a label (an ARN) may hold an encoded '/'.
+      const url = new URL(req.url ?? '/', 'http://edge.local');
+      writeAwsResponse(res, await emulator.handle(req.method ?? 'GET', url.pathname, url.searchParams, body));
     },
   };
 }

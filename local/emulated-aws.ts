@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION, localClientConfig } from './aws-client-config.ts';
 import { CleanupStack } from './cleanup-stack.ts';
@@ -8,7 +9,9 @@ import { startDynamoDb } from './dynamodb.ts';
 import { DynamoDbTtl } from './dynamodb-ttl.ts';
 import { startTtlSweeper, type TtlSweeper } from './dynamodb-ttl-sweeper.ts';
 import { startEdgeServer, type EdgeRoute } from './edge.ts';
-import { dynamoDbRoute, healthRoute, sqsRoute } from './edge-routes.ts';
+import { dynamoDbRoute, healthRoute, schedulerRoute, sqsRoute } from './edge-routes.ts';
+import { SchedulerEmulator, schedulerDataDir } from './scheduler/emulator.ts';
+import { sqsTargetDelivery } from './scheduler/sqs-target.ts';
 import { SqsEmulator } from './sqs/emulator.ts';
 
 export interface EmulatedAwsOptions {
@@ -19,8 +22,10 @@ export interface EmulatedAwsOptions {
   dataDir: string | null;
   /** How often expired items are deleted (DynamoDB TTL). Default 60 s. */
   ttlSweepIntervalMs?: number;
-  /** Routes tried before the built-in ones (later services, e.g. the Scheduler). */
+  /** Routes tried before the built-in ones. */
   extraRoutes?: readonly EdgeRoute[];
+  /** The Scheduler emulator's clock (tests drive firings with it and `scheduler.runDue()`). Default Date.now. */
+  schedulerNow?: () => number;
   log?: (message: string) => void;
 }
 
@@ -30,17 +35,20 @@ export interface EmulatedAws {
   readonly port: number;
   readonly region: string;
   readonly sqs: SqsEmulator;
+  /** EventBridge Scheduler; its targets are SQS queues of `sqs`. */
+  readonly scheduler: SchedulerEmulator;
   readonly ttlSweeper: TtlSweeper;
   /** SDK clients pointed at the edge, with dummy credentials (destroyed by close()). */
-  readonly clients: { dynamodb: DynamoDBClient; sqs: SQSClient };
-  /** Ends long polls, closes the edge, saves the SQS state and closes dynalite. */
+  readonly clients: { dynamodb: DynamoDBClient; sqs: SQSClient; scheduler: SchedulerClient };
+  /** Stops the Scheduler, ends long polls, closes the edge, saves the Scheduler and SQS state and closes dynalite. */
   close(): Promise<void>;
 }
 
 /**
  * The emulated AWS services behind one edge port: dynalite (DynamoDB, plus the TTL operations
- * and deletion it lacks) and the SQS emulator, persisted under `<dataDir>/dynamodb`,
- * `<dataDir>/dynamodb-ttl.json` and `<dataDir>/sqs`, or in memory.
+ * and deletion it lacks), the SQS emulator and the Scheduler emulator (whose schedules deliver
+ * to the SQS emulator in-process), persisted under `<dataDir>/dynamodb`,
+ * `<dataDir>/dynamodb-ttl.json`, `<dataDir>/sqs` and `<dataDir>/scheduler`, or in memory.
  *
  * @example
  * const aws = await startEmulatedAws({ port: 4566, dataDir: '.skyforge' });
@@ -87,11 +95,29 @@ export async function startEmulatedAws(options: EmulatedAwsOptions): Promise<Emu
     await sqs.open();
     cleanups.push(() => sqs.close());
 
-    const routes: EdgeRoute[] = [...(options.extraRoutes ?? []), dynamoDbRoute(dynamodb.handle, ttl), sqsRoute(sqs)];
+    const scheduler = new SchedulerEmulator({
+      region,
+      accountId: LOCAL_ACCOUNT_ID,
+      dataDir: dataDir === null ? null : schedulerDataDir(dataDir),
+      deliver: sqsTargetDelivery(sqs, { region, accountId: LOCAL_ACCOUNT_ID }),
+      ...(options.schedulerNow ? { now: options.schedulerNow } : {}),
+      ...(options.log ? { log: options.log } : {}),
+    });
+    await scheduler.open();
+    cleanups.push(() => scheduler.close());
+
+    const routes: EdgeRoute[] = [
+      ...(options.extraRoutes ?? []),
+      dynamoDbRoute(dynamodb.handle, ttl),
+      sqsRoute(sqs),
+      schedulerRoute(scheduler),
+    ];
     routes.push(healthRoute(() => routes.map((r) => r.name)));
     const edge = await startEdgeServer({ port: options.port, host, routes, ...(options.log ? { log: options.log } : {}) });
     cleanups.push(async () => {
-      // The emulator first: it answers parked long polls, so their connections can close.
+      // The Scheduler first: it delivers into SQS, so it must stop firing before SQS shuts.
+      await scheduler.close();
+      // Then SQS: it answers parked long polls, so their connections can close.
       await sqs.close();
       await edge.close();
     });
@@ -99,10 +125,12 @@ export async function startEmulatedAws(options: EmulatedAwsOptions): Promise<Emu
 
     dynamoDbClient = new DynamoDBClient(localClientConfig(edge.url, region));
     const sqsClient = new SQSClient(localClientConfig(edge.url, region));
-    const clients = { dynamodb: dynamoDbClient, sqs: sqsClient };
+    const schedulerClient = new SchedulerClient(localClientConfig(edge.url, region));
+    const clients = { dynamodb: dynamoDbClient, sqs: sqsClient, scheduler: schedulerClient };
     cleanups.push(async () => {
       clients.dynamodb.destroy();
       clients.sqs.destroy();
+      clients.scheduler.destroy();
     });
 
     const ttlSweeper = startTtlSweeper({
@@ -118,6 +146,7 @@ export async function startEmulatedAws(options: EmulatedAwsOptions): Promise<Emu
       port: edge.port,
       region,
       sqs,
+      scheduler,
       ttlSweeper,
       clients,
       close: () => cleanups.run(),

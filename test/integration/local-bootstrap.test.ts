@@ -27,6 +27,7 @@ import {
   queueName,
   tableName,
   visibilityTimeoutSeconds,
+  scheduleDeadLetterQueueName,
 } from '../../shared/config/definitions.ts';
 import { bootstrapResources, type LocalResources } from '../../local/bootstrap.ts';
 import { DataDirInUseError } from '../../local/data-dir-lock.ts';
@@ -84,10 +85,13 @@ describe('bootstrapResources', () => {
     expect(ttl.TimeToLiveDescription).toEqual({ TimeToLiveStatus: 'ENABLED', AttributeName: TABLE.ttlAttribute });
   });
 
-  it('creates exactly one queue and one DLQ per priority', async () => {
+  it('creates exactly one queue and one DLQ per priority, and the schedule DLQ', async () => {
     const { QueueUrls } = await aws.clients.sqs.send(new ListQueuesCommand({}));
     const names = (QueueUrls ?? []).map((url) => url.split('/').at(-1)).sort();
-    const expected = PRIORITIES.flatMap((p) => [queueName(DEFAULT_PREFIX, p), deadLetterQueueName(DEFAULT_PREFIX, p)]).sort();
+    const expected = [
+      ...PRIORITIES.flatMap((p) => [queueName(DEFAULT_PREFIX, p), deadLetterQueueName(DEFAULT_PREFIX, p)]),
+      scheduleDeadLetterQueueName(DEFAULT_PREFIX),
+    ].sort();
     expect(names).toEqual(expected);
     expect(first.queueUrls.high).toBe(`${aws.url}/000000000000/skyforge-high`);
     expect(first.deadLetterQueueUrls.low).toBe(`${aws.url}/000000000000/skyforge-low-dlq`);
@@ -134,7 +138,7 @@ describe('bootstrapResources', () => {
     // Assess
     expect(second).toEqual(first);
     const { QueueUrls } = await aws.clients.sqs.send(new ListQueuesCommand({}));
-    expect(QueueUrls).toHaveLength(8);
+    expect(QueueUrls).toHaveLength(9);
     const normal = await aws.clients.sqs.send(
       new GetQueueAttributesCommand({ QueueUrl: first.queueUrls.normal, AttributeNames: ['VisibilityTimeout'] }),
     );

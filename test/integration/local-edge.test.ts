@@ -110,7 +110,7 @@ describe('edge router', () => {
   it('answers the health route with the services it routes to', async () => {
     const response = await fetch(`${aws.url}/_skyforge/health`);
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ services: { dynamodb: 'running', sqs: 'running', health: 'running' } });
+    expect(await response.json()).toEqual({ services: { dynamodb: 'running', sqs: 'running', scheduler: 'running', health: 'running' } });
   });
 });
 
