@@ -1,12 +1,16 @@
 import { z } from 'zod';
 import { toJobView, type Job } from '../../shared/domain/job.ts';
 import { LIMITS } from '../../shared/config/defaults.ts';
-import { JobNotFoundError } from '../../shared/domain/errors.ts';
+import { JobNotFoundError, SkyForgeError, ValidationError } from '../../shared/domain/errors.ts';
+import { SCHEDULE_NAME } from '../../shared/domain/schedule.ts';
 import { parseWith } from '../../shared/http/api-request.ts';
 import { ERROR_STATUS } from '../../shared/http/error-status.ts';
 import type { ApiResponse, Route } from '../../shared/http/router.ts';
 import {
   batchRequestSchema,
+  createScheduleSchema,
+  pageQuerySchema,
+  replaceScheduleSchema,
   deadListQuerySchema,
   jobRequestSchema,
   listQuerySchema,
@@ -28,7 +32,17 @@ import {
   replayDeadJob,
   replayDeadJobs,
 } from '../../shared/use-cases/query-jobs.ts';
+import {
+  createSchedule,
+  deleteSchedule,
+  getSchedule,
+  listSchedules,
+  replaceSchedule,
+  setScheduleEnabled,
+  triggerSchedule,
+} from '../../shared/use-cases/manage-schedules.ts';
 import { requeueJob } from '../../shared/use-cases/requeue-job.ts';
+import type { ScheduleInput } from '../../shared/use-cases/validate-schedule.ts';
 import { submitJobs, type JobRequest, type SubmitOutcome } from '../../shared/use-cases/submit-jobs.ts';
 import { errorBody } from './responses.ts';
 
@@ -175,6 +189,82 @@ export function apiRoutes(deps: Dependencies): Route[] {
       },
     },
     { method: 'GET', path: '/stats', handler: async () => ok(await getStats(deps)) },
+    ...scheduleRoutes(deps),
+  ];
+}
+
+function scheduleName(params: Record<string, string>): string {
+  const name = params.name ?? '';
+  if (!SCHEDULE_NAME.test(name)) throw new SkyForgeError('NOT_FOUND', `schedule ${name} does not exist`, { name });
+  return name;
+}
+
+/** /schedules (API.md, Schedules): recurring jobs on EventBridge Scheduler. */
+function scheduleRoutes(deps: Dependencies): Route[] {
+  return [
+    {
+      method: 'POST',
+      path: '/schedules',
+      handler: async (request) => {
+        const { name, ...input } = request.body(createScheduleSchema) as ScheduleInput & { name: string };
+        return ok(await createSchedule(name, input, deps), 201);
+      },
+    },
+    {
+      method: 'GET',
+      path: '/schedules',
+      handler: async (request) => {
+        const page = await listSchedules(compact(request.queryParams(pageQuerySchema)), deps);
+        return ok({ items: page.items, nextCursor: page.nextCursor });
+      },
+    },
+    { method: 'GET', path: '/schedules/{name}', handler: async (_r, p) => ok(await getSchedule(scheduleName(p), deps)) },
+    {
+      method: 'PUT',
+      path: '/schedules/{name}',
+      handler: async (request, p) => {
+        const name = scheduleName(p);
+        const { name: bodyName, ...input } = request.body(replaceScheduleSchema) as ScheduleInput & { name?: string };
+        if (bodyName !== undefined && bodyName !== name) {
+          throw new ValidationError('name in the body must match the path (a schedule cannot be renamed)', { field: 'name' });
+        }
+        return ok(await replaceSchedule(name, input, deps));
+      },
+    },
+    {
+      method: 'DELETE',
+      path: '/schedules/{name}',
+      handler: async (_r, p) => {
+        await deleteSchedule(scheduleName(p), deps);
+        return { status: 204 };
+      },
+    },
+    {
+      method: 'POST',
+      path: '/schedules/{name}/pause',
+      handler: async (request, p) => {
+        request.body(emptyBodySchema);
+        return ok(await setScheduleEnabled(scheduleName(p), false, deps));
+      },
+    },
+    {
+      method: 'POST',
+      path: '/schedules/{name}/resume',
+      handler: async (request, p) => {
+        request.body(emptyBodySchema);
+        return ok(await setScheduleEnabled(scheduleName(p), true, deps));
+      },
+    },
+    {
+      method: 'POST',
+      path: '/schedules/{name}/trigger',
+      handler: async (request, p) => {
+        request.body(emptyBodySchema);
+        const outcome = await triggerSchedule(scheduleName(p), deps);
+        if (!outcome.ok) throw outcome.error;
+        return { status: 202, body: view(outcome.job), headers: { Location: `/jobs/${encodeURIComponent(outcome.job.id)}` } };
+      },
+    },
   ];
 }
 

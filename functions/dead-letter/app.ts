@@ -1,30 +1,40 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { CounterDeltas } from '../../shared/ports/job-counters.ts';
-import { decodeJobMessage } from '../../shared/ports/job-queue.ts';
+import { decodeQueueMessage } from '../../shared/ports/job-queue.ts';
 import { priorityResolver } from '../../shared/runtime/queue-priority.ts';
 import type { Dependencies } from '../../shared/use-cases/dependencies.ts';
-import { handleDeadLetter } from '../../shared/use-cases/handle-dead-letter.ts';
+import { handleDeadFiring, handleDeadLetter } from '../../shared/use-cases/handle-dead-letter.ts';
 import { flushCounters } from '../../shared/use-cases/transition-job.ts';
 
 class KeepMessageError extends Error {
   override name = 'KeepMessageError';
 }
 
-/** Consumes the four SQS dead-letter queues and records each job's death in the table. */
-export function createDeadLetterApp(deps: Dependencies, options: { deadLetterQueueUrls: Parameters<typeof priorityResolver>[0] }) {
+/**
+ * Consumes the four SQS dead-letter queues and the schedule DLQ, and records each job's death in
+ * the table.
+ */
+export function createDeadLetterApp(
+  deps: Dependencies,
+  options: { deadLetterQueueUrls: Parameters<typeof priorityResolver>[0]; scheduleDeadLetterArn: string },
+) {
   const priorityOf = priorityResolver(options.deadLetterQueueUrls);
+  const queueOf = (arn: string): string => (arn === options.scheduleDeadLetterArn ? 'schedule' : priorityOf(arn));
 
   return async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
     const deltas = new CounterDeltas();
     const recordHandler = async (record: SQSRecord): Promise<void> => {
-      const jobId = decodeJobMessage(record.body);
-      if (!jobId) {
-        deps.logger.error('dropping a dead letter that does not name a job', { messageId: record.messageId });
+      const message = decodeQueueMessage(record.body);
+      if (!message) {
+        deps.logger.error('dropping a dead letter that names no job or schedule', { messageId: record.messageId });
         return;
       }
       const receiveCount = Number(record.attributes.ApproximateReceiveCount ?? 0);
-      const outcome = await handleDeadLetter({ jobId, receiveCount, queue: priorityOf(record.eventSourceARN) }, deps, deltas);
+      const outcome =
+        message.kind === 'job'
+          ? await handleDeadLetter({ jobId: message.jobId, receiveCount, queue: queueOf(record.eventSourceARN) }, deps, deltas)
+          : await handleDeadFiring(message, deps, deltas);
       if (outcome.action === 'keep') throw new KeepMessageError(outcome.note);
     };
     const processor = new BatchProcessor(EventType.SQS);

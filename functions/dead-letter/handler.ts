@@ -8,6 +8,9 @@ import { createDeadLetterApp } from './app.ts';
 const config = loadConfig();
 const deps = createDependencies({ config, jobs, serviceName: 'skyforge-dead-letter' });
 
-export const handler = middy(createDeadLetterApp(deps, { deadLetterQueueUrls: config.deadLetterQueueUrls })).use(
+export const handler = middy(createDeadLetterApp(deps, {
+    deadLetterQueueUrls: config.deadLetterQueueUrls,
+    scheduleDeadLetterArn: config.scheduleDeadLetterArn,
+  })).use(
   injectLambdaContext(deps.powertoolsLogger, { resetKeys: true }),
 );

@@ -1,10 +1,10 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { CounterDeltas } from '../../shared/ports/job-counters.ts';
-import { decodeJobMessage } from '../../shared/ports/job-queue.ts';
+import { decodeQueueMessage } from '../../shared/ports/job-queue.ts';
 import { priorityResolver } from '../../shared/runtime/queue-priority.ts';
 import type { Dependencies } from '../../shared/use-cases/dependencies.ts';
-import { runJobMessage, type AttemptReport, type BatchContext } from '../../shared/use-cases/run-job.ts';
+import { runFiringMessage, runJobMessage, type AttemptReport, type BatchContext } from '../../shared/use-cases/run-job.ts';
 import { flushCounters } from '../../shared/use-cases/transition-job.ts';
 
 /** Thrown for a record whose message must come back later (reported as a batch item failure). */
@@ -28,24 +28,25 @@ export function createWorkerApp(deps: Dependencies, options: WorkerOptions) {
   return async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
     const batch: BatchContext = { deltas: new CounterDeltas(), attempts: [], logger: deps.logger };
     const recordHandler = async (record: SQSRecord): Promise<void> => {
-      const jobId = decodeJobMessage(record.body);
-      if (!jobId) {
+      const message = decodeQueueMessage(record.body);
+      if (!message) {
         // Not a SkyForge message (sent by hand?): nothing can run it, so it is dropped loudly.
-        deps.logger.error('dropping a message that does not name a job', { messageId: record.messageId, body: record.body.slice(0, 200) });
+        deps.logger.error('dropping a message that names no job or schedule', { messageId: record.messageId, body: record.body.slice(0, 200) });
         return;
       }
+      const common = { priority: priorityOf(record.eventSourceARN), receiptHandle: record.receiptHandle };
       try {
-        const outcome = await runJobMessage(
-          { jobId, priority: priorityOf(record.eventSourceARN), receiptHandle: record.receiptHandle },
-          deps,
-          batch,
-        );
+        const outcome =
+          message.kind === 'job'
+            ? await runJobMessage({ jobId: message.jobId, ...common }, deps, batch)
+            : await runFiringMessage({ scheduleName: message.scheduleName, scheduledAt: message.scheduledAt, ...common }, deps, batch);
         if (outcome.action === 'keep') throw new KeepMessageError(outcome.note);
       } catch (error) {
+        const about = message.kind === 'job' ? { jobId: message.jobId } : { schedule: message.scheduleName, at: message.scheduledAt };
         if (!(error instanceof KeepMessageError)) {
-          deps.logger.error('message failed; it will be delivered again', { jobId, messageId: record.messageId, error: String(error) });
+          deps.logger.error('message failed; it will be delivered again', { ...about, messageId: record.messageId, error: String(error) });
         } else {
-          deps.logger.debug('message kept for later', { jobId, note: error.message });
+          deps.logger.debug('message kept for later', { ...about, note: error.message });
         }
         throw error;
       }

@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SQSClient } from '@aws-sdk/client-sqs';
 
 /**
@@ -11,6 +12,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 export interface AwsClients {
   dynamo: DynamoDBDocumentClient;
   sqs: SQSClient;
+  scheduler: SchedulerClient;
 }
 
 export function createAwsClients(env: NodeJS.ProcessEnv = process.env): AwsClients {
@@ -21,5 +23,6 @@ export function createAwsClients(env: NodeJS.ProcessEnv = process.env): AwsClien
     marshallOptions: { removeUndefinedValues: true },
   });
   const sqs = new SQSClient(common);
-  return { dynamo, sqs };
+  const scheduler = new SchedulerClient(common);
+  return { dynamo, sqs, scheduler };
 }

@@ -26,6 +26,20 @@ const schema = z.object({
   [ENV.tableName]: z.string().min(3),
   [ENV.queueUrls]: urlMap,
   [ENV.deadLetterQueueUrls]: urlMap,
+  [ENV.queueArns]: z
+    .string()
+    .transform((raw, ctx) => {
+      try {
+        return JSON.parse(raw) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'must be a JSON object of queue ARNs keyed by priority' });
+        return z.NEVER;
+      }
+    })
+    .pipe(z.object(Object.fromEntries(PRIORITIES.map((p) => [p, z.string().startsWith('arn:')])) as Record<Priority, z.ZodString>)),
+  [ENV.scheduleGroup]: z.string().min(1),
+  [ENV.schedulerRoleArn]: z.string().startsWith('arn:'),
+  [ENV.scheduleDeadLetterArn]: z.string().startsWith('arn:'),
   [ENV.jobRetentionSeconds]: intFromEnv(7 * 24 * 3600, B.retentionSeconds.min, B.retentionSeconds.max),
   [ENV.deadJobRetentionSeconds]: intFromEnv(30 * 24 * 3600, B.retentionSeconds.min, B.retentionSeconds.max),
   [ENV.maxPayloadBytes]: intFromEnv(262_144, B.maxPayloadBytes.min, B.maxPayloadBytes.max),
@@ -46,6 +60,10 @@ export interface SkyForgeConfig {
   tableName: string;
   queueUrls: Record<Priority, string>;
   deadLetterQueueUrls: Record<Priority, string>;
+  queueArns: Record<Priority, string>;
+  scheduleGroup: string;
+  schedulerRoleArn: string;
+  scheduleDeadLetterArn: string;
   jobRetentionSeconds: number;
   deadJobRetentionSeconds: number;
   maxPayloadBytes: number;
@@ -74,6 +92,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SkyForgeConfig
     tableName: e[ENV.tableName],
     queueUrls: e[ENV.queueUrls],
     deadLetterQueueUrls: e[ENV.deadLetterQueueUrls],
+    queueArns: e[ENV.queueArns],
+    scheduleGroup: e[ENV.scheduleGroup],
+    schedulerRoleArn: e[ENV.schedulerRoleArn],
+    scheduleDeadLetterArn: e[ENV.scheduleDeadLetterArn],
     jobRetentionSeconds: e[ENV.jobRetentionSeconds],
     deadJobRetentionSeconds: e[ENV.deadJobRetentionSeconds],
     maxPayloadBytes: e[ENV.maxPayloadBytes],

@@ -97,13 +97,15 @@ export interface Job {
   bodyHash: string | null;
   /** TTL, epoch seconds; set when the job reaches a terminal state. */
   expiresAt: number | null;
+  /** Name of the one-time EventBridge schedule that will make the job due (delays over 15 minutes). */
+  pendingSchedule: string | null;
 }
 
 /** What the API shows of a job: everything but the internal bookkeeping. */
-export type JobView = Omit<Job, 'leaseToken' | 'leaseUntil' | 'bodyHash' | 'expiresAt'>;
+export type JobView = Omit<Job, 'leaseToken' | 'leaseUntil' | 'bodyHash' | 'expiresAt' | 'pendingSchedule'>;
 
 export function toJobView(job: Job): JobView {
-  const { leaseToken: _t, leaseUntil: _u, bodyHash: _h, expiresAt: _e, ...view } = job;
+  const { leaseToken: _t, leaseUntil: _u, bodyHash: _h, expiresAt: _e, pendingSchedule: _p, ...view } = job;
   return { ...view, payload: view.payload ?? null };
 }
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { LIMITS } from '../config/defaults.ts';
 import { PRIORITIES } from '../config/definitions.ts';
 import { BACKOFF_TYPES, JOB_STATUSES } from '../domain/job.ts';
+import { SCHEDULE_NAME } from '../domain/schedule.ts';
 
 /**
  * Request schemas of the API: the single source the router validates with (and, later, the
@@ -26,7 +27,7 @@ export const backoffSchema = z
   .partial()
   .strict();
 
-export const jobRequestSchema = z
+const jobBodyShape = z
   .object({
     type: z
       .string({ error: 'type is required and must be a string' })
@@ -51,11 +52,53 @@ export const jobRequestSchema = z
       })
       .optional(),
   })
-  .strict()
-  .refine((body) => !(body.delayMs !== undefined && body.runAt !== undefined), {
-    error: 'send either delayMs or runAt, not both',
-    path: ['delayMs'],
-  });
+  .strict();
+
+export const jobRequestSchema = jobBodyShape.refine((body) => !(body.delayMs !== undefined && body.runAt !== undefined), {
+  error: 'send either delayMs or runAt, not both',
+  path: ['delayMs'],
+});
+
+/** The job a schedule's firings create: a job body without delay or idempotency key. */
+export const jobTemplateSchema = jobBodyShape.omit({ delayMs: true, runAt: true, idempotencyKey: true });
+
+const scheduleFields = {
+  expression: z
+    .string({ error: 'expression is required: cron(min hour day-of-month month day-of-week year) or rate(n unit)' })
+    .min(1, { error: 'expression must not be empty' })
+    .max(256, { error: 'expression must be at most 256 characters' }),
+  timezone: z.string({ error: 'timezone must be an IANA zone name such as Europe/Berlin' }).max(64).optional(),
+  job: jobTemplateSchema,
+  enabled: z.boolean({ error: 'enabled must be true or false' }).optional(),
+  description: z.string().max(512, { error: 'description must be at most 512 characters' }).optional(),
+  startDate: z.iso.datetime({ offset: true, error: 'startDate must be an ISO-8601 instant' }).optional(),
+  endDate: z.iso.datetime({ offset: true, error: 'endDate must be an ISO-8601 instant' }).optional(),
+};
+
+export const scheduleNameSchema = z
+  .string({ error: 'name is required' })
+  .regex(SCHEDULE_NAME, { error: 'name must be 1-60 letters, digits, "-", "_" or "." (not starting with ".")' });
+
+export const createScheduleSchema = z.object({ name: scheduleNameSchema, ...scheduleFields }).strict();
+
+/** PUT /schedules/{name}: the whole schedule again; a name in the body must match the path. */
+export const replaceScheduleSchema = z.object({ name: scheduleNameSchema.optional(), ...scheduleFields }).strict();
+
+export const pageQuerySchema = z.object({
+  limit: z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      if (raw === undefined || raw === '') return LIMITS.defaultListLimit;
+      const n = /^\d{1,9}$/.test(raw) ? Number(raw) : Number.NaN;
+      if (!Number.isInteger(n) || n < 1) {
+        ctx.addIssue({ code: 'custom', message: 'limit must be a whole number of at least 1' });
+        return z.NEVER;
+      }
+      return Math.min(n, LIMITS.maxListLimit);
+    }),
+  cursor: z.string().min(1).max(2048).optional(),
+});
 
 export const batchRequestSchema = z
   .object({
@@ -66,25 +109,12 @@ export const batchRequestSchema = z
   })
   .strict();
 
-const limitParam = z
-  .string()
-  .optional()
-  .transform((raw, ctx) => {
-    if (raw === undefined || raw === '') return LIMITS.defaultListLimit;
-    const n = /^\d{1,9}$/.test(raw) ? Number(raw) : Number.NaN;
-    if (!Number.isInteger(n) || n < 1) {
-      ctx.addIssue({ code: 'custom', message: 'limit must be a whole number of at least 1' });
-      return z.NEVER;
-    }
-    return Math.min(n, LIMITS.maxListLimit);
-  });
-
 export const listQuerySchema = z.object({
   status: z.enum(JOB_STATUSES as [string, ...string[]], { error: `status must be one of ${JOB_STATUSES.join(', ')}` }).optional(),
   type: z.string().min(1).max(LIMITS.maxTypeLength).optional(),
   priority: z.enum(PRIORITIES, { error: `priority must be one of ${PRIORITIES.join(', ')}` }).optional(),
-  limit: limitParam,
-  cursor: z.string().min(1).max(2048).optional(),
+  limit: pageQuerySchema.shape.limit,
+  cursor: pageQuerySchema.shape.cursor,
 });
 
 export const deadListQuerySchema = listQuerySchema.pick({ type: true, limit: true, cursor: true });

@@ -2,6 +2,8 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { monotonicFactory } from 'ulid';
 import { DynamoDbJobCounters } from '../adapters/dynamodb/dynamodb-job-counters.ts';
 import { DynamoDbJobStore } from '../adapters/dynamodb/dynamodb-job-store.ts';
+import { DynamoDbScheduleStore } from '../adapters/dynamodb/dynamodb-schedule-store.ts';
+import { EventBridgeJobScheduler } from '../adapters/scheduler/eventbridge-job-scheduler.ts';
 import { SqsJobQueue } from '../adapters/sqs/sqs-job-queue.ts';
 import { createAwsClients, type AwsClients } from '../adapters/aws-clients.ts';
 import type { SkyForgeConfig } from '../config/env.ts';
@@ -40,6 +42,14 @@ export function createDependencies(options: {
       queueUrls: config.queueUrls,
       deadLetterQueueUrls: config.deadLetterQueueUrls,
     }),
+    scheduler: new EventBridgeJobScheduler({
+      client: clients.scheduler,
+      groupName: config.scheduleGroup,
+      roleArn: config.schedulerRoleArn,
+      queueArns: config.queueArns,
+      deadLetterArn: config.scheduleDeadLetterArn,
+    }),
+    schedules: new DynamoDbScheduleStore({ client: clients.dynamo, tableName: config.tableName }),
     counters: new DynamoDbJobCounters({ client: clients.dynamo, tableName: config.tableName }),
     registry: createJobRegistry(options.jobs, { demoJobs: config.demoJobs }),
     clock: options.clock ?? systemClock,

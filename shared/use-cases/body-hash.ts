@@ -21,3 +21,11 @@ export function sha256(text: string): string {
 export function jobIdForIdempotencyKey(key: string): string {
   return `k${sha256(`idempotency\u0000${key}`).slice(0, 25)}`;
 }
+
+/**
+ * The id of the job a schedule firing creates, derived from the schedule and the scheduled time:
+ * a firing delivered twice (Scheduler and SQS are both at-least-once) makes one job.
+ */
+export function jobIdForFiring(scheduleName: string, scheduledAt: string): string {
+  return `s${sha256(`firing\u0000${scheduleName}\u0000${scheduledAt}`).slice(0, 25)}`;
+}

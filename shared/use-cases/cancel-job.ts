@@ -4,6 +4,7 @@ import { JOB_EVENT } from '../domain/lifecycle.ts';
 import { isoAt } from '../ports/clock.ts';
 import type { Dependencies } from './dependencies.ts';
 import { expiryFor } from './retention.ts';
+import { dropPendingSchedule } from './drop-pending-schedule.ts';
 import { transitionJob } from './transition-job.ts';
 
 /**
@@ -13,14 +14,16 @@ import { transitionJob } from './transition-job.ts';
  * the lease; until then the job cannot be retried (so two attempts never overlap).
  */
 export async function cancelJob(id: string, reason: string | undefined, deps: Dependencies): Promise<Job> {
-  const { after } = await transitionJob(deps, id, JOB_EVENT.CANCEL, (job, now) => ({
+  const { before, after } = await transitionJob(deps, id, JOB_EVENT.CANCEL, (job, now) => ({
     changes: {
       status: JOB_STATUS.CANCELLED,
       cancelReason: (reason ?? 'cancelled by request').slice(0, LIMITS.maxReasonLength),
       nextRunAt: null,
+      pendingSchedule: null,
       finishedAt: isoAt(now),
       expiresAt: expiryFor(job, JOB_STATUS.CANCELLED, now, deps.config),
     },
   }));
+  await dropPendingSchedule(before, deps);
   return after;
 }

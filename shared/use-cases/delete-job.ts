@@ -3,11 +3,12 @@ import type { Job } from '../domain/job.ts';
 import { canTransition, JOB_EVENT } from '../domain/lifecycle.ts';
 import { CounterDeltas } from '../ports/job-counters.ts';
 import type { Dependencies } from './dependencies.ts';
+import { dropPendingSchedule } from './drop-pending-schedule.ts';
 import { flushCounters } from './transition-job.ts';
 
 /**
- * Deletes a job in any state but RUNNING. Its pending SQS message, if any, is dropped by the
- * worker when it finds no job (messages carry only the id).
+ * Deletes a job in any state but RUNNING, with its pending one-time schedule. Its pending SQS
+ * message, if any, is dropped by the worker when it finds no job (messages carry only the id).
  */
 export async function deleteJob(id: string, deps: Dependencies): Promise<void> {
   for (let round = 0; round < 5; round += 1) {
@@ -17,6 +18,7 @@ export async function deleteJob(id: string, deps: Dependencies): Promise<void> {
     if (!canTransition(job.status, JOB_EVENT.DELETE)) throw new InvalidStateError(JOB_EVENT.DELETE, job.status);
     try {
       await deps.store.delete(id, { statuses: [job.status] });
+      await dropPendingSchedule(job, deps);
       const deltas = new CounterDeltas();
       deltas.move(job.status, null);
       await flushCounters(deps, deltas);

@@ -3,7 +3,9 @@ import type { JobRegistry, JobLogger } from '../jobs/registry.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { JobCounters } from '../ports/job-counters.ts';
 import type { JobQueue } from '../ports/job-queue.ts';
+import type { JobScheduler } from '../ports/job-scheduler.ts';
 import type { JobStore } from '../ports/job-store.ts';
+import type { ScheduleStore } from '../ports/schedule-store.ts';
 
 export type UseCaseConfig = Pick<
   SkyForgeConfig,
@@ -14,6 +16,8 @@ export type UseCaseConfig = Pick<
 export interface Dependencies {
   store: JobStore;
   queue: JobQueue;
+  scheduler: JobScheduler;
+  schedules: ScheduleStore;
   counters: JobCounters;
   registry: JobRegistry;
   clock: Clock;

@@ -2,7 +2,9 @@ import { StaleJobStateError } from '../domain/errors.ts';
 import { appendHistory, ATTEMPT_OUTCOME, isTerminal, JOB_STATUS, type Job } from '../domain/job.ts';
 import { isoAt } from '../ports/clock.ts';
 import type { CounterDeltas } from '../ports/job-counters.ts';
+import { jobIdForFiring } from './body-hash.ts';
 import type { Dependencies } from './dependencies.ts';
+import { buildJob } from './submit-jobs.ts';
 import type { MessageOutcome } from './run-job.ts';
 import { expiryFor } from './retention.ts';
 
@@ -26,8 +28,10 @@ export async function handleDeadLetter(
       return { action: 'keep', note: 'job is running under a live lease' };
     }
     const reason =
-      `its message was delivered the maximum number of times on the ${message.queue} queue without finishing ` +
-      '(the worker crashed, its function timed out, or it was throttled) and SQS moved it to the dead-letter queue';
+      message.queue === 'schedule'
+        ? 'EventBridge Scheduler could not deliver its message to the queue after every retry (schedule dead-letter queue)'
+        : `its message was delivered the maximum number of times on the ${message.queue} queue without finishing ` +
+          '(the worker crashed, its function timed out, or it was throttled) and SQS moved it to the dead-letter queue';
     try {
       await deps.store.update(
         job.id,
@@ -36,6 +40,7 @@ export async function handleDeadLetter(
           status: JOB_STATUS.DEAD,
           deadReason: reason,
           nextRunAt: null,
+          pendingSchedule: null,
           leaseToken: null,
           leaseUntil: null,
           finishedAt: isoAt(now),
@@ -68,4 +73,35 @@ function lostAttempt(job: Job, now: number) {
     outcome: ATTEMPT_OUTCOME.LOST,
     error: { name: 'WorkerLostError', message: 'the worker stopped before finishing (crash or function timeout)', at: isoAt(now) },
   };
+}
+
+/**
+ * A recurring schedule's firing that Scheduler could not deliver: the job it would have made is
+ * created DEAD with the reason, so the missed run shows in /dlq and can be replayed.
+ */
+export async function handleDeadFiring(
+  message: { scheduleName: string; scheduledAt: string },
+  deps: Dependencies,
+  deltas: CounterDeltas,
+): Promise<MessageOutcome> {
+  const schedule = await deps.schedules.get(message.scheduleName);
+  if (!schedule) return { action: 'ack', note: `schedule ${message.scheduleName} no longer exists` };
+  const now = deps.clock.now();
+  const { job } = buildJob(schedule.job, deps, now, {
+    id: jobIdForFiring(schedule.name, message.scheduledAt),
+    scheduleName: schedule.name,
+    lenient: true,
+  });
+  const dead: Job = {
+    ...job,
+    status: JOB_STATUS.DEAD,
+    runAt: message.scheduledAt,
+    deadReason: `EventBridge Scheduler could not deliver the firing of ${message.scheduledAt} after every retry`,
+    finishedAt: isoAt(now),
+    expiresAt: expiryFor(job, JOB_STATUS.DEAD, now, deps.config),
+  };
+  const created = await deps.store.create(dead, now);
+  if (created.created) deltas.move(null, JOB_STATUS.DEAD);
+  deps.logger.warn('a schedule firing was not delivered; recorded as a DEAD job', { schedule: schedule.name, at: message.scheduledAt, jobId: job.id });
+  return { action: 'ack', note: created.created ? 'firing recorded as DEAD' : 'firing already has its job' };
 }

@@ -8,8 +8,11 @@ import type { JobContext, JobLogger } from '../jobs/registry.ts';
 import { isoAt } from '../ports/clock.ts';
 import type { CounterDeltas } from '../ports/job-counters.ts';
 import type { JobChanges } from '../ports/job-store.ts';
+import { jobScheduleName } from '../ports/job-scheduler.ts';
+import { jobIdForFiring } from './body-hash.ts';
 import type { Dependencies } from './dependencies.ts';
 import { expiryFor } from './retention.ts';
+import { buildJob } from './submit-jobs.ts';
 
 export interface ReceivedMessage {
   jobId: string;
@@ -199,6 +202,8 @@ async function executeAttempt(job: Job, message: ReceivedMessage, deps: Dependen
       changes = {
         status: JOB_STATUS.RETRYING,
         nextRunAt: isoAt(finishedAt + decision.delayMs),
+        // Backoffs beyond SQS's 15-minute delay go through a one-time schedule.
+        pendingSchedule: decision.delayMs > LIMITS.maxSqsDelayMs ? jobScheduleName(job.id, job.attempts) : null,
         lastError,
         history: appendHistory(job.history, { ...historyBase, outcome, error: lastError }),
       };
@@ -236,16 +241,52 @@ async function executeAttempt(job: Job, message: ReceivedMessage, deps: Dependen
   }
   logger.info('attempt finished', { outcome, durationMs, ...(retryDelayMs !== undefined ? { retryInMs: retryDelayMs } : {}) });
   if (retryDelayMs === undefined) return { action: 'ack', note: outcome };
-  const failures = await deps.queue.enqueue([
-    { jobId: job.id, priority: job.priority, delaySeconds: Math.ceil(retryDelayMs / 1000) },
-  ]);
-  if (failures.length > 0) {
+  const failure = await sendRetry(job, changes.pendingSchedule ?? null, finishedAt + retryDelayMs, retryDelayMs, deps);
+  if (failure) {
     // The job is RETRYING in the table; this message comes back after its visibility timeout
-    // and runs the retry then. Slower, but nothing is lost.
-    logger.warn('retry message could not be sent; keeping the current one', { reason: failures[0]?.reason });
-    return { action: 'keep', note: 'retry message not sent; original kept' };
+    // and runs the retry then (hidden again until due). Slower, but nothing is lost.
+    logger.warn('retry could not be sent or scheduled; keeping the current message', { reason: failure });
+    return { action: 'keep', note: 'retry not sent; original kept' };
   }
   return { action: 'ack', note: `retry in ${retryDelayMs} ms` };
+}
+
+/** Sends the retry: an SQS delay up to 15 minutes, a one-time schedule beyond. Returns why it failed, if it did. */
+async function sendRetry(job: Job, scheduleName: string | null, dueAt: number, delayMs: number, deps: Dependencies): Promise<string | null> {
+  if (scheduleName) {
+    try {
+      await deps.scheduler.scheduleJob(scheduleName, job.id, job.priority, dueAt);
+      return null;
+    } catch (error) {
+      return error instanceof Error ? error.message : String(error);
+    }
+  }
+  const failures = await deps.queue.enqueue([{ jobId: job.id, priority: job.priority, delaySeconds: Math.ceil(delayMs / 1000) }]);
+  return failures[0]?.reason ?? null;
+}
+
+/**
+ * A recurring schedule fired: create the firing's job (its id derives from the schedule and the
+ * scheduled time, so a duplicate delivery finds it instead of making another), then run it on
+ * this very message, saving a round trip through the queue.
+ */
+export async function runFiringMessage(
+  message: { scheduleName: string; scheduledAt: string; priority: Priority; receiptHandle: string },
+  deps: Dependencies,
+  batch: BatchContext,
+): Promise<MessageOutcome> {
+  const schedule = await deps.schedules.get(message.scheduleName);
+  if (!schedule) return { action: 'ack', note: `schedule ${message.scheduleName} no longer exists` };
+  if (!schedule.enabled) return { action: 'ack', note: `schedule ${message.scheduleName} is paused` };
+  const now = deps.clock.now();
+  const jobId = jobIdForFiring(schedule.name, message.scheduledAt);
+  const { job } = buildJob(schedule.job, deps, now, { id: jobId, scheduleName: schedule.name, lenient: true });
+  const created = await deps.store.create({ ...job, runAt: message.scheduledAt }, now);
+  if (created.created) {
+    batch.deltas.move(null, JOB_STATUS.QUEUED);
+    batch.deltas.add('submitted');
+  }
+  return runJobMessage({ jobId, priority: message.priority, receiptHandle: message.receiptHandle }, deps, batch);
 }
 
 async function runHandler(

@@ -11,6 +11,7 @@ import { JOB_STATUS, type BackoffPolicy, type Job } from '../domain/job.ts';
 import { isoAt } from '../ports/clock.ts';
 import { CounterDeltas } from '../ports/job-counters.ts';
 import type { JobMessage } from '../ports/job-queue.ts';
+import { jobScheduleName } from '../ports/job-scheduler.ts';
 import { canonicalJson, jobIdForIdempotencyKey, sha256 } from './body-hash.ts';
 import type { Dependencies } from './dependencies.ts';
 import { expiryFor } from './retention.ts';
@@ -36,21 +37,29 @@ export type SubmitOutcome =
 
 interface Prepared {
   job: Job;
+  /** SQS DelaySeconds of its message (0..900). */
   delaySeconds: number;
+  /** Due more than 15 minutes out: a one-time EventBridge schedule sends its message instead. */
+  viaScheduler: boolean;
 }
 
 /**
  * Creates jobs: validate against the registry, write each job item (one conditional put), then
- * send their messages grouped in SendMessageBatch calls. One bad item never sinks the others.
- * A message that cannot be sent leaves its job DEAD with the reason (visible in /dlq and
- * replayable), never silently missing.
+ * send their messages grouped in SendMessageBatch calls, or, for a job due more than 15 minutes
+ * out (SQS's longest delay), create a one-time EventBridge schedule that sends it when due.
+ * One bad item never sinks the others. A message or schedule that cannot be created leaves its
+ * job DEAD with the reason (visible in /dlq and replayable), never silently missing.
  */
-export async function submitJobs(requests: readonly JobRequest[], deps: Dependencies): Promise<SubmitOutcome[]> {
+export async function submitJobs(
+  requests: readonly JobRequest[],
+  deps: Dependencies,
+  buildOptions: (index: number) => BuildOptions = () => ({}),
+): Promise<SubmitOutcome[]> {
   const now = deps.clock.now();
   const outcomes: (SubmitOutcome | undefined)[] = new Array(requests.length);
   const prepared: (Prepared | undefined)[] = requests.map((request, index) => {
     try {
-      return prepareJob(request, deps, now);
+      return buildJob(request, deps, now, buildOptions(index));
     } catch (error) {
       if (!(error instanceof SkyForgeError)) throw error;
       outcomes[index] = { ok: false, error };
@@ -59,13 +68,15 @@ export async function submitJobs(requests: readonly JobRequest[], deps: Dependen
   });
 
   const toSend: { index: number; message: JobMessage }[] = [];
+  const toSchedule: { index: number; job: Job }[] = [];
   await Promise.all(
     prepared.map(async (p, index) => {
       if (!p) return;
       const created = await deps.store.create(p.job, now);
       if (created.created) {
         outcomes[index] = { ok: true, status: 201, job: created.job, replayed: false };
-        toSend.push({ index, message: { jobId: p.job.id, priority: p.job.priority, delaySeconds: p.delaySeconds } });
+        if (p.viaScheduler) toSchedule.push({ index, job: p.job });
+        else toSend.push({ index, message: { jobId: p.job.id, priority: p.job.priority, delaySeconds: p.delaySeconds } });
       } else if (created.existing.bodyHash === p.job.bodyHash) {
         outcomes[index] = { ok: true, status: 200, job: created.existing, replayed: true };
       } else {
@@ -74,37 +85,59 @@ export async function submitJobs(requests: readonly JobRequest[], deps: Dependen
     }),
   );
 
-  const deltas = new CounterDeltas();
+  const failed = new Map<string, string>();
   if (toSend.length > 0) {
-    const failures = await deps.queue.enqueue(toSend.map((s) => s.message));
-    const failed = new Map(failures.map((f) => [f.jobId, f.reason]));
-    for (const { index, message } of toSend) {
-      const outcome = outcomes[index];
-      if (!outcome?.ok) continue;
-      const reason = failed.get(message.jobId);
-      if (reason === undefined) {
-        deltas.move(null, outcome.job.status);
-        deltas.add(`submitted`);
-        continue;
+    for (const f of await deps.queue.enqueue(toSend.map((s) => s.message))) failed.set(f.jobId, `could not be queued (${f.reason})`);
+  }
+  await Promise.all(
+    toSchedule.map(async ({ job }) => {
+      try {
+        await deps.scheduler.scheduleJob(job.pendingSchedule as string, job.id, job.priority, Date.parse(job.nextRunAt as string));
+      } catch (error) {
+        failed.set(job.id, `could not be scheduled (${error instanceof Error ? error.message : String(error)})`);
       }
-      outcomes[index] = { ok: false, error: await recordEnqueueFailure(outcome.job, reason, deps) };
-      deltas.move(null, JOB_STATUS.DEAD);
+    }),
+  );
+  const deltas = new CounterDeltas();
+  for (const { index } of [...toSend, ...toSchedule]) {
+    const outcome = outcomes[index];
+    if (!outcome?.ok) continue;
+    const reason = failed.get(outcome.job.id);
+    if (reason === undefined) {
+      deltas.move(null, outcome.job.status);
+      deltas.add('submitted');
+      continue;
     }
+    outcomes[index] = { ok: false, error: await recordEnqueueFailure(outcome.job, reason, deps) };
+    deltas.move(null, JOB_STATUS.DEAD);
   }
   await flushCounters(deps, deltas);
   return outcomes.map((o) => o ?? { ok: false, error: new SkyForgeError('INTERNAL', 'job was not processed') });
 }
 
-function prepareJob(request: JobRequest, deps: Dependencies, now: number): Prepared {
+export interface BuildOptions {
+  /** A fixed id (schedule firings derive theirs); default: from the idempotency key or a new ULID. */
+  id?: string;
+  scheduleName?: string;
+  /**
+   * Build even when the body no longer passes the registry's checks (a schedule's template whose
+   * type was removed or whose schema changed): the worker then fails the job permanently, with
+   * the reason, instead of the firing vanishing.
+   */
+  lenient?: boolean;
+}
+
+/** Validates a job body against the registry and limits and builds the job to store. */
+export function buildJob(request: JobRequest, deps: Dependencies, now: number, options: BuildOptions = {}): Prepared {
   const definition = deps.registry.get(request.type);
-  if (!definition) throw new UnknownJobTypeError(request.type, deps.registry.types());
+  if (!definition && !options.lenient) throw new UnknownJobTypeError(request.type, deps.registry.types());
 
   const payloadBytes = Buffer.byteLength(JSON.stringify(request.payload ?? null), 'utf8');
-  if (payloadBytes > deps.config.maxPayloadBytes) {
+  if (payloadBytes > deps.config.maxPayloadBytes && !options.lenient) {
     throw new PayloadTooLargeError('payload', payloadBytes, deps.config.maxPayloadBytes);
   }
-  const checked = deps.registry.checkPayload(request.type, request.payload);
-  if (!checked.ok) {
+  const checked = definition ? deps.registry.checkPayload(request.type, request.payload) : { ok: true as const };
+  if (!checked.ok && !options.lenient) {
     const first = checked.issues[0];
     const where = first && first.path.length > 0 ? `payload.${first.path.join('.')}` : 'payload';
     throw new ValidationError(`${where}: ${first?.message ?? 'invalid'}`, {
@@ -113,32 +146,21 @@ function prepareJob(request: JobRequest, deps: Dependencies, now: number): Prepa
     });
   }
 
-  const typeDefaults = definition.defaults ?? {};
+  const typeDefaults = definition?.defaults ?? {};
   const backoff: BackoffPolicy = { ...JOB_DEFAULTS.backoff, ...typeDefaults.backoff, ...request.backoff };
   const priority = request.priority ?? typeDefaults.priority ?? JOB_DEFAULTS.priority;
   const maxAttempts = request.maxAttempts ?? typeDefaults.maxAttempts ?? JOB_DEFAULTS.maxAttempts;
-  const timeoutMs = request.timeoutMs ?? typeDefaults.timeoutMs ?? JOB_DEFAULTS.timeoutMs;
+  const requestedTimeoutMs = request.timeoutMs ?? typeDefaults.timeoutMs ?? JOB_DEFAULTS.timeoutMs;
+  const timeoutMs = options.lenient ? Math.min(requestedTimeoutMs, deps.config.maxJobTimeoutMs) : requestedTimeoutMs;
   if (timeoutMs > deps.config.maxJobTimeoutMs) {
     throw new ValidationError(
       `timeoutMs must be at most ${deps.config.maxJobTimeoutMs} (the worker function's timeout less a margin)`,
       { field: 'timeoutMs', max: deps.config.maxJobTimeoutMs },
     );
   }
-  if (backoff.maxDelayMs > LIMITS.maxSqsDelayMs || backoff.delayMs > LIMITS.maxSqsDelayMs) {
-    throw new ValidationError('backoff delays longer than 15 minutes (900000 ms) need the scheduler, which this release does not have yet', {
-      field: 'backoff.maxDelayMs',
-      max: LIMITS.maxSqsDelayMs,
-    });
-  }
-
   const dueAt = request.runAt !== undefined ? Date.parse(request.runAt) : request.delayMs !== undefined ? now + request.delayMs : now;
   const delayMs = Math.max(0, dueAt - now);
-  if (delayMs > LIMITS.maxSqsDelayMs) {
-    throw new ValidationError(
-      'a first run more than 15 minutes (900000 ms) away needs the scheduler, which this release does not have yet',
-      { field: request.runAt !== undefined ? 'runAt' : 'delayMs', maxDelayMs: LIMITS.maxSqsDelayMs },
-    );
-  }
+  const viaScheduler = delayMs > LIMITS.maxSqsDelayMs;
 
   const metadata = request.metadata ?? {};
   const normalized = {
@@ -152,7 +174,7 @@ function prepareJob(request: JobRequest, deps: Dependencies, now: number): Prepa
     runAt: request.runAt ?? null,
     metadata,
   };
-  const id = request.idempotencyKey ? jobIdForIdempotencyKey(request.idempotencyKey) : deps.newId(now);
+  const id = options.id ?? (request.idempotencyKey ? jobIdForIdempotencyKey(request.idempotencyKey) : deps.newId(now));
   const delayed = delayMs > 0;
   const nowIso = isoAt(now);
   const job: Job = {
@@ -177,7 +199,7 @@ function prepareJob(request: JobRequest, deps: Dependencies, now: number): Prepa
     lastError: null,
     idempotencyKey: request.idempotencyKey ?? null,
     metadata,
-    scheduleName: null,
+    scheduleName: options.scheduleName ?? null,
     history: [],
     deadReason: null,
     cancelReason: null,
@@ -185,25 +207,32 @@ function prepareJob(request: JobRequest, deps: Dependencies, now: number): Prepa
     leaseUntil: null,
     bodyHash: request.idempotencyKey ? sha256(canonicalJson(normalized)) : null,
     expiresAt: null,
+    pendingSchedule: viaScheduler ? jobScheduleName(id, 0) : null,
   };
-  return { job, delaySeconds: Math.ceil(delayMs / 1000) };
+  return { job, delaySeconds: viaScheduler ? 0 : Math.ceil(delayMs / 1000), viaScheduler };
 }
 
 async function recordEnqueueFailure(job: Job, reason: string, deps: Dependencies): Promise<SkyForgeError> {
   const now = deps.clock.now();
-  const deadReason = `could not be queued (${reason}); replay it with POST /dlq/${job.id}/replay`;
+  const deadReason = `${reason}; replay it with POST /dlq/${job.id}/replay`;
   deps.logger.error('job stored but its message could not be sent; marked DEAD', { jobId: job.id, reason });
   try {
     await deps.store.update(
       job.id,
       { statuses: [job.status] },
-      { status: JOB_STATUS.DEAD, deadReason, finishedAt: isoAt(now), expiresAt: expiryFor(job, JOB_STATUS.DEAD, now, deps.config) },
+      {
+        status: JOB_STATUS.DEAD,
+        deadReason,
+        pendingSchedule: null,
+        finishedAt: isoAt(now),
+        expiresAt: expiryFor(job, JOB_STATUS.DEAD, now, deps.config),
+      },
       now,
     );
   } catch (error) {
     deps.logger.error('could not mark the unqueued job DEAD', { jobId: job.id, error: String(error) });
   }
-  return new SkyForgeError('INTERNAL', `job ${job.id} was stored but could not be queued; it is in the dead-letter list`, {
+  return new SkyForgeError('INTERNAL', `job ${job.id} was stored but ${reason.split(' (')[0]}; it is in the dead-letter list`, {
     jobId: job.id,
   });
 }

@@ -98,13 +98,34 @@ describe('api', () => {
       expect(h.queue.sent.at(-1)).toEqual({ jobId: res.body.id, priority: 'low', delaySeconds: 62 });
     });
 
-    it('refuses a delay beyond 15 minutes with a clear message', async () => {
-      const res = await call('POST', '/jobs', { body: { type: 'demo.echo', delayMs: 2 * 3600_000 } });
-      expectError(res, 400, 'VALIDATION_ERROR');
-      expect(res.body.message).toMatch(/15 minutes/);
-      const runAt = await call('POST', '/jobs', { body: { type: 'demo.echo', runAt: new Date(Date.now() + 3600_000).toISOString() } });
-      expectError(runAt, 400, 'VALIDATION_ERROR');
-      expect(runAt.body.details.field).toBe('runAt');
+    it('holds a job due beyond 15 minutes in a one-time schedule instead of an SQS delay', async () => {
+      const sentBefore = h.queue.sent.length;
+      const res = await call('POST', '/jobs', { body: { type: 'demo.echo', delayMs: 2 * 3600_000, priority: 'high' } });
+      expect(res.status).toBe(201);
+      expect(res.body.status).toBe('SCHEDULED');
+      expect(h.queue.sent.length).toBe(sentBefore);
+      const schedule = h.scheduler.oneTime.get(`job.${res.body.id}.0`);
+      expect(schedule).toEqual({ jobId: res.body.id, priority: 'high', dueAt: Date.parse(res.body.runAt) });
+      const cancelled = await call('POST', `/jobs/${res.body.id}/cancel`);
+      expect(cancelled.body.status).toBe('CANCELLED');
+      expect(h.scheduler.removed).toContain(`job.${res.body.id}.0`);
+      expect(h.scheduler.oneTime.has(`job.${res.body.id}.0`)).toBe(false);
+    });
+
+    it('marks a job DEAD and answers 500 when its schedule cannot be created', async () => {
+      const id = '01KFAILSCHEDULE00000000000';
+      h.scheduler.failFor.add(`job.${id}.0`);
+      const original = h.deps.newId;
+      h.deps.newId = () => id;
+      try {
+        const res = await call('POST', '/jobs', { body: { type: 'demo.echo', delayMs: 3600_000 } });
+        expectError(res, 500, 'INTERNAL');
+        expect(res.body.details.jobId).toBe(id);
+      } finally {
+        h.deps.newId = original;
+      }
+      const dead = await call('GET', `/dlq/${id}`);
+      expect(dead.body.deadReason).toMatch(/could not be scheduled/);
     });
 
     it.each([

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import { z } from 'zod';
 import { createDeadLetterApp } from '../../functions/dead-letter/app.ts';
 import { createWorkerApp } from '../../functions/worker/app.ts';
@@ -168,8 +168,14 @@ describe('worker', () => {
   });
 
   it('stops a running job that is cancelled, records it, and lets it be retried afterwards', async () => {
+    // A 1 s cancel poll keeps the "still stopping" window open long enough to observe.
+    const pollBefore = h.deps.config.cancelPollMs;
+    h.deps.config.cancelPollMs = 1000;
     const job = await submit({ type: 'test.hang', timeoutMs: 20_000 });
     const running = run(record(job.id));
+    onTestFinished(() => {
+      h.deps.config.cancelPollMs = pollBefore;
+    });
     for (let i = 0; i < 200 && (await get(job.id)).status !== 'RUNNING'; i += 1) await sleep(10);
     const cancelled = await cancelJob(job.id, 'changed my mind', h.deps);
     expect(cancelled.status).toBe('CANCELLED');
@@ -246,7 +252,7 @@ describe('dead-letter consumer', () => {
   beforeAll(async () => {
     h = await createHarness({ jobs: testJobs });
     const dlqUrls = Object.fromEntries(Object.entries(TEST_QUEUE_URLS).map(([p, u]) => [p, u])) as Record<Priority, string>;
-    consumer = createDeadLetterApp(h.deps, { deadLetterQueueUrls: dlqUrls });
+    consumer = createDeadLetterApp(h.deps, { deadLetterQueueUrls: dlqUrls, scheduleDeadLetterArn: 'arn:aws:sqs:us-east-1:000000000000:t-schedule-dlq' });
   });
   afterAll(async () => h.stop());
 

@@ -5,6 +5,8 @@ import type { Priority } from '../../shared/config/definitions.ts';
 import { createJobRegistry } from '../../shared/jobs/create-registry.ts';
 import type { JobDefinitions, JobLogger } from '../../shared/jobs/registry.ts';
 import type { EnqueueFailure, JobMessage, JobQueue, QueueDepth } from '../../shared/ports/job-queue.ts';
+import type { JobScheduler, RecurringScheduleSpec } from '../../shared/ports/job-scheduler.ts';
+import { DynamoDbScheduleStore } from '../../shared/adapters/dynamodb/dynamodb-schedule-store.ts';
 import type { Dependencies, UseCaseConfig } from '../../shared/use-cases/dependencies.ts';
 import { startTestTable } from './dynamo.ts';
 
@@ -73,6 +75,35 @@ export function queueArn(priority: Priority): string {
   return `arn:aws:sqs:us-east-1:000000000000:t-${priority}`;
 }
 
+/** The JobScheduler port, recorded (the EventBridge adapter is exercised against the emulator). */
+export class RecordingScheduler implements JobScheduler {
+  readonly oneTime = new Map<string, { jobId: string; priority: Priority; dueAt: number }>();
+  readonly recurring = new Map<string, RecurringScheduleSpec>();
+  readonly removed: string[] = [];
+  /** Names whose next create fails. */
+  readonly failFor = new Set<string>();
+
+  async scheduleJob(name: string, jobId: string, priority: Priority, dueAt: number): Promise<void> {
+    if (this.failFor.delete(name)) throw new Error('ThrottlingException: injected');
+    this.oneTime.set(name, { jobId, priority, dueAt });
+  }
+
+  async remove(name: string): Promise<void> {
+    this.removed.push(name);
+    this.oneTime.delete(name);
+    this.recurring.delete(name.replace(/^rec\./, ''));
+  }
+
+  async createRecurring(spec: RecurringScheduleSpec): Promise<void> {
+    if (this.failFor.delete(spec.name)) throw new Error('ThrottlingException: injected');
+    this.recurring.set(spec.name, spec);
+  }
+
+  async updateRecurring(spec: RecurringScheduleSpec): Promise<void> {
+    this.recurring.set(spec.name, spec);
+  }
+}
+
 /** A clock the test moves by hand; starts at a fixed instant. */
 export class ManualClock {
   constructor(public current = Date.parse('2026-11-23T12:00:00.000Z')) {}
@@ -86,11 +117,14 @@ export class ManualClock {
 export async function createHarness(options: { jobs?: JobDefinitions; clock?: { now(): number }; config?: Partial<UseCaseConfig> } = {}) {
   const table = await startTestTable();
   const queue = new RecordingQueue();
+  const scheduler = new RecordingScheduler();
   const logger = captureLogger();
   const nextId = monotonicFactory();
   const deps: Dependencies = {
     store: new DynamoDbJobStore({ client: table.client, tableName: table.tableName }),
     queue,
+    scheduler,
+    schedules: new DynamoDbScheduleStore({ client: table.client, tableName: table.tableName }),
     counters: new DynamoDbJobCounters({ client: table.client, tableName: table.tableName }),
     registry: createJobRegistry(options.jobs ?? {}, { demoJobs: true }),
     clock: options.clock ?? { now: () => Date.now() },
@@ -99,7 +133,7 @@ export async function createHarness(options: { jobs?: JobDefinitions; clock?: { 
     newId: (now) => nextId(now),
     random: () => 0.5,
   };
-  return { deps, queue, logger, table, stop: () => table.stop() };
+  return { deps, queue, scheduler, logger, table, stop: () => table.stop() };
 }
 
 export type Harness = Awaited<ReturnType<typeof createHarness>>;

@@ -31,6 +31,7 @@ export function newJob(id: string, overrides: Partial<Job> = {}, at = '2026-11-2
     leaseUntil: null,
     bodyHash: null,
     expiresAt: null,
+    pendingSchedule: null,
     ...overrides,
   };
 }

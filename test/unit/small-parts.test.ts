@@ -182,6 +182,7 @@ describe('job item', () => {
     leaseUntil: NOW_MS + 40_000,
     bodyHash: 'hash-1',
     expiresAt: Math.floor(NOW_MS / 1000) + 86_400,
+    pendingSchedule: 'job.foobar.2',
     ...over,
   });
 
@@ -351,10 +352,20 @@ describe('loadConfig', () => {
     normal: 'http://localhost:4566/000000000000/skyforge-normal-dlq',
     low: 'http://localhost:4566/000000000000/skyforge-low-dlq',
   };
+  const ARNS = {
+    critical: 'arn:aws:sqs:us-east-1:000000000000:skyforge-critical',
+    high: 'arn:aws:sqs:us-east-1:000000000000:skyforge-high',
+    normal: 'arn:aws:sqs:us-east-1:000000000000:skyforge-normal',
+    low: 'arn:aws:sqs:us-east-1:000000000000:skyforge-low',
+  };
   const validEnv = (over: Record<string, string | undefined> = {}): NodeJS.ProcessEnv => ({
     SKYFORGE_TABLE_NAME: 'skyforge-jobs',
     SKYFORGE_QUEUE_URLS: JSON.stringify(URLS),
     SKYFORGE_DLQ_URLS: JSON.stringify(DLQ_URLS),
+    SKYFORGE_QUEUE_ARNS: JSON.stringify(ARNS),
+    SKYFORGE_SCHEDULE_GROUP: 'skyforge-schedules',
+    SKYFORGE_SCHEDULER_ROLE_ARN: 'arn:aws:iam::000000000000:role/skyforge-scheduler',
+    SKYFORGE_SCHEDULE_DLQ_ARN: 'arn:aws:sqs:us-east-1:000000000000:skyforge-schedule-dlq',
     PATH: '/usr/bin',
     ...over,
   });
@@ -368,6 +379,10 @@ describe('loadConfig', () => {
       tableName: 'skyforge-jobs',
       queueUrls: URLS,
       deadLetterQueueUrls: DLQ_URLS,
+      queueArns: ARNS,
+      scheduleGroup: 'skyforge-schedules',
+      schedulerRoleArn: 'arn:aws:iam::000000000000:role/skyforge-scheduler',
+      scheduleDeadLetterArn: 'arn:aws:sqs:us-east-1:000000000000:skyforge-schedule-dlq',
       jobRetentionSeconds: 7 * 24 * 3600,
       deadJobRetentionSeconds: 30 * 24 * 3600,
       maxPayloadBytes: 262_144,
@@ -428,6 +443,8 @@ describe('loadConfig', () => {
     ['SKYFORGE_QUEUE_URLS without low', { SKYFORGE_QUEUE_URLS: JSON.stringify({ ...URLS, low: undefined }) }, 'SKYFORGE_QUEUE_URLS'],
     ['SKYFORGE_QUEUE_URLS with a non-URL', { SKYFORGE_QUEUE_URLS: JSON.stringify({ ...URLS, high: 'not a url' }) }, 'SKYFORGE_QUEUE_URLS'],
     ['SKYFORGE_DLQ_URLS not JSON', { SKYFORGE_DLQ_URLS: 'nope' }, 'SKYFORGE_DLQ_URLS'],
+    ['SKYFORGE_QUEUE_ARNS missing a priority', { SKYFORGE_QUEUE_ARNS: JSON.stringify({ critical: 'arn:x' }) }, 'SKYFORGE_QUEUE_ARNS'],
+    ['SKYFORGE_SCHEDULE_GROUP missing', { SKYFORGE_SCHEDULE_GROUP: undefined }, 'SKYFORGE_SCHEDULE_GROUP'],
     ['SKYFORGE_JOB_RETENTION_SECONDS not a number', { SKYFORGE_JOB_RETENTION_SECONDS: 'a week' }, 'SKYFORGE_JOB_RETENTION_SECONDS'],
     ['SKYFORGE_MAX_PAYLOAD_BYTES over DynamoDB item size', { SKYFORGE_MAX_PAYLOAD_BYTES: '500000' }, 'SKYFORGE_MAX_PAYLOAD_BYTES'],
     ['SKYFORGE_DEMO_JOBS not a boolean', { SKYFORGE_DEMO_JOBS: 'yes please' }, 'SKYFORGE_DEMO_JOBS'],

@@ -118,7 +118,8 @@ export class DynamoDbJobStore implements JobStore {
     const status = expr.name('status');
     const { sets, removes } = this.changeActions(
       expr,
-      { ...extra, status: JOB_STATUS.RUNNING, leaseToken, startedAt: nowIso, nextRunAt: null },
+      // A one-time schedule that made the job due has fired (and deleted itself).
+      { ...extra, status: JOB_STATUS.RUNNING, leaseToken, startedAt: nowIso, nextRunAt: null, pendingSchedule: null },
       nowIso,
     );
     sets.push(
@@ -149,6 +150,7 @@ export class DynamoDbJobStore implements JobStore {
       startedAt: nowIso,
       updatedAt: nowIso,
       nextRunAt: null,
+      pendingSchedule: null,
     };
     return { job, previousStatus: before.status };
   }

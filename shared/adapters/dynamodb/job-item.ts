@@ -104,6 +104,7 @@ export function fromItem(item: JobItem): Job {
     leaseUntil: read('leaseUntil', null),
     bodyHash: read('bodyHash', null),
     expiresAt: read('expiresAt', null),
+    pendingSchedule: read('pendingSchedule', null),
   };
 }
 

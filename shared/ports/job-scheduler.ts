@@ -1,0 +1,37 @@
+import type { Priority } from '../domain/job.ts';
+
+/** A recurring schedule as EventBridge Scheduler needs it. */
+export interface RecurringScheduleSpec {
+  name: string;
+  expression: string;
+  timezone: string;
+  enabled: boolean;
+  /** The queue its firings go to (the job template's priority). */
+  priority: Priority;
+  startDate: string | null;
+  endDate: string | null;
+}
+
+/**
+ * EventBridge Scheduler, for what SQS's 15-minute delay cannot do: one-time `at()` schedules
+ * that put a job's message on its queue when it is due (long delays and long backoffs), and
+ * recurring `cron()`/`rate()` schedules whose every firing becomes a job.
+ */
+export interface JobScheduler {
+  /** A one-time schedule named `name` that sends the job's message at `dueAt` (epoch ms), then deletes itself. */
+  scheduleJob(name: string, jobId: string, priority: Priority, dueAt: number): Promise<void>;
+  /** Removes a schedule; a schedule that is already gone is fine. */
+  remove(name: string): Promise<void>;
+  createRecurring(spec: RecurringScheduleSpec): Promise<void>;
+  updateRecurring(spec: RecurringScheduleSpec): Promise<void>;
+}
+
+/** Name of the one-time schedule that makes attempt `attempt + 1` of a job due. */
+export function jobScheduleName(jobId: string, attempt: number): string {
+  return `job.${jobId}.${attempt}`;
+}
+
+/** Name of the EventBridge schedule behind a recurring SkyForge schedule. */
+export function recurringScheduleName(name: string): string {
+  return `rec.${name}`;
+}
