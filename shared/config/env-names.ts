@@ -40,4 +40,5 @@ export const FUNCTION_ENTRIES = {
   api: 'functions/api/handler.ts',
   worker: 'functions/worker/handler.ts',
   deadLetter: 'functions/dead-letter/handler.ts',
+  metrics: 'functions/metrics/handler.ts',
 } as const;
