@@ -1,36 +1,70 @@
+import {
+  bucketIndex,
+  bucketValue,
+  COUNTERS,
+  ENTRY_COUNTERS,
+  statusValue,
+  type CounterGroup,
+  type HistogramName,
+  type MetricGroup,
+} from '../domain/metrics.ts';
+import type { JobStatus } from '../domain/job.ts';
+
 /**
- * Aggregate counters (jobs per status and, later, monotonic totals), written once per request or
- * per worker batch, never once per job.
+ * Aggregate counters per (queue, type): jobs per status, monotonic totals and histograms. Written
+ * once per API request or worker batch (one write per group it touched), never once per job.
  */
 export interface JobCounters {
-  add(deltas: Readonly<Record<string, number>>): Promise<void>;
-  read(): Promise<Record<string, number>>;
+  add(deltas: CounterDeltas): Promise<void>;
+  read(): Promise<CounterGroup[]>;
 }
 
-/** Accumulates deltas in memory so one write carries a whole batch. */
+/** Accumulates deltas in memory so one write carries a whole request or batch. */
 export class CounterDeltas {
-  private readonly values = new Map<string, number>();
+  private readonly groups = new Map<string, { group: MetricGroup; values: Map<string, number> }>();
 
-  add(name: string, by = 1): void {
-    this.values.set(name, (this.values.get(name) ?? 0) + by);
+  add(group: MetricGroup, name: string, by = 1): void {
+    if (by === 0) return;
+    const key = `${group.queue}\u0000${group.type}`;
+    let entry = this.groups.get(key);
+    if (!entry) {
+      entry = { group: { queue: group.queue, type: group.type }, values: new Map() };
+      this.groups.set(key, entry);
+    }
+    entry.values.set(name, (entry.values.get(name) ?? 0) + by);
   }
 
-  /** Moves one job from one status to another. */
-  move(from: string | null, to: string | null): void {
+  /**
+   * Moves one job between statuses (null: not existing). Creating a job counts as submitted;
+   * entering SUCCEEDED, DEAD or CANCELLED counts in that total too.
+   */
+  move(group: MetricGroup, from: JobStatus | null, to: JobStatus | null): void {
     if (from === to) return;
-    if (from) this.add(statusCounter(from), -1);
-    if (to) this.add(statusCounter(to), 1);
+    if (from) this.add(group, statusValue(from), -1);
+    if (to) this.add(group, statusValue(to), 1);
+    if (from === null && to !== null) this.add(group, COUNTERS.submitted);
+    const entered = to ? ENTRY_COUNTERS[to] : undefined;
+    if (entered) this.add(group, entered);
   }
 
-  toRecord(): Record<string, number> {
-    return Object.fromEntries([...this.values].filter(([, v]) => v !== 0));
+  observe(group: MetricGroup, histogram: HistogramName, seconds: number): void {
+    this.add(group, bucketValue(histogram, bucketIndex(seconds)));
+    this.add(group, `${histogram}_sum`, seconds);
+    this.add(group, `${histogram}_count`);
+  }
+
+  entries(): CounterGroup[] {
+    return [...this.groups.values()]
+      .map(({ group, values }) => ({ ...group, values: Object.fromEntries([...values].filter(([, v]) => v !== 0)) }))
+      .filter((g) => Object.keys(g.values).length > 0);
   }
 
   get isEmpty(): boolean {
-    return Object.keys(this.toRecord()).length === 0;
+    return this.entries().length === 0;
   }
 }
 
-export function statusCounter(status: string): string {
-  return `status_${status}`;
+/** Sums a value over every group (e.g. jobs per status for /stats). */
+export function total(groups: readonly CounterGroup[], name: string): number {
+  return groups.reduce((sum, g) => sum + (g.values[name] ?? 0), 0);
 }

@@ -4,7 +4,7 @@ import { canTransition, JOB_EVENT } from '../domain/lifecycle.ts';
 import { CounterDeltas } from '../ports/job-counters.ts';
 import type { Dependencies } from './dependencies.ts';
 import { dropPendingSchedule } from './drop-pending-schedule.ts';
-import { flushCounters } from './transition-job.ts';
+import { flushCounters, groupOf } from './transition-job.ts';
 
 /**
  * Deletes a job in any state but RUNNING, with its pending one-time schedule. Its pending SQS
@@ -20,7 +20,7 @@ export async function deleteJob(id: string, deps: Dependencies): Promise<void> {
       await deps.store.delete(id, { statuses: [job.status] });
       await dropPendingSchedule(job, deps);
       const deltas = new CounterDeltas();
-      deltas.move(job.status, null);
+      deltas.move(groupOf(job), job.status, null);
       await flushCounters(deps, deltas);
       return;
     } catch (error) {

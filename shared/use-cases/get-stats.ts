@@ -1,6 +1,7 @@
 import { JOB_STATUSES, type JobStatus } from '../domain/job.ts';
 import type { Priority } from '../config/definitions.ts';
-import { statusCounter } from '../ports/job-counters.ts';
+import { statusValue } from '../domain/metrics.ts';
+import { total } from '../ports/job-counters.ts';
 import type { QueueDepth } from '../ports/job-queue.ts';
 import type { Dependencies } from './dependencies.ts';
 
@@ -15,8 +16,8 @@ export interface Stats {
 }
 
 export async function getStats(deps: Dependencies): Promise<Stats> {
-  const [queues, counters] = await Promise.all([deps.queue.depths(), deps.counters.read()]);
-  const jobs = Object.fromEntries(JOB_STATUSES.map((s) => [s, Math.max(0, counters[statusCounter(s)] ?? 0)])) as Record<JobStatus, number>;
+  const [queues, groups] = await Promise.all([deps.queue.depths(), deps.counters.read()]);
+  const jobs = Object.fromEntries(JOB_STATUSES.map((s) => [s, Math.max(0, total(groups, statusValue(s)))])) as Record<JobStatus, number>;
   return { queues, jobs };
 }
 

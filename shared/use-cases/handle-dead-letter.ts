@@ -5,6 +5,7 @@ import type { CounterDeltas } from '../ports/job-counters.ts';
 import { jobIdForFiring } from './body-hash.ts';
 import type { Dependencies } from './dependencies.ts';
 import { buildJob } from './submit-jobs.ts';
+import { groupOf } from './transition-job.ts';
 import type { MessageOutcome } from './run-job.ts';
 import { expiryFor } from './retention.ts';
 
@@ -49,7 +50,7 @@ export async function handleDeadLetter(
         },
         now,
       );
-      deltas.move(job.status, JOB_STATUS.DEAD);
+      deltas.move(groupOf(job), job.status, JOB_STATUS.DEAD);
       deps.logger.warn('job dead-lettered by SQS redrive', {
         jobId: job.id,
         type: job.type,
@@ -101,7 +102,7 @@ export async function handleDeadFiring(
     expiresAt: expiryFor(job, JOB_STATUS.DEAD, now, deps.config),
   };
   const created = await deps.store.create(dead, now);
-  if (created.created) deltas.move(null, JOB_STATUS.DEAD);
+  if (created.created) deltas.move(groupOf(dead), null, JOB_STATUS.DEAD);
   deps.logger.warn('a schedule firing was not delivered; recorded as a DEAD job', { schedule: schedule.name, at: message.scheduledAt, jobId: job.id });
   return { action: 'ack', note: created.created ? 'firing recorded as DEAD' : 'firing already has its job' };
 }

@@ -5,7 +5,8 @@ import { isoAt } from '../ports/clock.ts';
 import type { JobChanges } from '../ports/job-store.ts';
 import type { Dependencies } from './dependencies.ts';
 import { expiryFor } from './retention.ts';
-import { transitionJob } from './transition-job.ts';
+import { CounterDeltas } from '../ports/job-counters.ts';
+import { flushCounters, groupOf, transitionJob } from './transition-job.ts';
 
 /** What a requeue writes: back to QUEUED with every trace of the last ending cleared. */
 function requeueChanges(resetAttempts: boolean): JobChanges {
@@ -97,7 +98,9 @@ async function revertToDead(job: Job, reason: string, deps: Dependencies): Promi
       },
       now,
     );
-    await deps.counters.add({ status_QUEUED: -1, status_DEAD: 1 }).catch(() => undefined);
+    const deltas = new CounterDeltas();
+    deltas.move(groupOf(job), JOB_STATUS.QUEUED, JOB_STATUS.DEAD);
+    await flushCounters(deps, deltas);
   } catch (error) {
     deps.logger.error('could not put the unsent job back to DEAD', { jobId: job.id, error: String(error) });
   }

@@ -13,6 +13,8 @@ import { jobIdForFiring } from './body-hash.ts';
 import type { Dependencies } from './dependencies.ts';
 import { expiryFor } from './retention.ts';
 import { buildJob } from './submit-jobs.ts';
+import { groupOf } from './transition-job.ts';
+import { COUNTERS, HISTOGRAMS } from '../domain/metrics.ts';
 
 export interface ReceivedMessage {
   jobId: string;
@@ -53,7 +55,7 @@ export async function runJobMessage(message: ReceivedMessage, deps: Dependencies
   const claimed = await claimForAttempt(message, deps, batch);
   if ('action' in claimed) return claimed;
   const { job, previousStatus } = claimed;
-  batch.deltas.move(previousStatus, JOB_STATUS.RUNNING);
+  batch.deltas.move(groupOf(job), previousStatus, JOB_STATUS.RUNNING);
   return executeAttempt(job, message, deps, batch);
 }
 
@@ -120,15 +122,18 @@ async function reclaimLostJob(
         },
         now,
       );
-      batch.deltas.move(JOB_STATUS.RUNNING, JOB_STATUS.DEAD);
+      batch.deltas.move(groupOf(current), JOB_STATUS.RUNNING, JOB_STATUS.DEAD);
+      batch.deltas.add(groupOf(current), COUNTERS.failed);
       batch.attempts.push(report(current, ATTEMPT_OUTCOME.DEAD, 0, 0));
       return { action: 'ack', note: 'lost attempt was the last one: job is DEAD' };
     }
-    return await deps.store.claim(
+    const claimed = await deps.store.claim(
       current.id,
       { now, leaseToken, graceMs: LIMITS.leaseGraceMs, staleLeaseToken: current.leaseToken ?? '' },
       { history, lastError: lost.error },
     );
+    batch.deltas.add(groupOf(current), COUNTERS.failed);
+    return claimed;
   } catch (error) {
     if (error instanceof StaleJobStateError) return { action: 'keep', note: 'another worker took the lost job first' };
     throw error;
@@ -228,7 +233,12 @@ async function executeAttempt(job: Job, message: ReceivedMessage, deps: Dependen
       { ...changes, progress: progress.latest ?? job.progress, leaseToken: null, leaseUntil: null },
       finishedAt,
     );
-    batch.deltas.move(JOB_STATUS.RUNNING, after.status);
+    const group = groupOf(job);
+    batch.deltas.move(group, JOB_STATUS.RUNNING, after.status);
+    if (result.outcome === 'failed') batch.deltas.add(group, COUNTERS.failed);
+    if (after.status === JOB_STATUS.RETRYING) batch.deltas.add(group, COUNTERS.retried);
+    batch.deltas.observe(group, HISTOGRAMS.duration, durationMs / 1000);
+    batch.deltas.observe(group, HISTOGRAMS.wait, waitMs / 1000);
     batch.attempts.push(report(job, outcome, durationMs, waitMs));
   } catch (error) {
     if (!(error instanceof StaleJobStateError)) throw error;
@@ -283,8 +293,7 @@ export async function runFiringMessage(
   const { job } = buildJob(schedule.job, deps, now, { id: jobId, scheduleName: schedule.name, lenient: true });
   const created = await deps.store.create({ ...job, runAt: message.scheduledAt }, now);
   if (created.created) {
-    batch.deltas.move(null, JOB_STATUS.QUEUED);
-    batch.deltas.add('submitted');
+    batch.deltas.move(groupOf(job), null, JOB_STATUS.QUEUED);
   }
   return runJobMessage({ jobId, priority: message.priority, receiptHandle: message.receiptHandle }, deps, batch);
 }

@@ -15,7 +15,7 @@ import { jobScheduleName } from '../ports/job-scheduler.ts';
 import { canonicalJson, jobIdForIdempotencyKey, sha256 } from './body-hash.ts';
 import type { Dependencies } from './dependencies.ts';
 import { expiryFor } from './retention.ts';
-import { flushCounters } from './transition-job.ts';
+import { flushCounters, groupOf } from './transition-job.ts';
 
 /** A job body as the API accepts it (already checked for shape by the HTTP schema). */
 export interface JobRequest {
@@ -104,12 +104,11 @@ export async function submitJobs(
     if (!outcome?.ok) continue;
     const reason = failed.get(outcome.job.id);
     if (reason === undefined) {
-      deltas.move(null, outcome.job.status);
-      deltas.add('submitted');
+      deltas.move(groupOf(outcome.job), null, outcome.job.status);
       continue;
     }
     outcomes[index] = { ok: false, error: await recordEnqueueFailure(outcome.job, reason, deps) };
-    deltas.move(null, JOB_STATUS.DEAD);
+    deltas.move(groupOf(outcome.job), null, JOB_STATUS.DEAD);
   }
   await flushCounters(deps, deltas);
   return outcomes.map((o) => o ?? { ok: false, error: new SkyForgeError('INTERNAL', 'job was not processed') });

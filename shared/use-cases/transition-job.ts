@@ -1,5 +1,6 @@
 import { InvalidStateError, JobNotFoundError, StaleJobStateError } from '../domain/errors.ts';
 import type { Job } from '../domain/job.ts';
+import type { MetricGroup } from '../domain/metrics.ts';
 import { canTransition, type JobEvent } from '../domain/lifecycle.ts';
 import { CounterDeltas } from '../ports/job-counters.ts';
 import type { JobChanges, WriteGuard } from '../ports/job-store.ts';
@@ -30,7 +31,9 @@ export async function transitionJob(
     const { changes, guard } = plan(before, now);
     try {
       const after = await deps.store.update(id, { ...guard, statuses: [before.status] }, changes, now);
-      await addCounters(deps, before.status, after.status);
+      const deltas = new CounterDeltas();
+      deltas.move(groupOf(before), before.status, after.status);
+      await flushCounters(deps, deltas);
       return { before, after };
     } catch (error) {
       if (!(error instanceof StaleJobStateError)) throw error;
@@ -43,22 +46,17 @@ export async function transitionJob(
   throw new InvalidStateError(event, 'CHANGING', `job ${id} kept changing; try again`);
 }
 
-async function addCounters(
-  deps: Pick<Dependencies, 'counters' | 'logger'>,
-  from: string | null,
-  to: string | null,
-): Promise<void> {
-  const deltas = new CounterDeltas();
-  deltas.move(from, to);
-  await flushCounters(deps, deltas);
-}
-
 /** Counters never fail the operation that produced them: a lost delta is logged, not thrown. */
 export async function flushCounters(deps: Pick<Dependencies, 'counters' | 'logger'>, deltas: CounterDeltas): Promise<void> {
   if (deltas.isEmpty) return;
   try {
-    await deps.counters.add(deltas.toRecord());
+    await deps.counters.add(deltas);
   } catch (error) {
-    deps.logger.warn('could not update job counters', { error: String(error), deltas: deltas.toRecord() });
+    deps.logger.warn('could not update job counters', { error: String(error), deltas: deltas.entries() });
   }
+}
+
+/** The (queue, type) a job's counters belong to. */
+export function groupOf(job: Pick<Job, 'priority' | 'type'>): MetricGroup {
+  return { queue: job.priority, type: job.type };
 }

@@ -5,6 +5,7 @@ import type { Priority } from '../../shared/config/definitions.ts';
 import { submitJobs } from '../../shared/use-cases/submit-jobs.ts';
 import { createHarness, ManualClock, type Harness } from '../support/harness.ts';
 import { newJob } from '../support/job-fixture.ts';
+import { CounterDeltas } from '../../shared/ports/job-counters.ts';
 
 /** The DynamoDB store against dynalite over the wire: conditions, idempotency, listing. */
 
@@ -105,12 +106,27 @@ describe('DynamoDbJobStore', () => {
     expect((await h.deps.store.create(job('ttl-1'), NOW)).created).toBe(true);
   });
 
-  it('adds counters from many writers and reads their sum', async () => {
-    await Promise.all(Array.from({ length: 40 }, () => h.deps.counters.add({ status_QUEUED: 1, submitted: 2 })));
-    await h.deps.counters.add({ status_QUEUED: -5 });
-    const totals = await h.deps.counters.read();
-    expect(totals.status_QUEUED).toBe(35);
-    expect(totals.submitted).toBe(80);
+  it('adds counters from many writers and reads their sum per queue and type', async () => {
+    const group = { queue: 'high', type: 'demo.echo' } as const;
+    const other = { queue: 'low', type: 'demo.sleep' } as const;
+    await Promise.all(
+      Array.from({ length: 40 }, () => {
+        const deltas = new CounterDeltas();
+        deltas.move(group, null, 'QUEUED');
+        deltas.observe(group, 'duration', 0.2);
+        deltas.add(other, 'failed', 2);
+        return h.deps.counters.add(deltas);
+      }),
+    );
+    const minus = new CounterDeltas();
+    minus.move(group, 'QUEUED', 'SUCCEEDED');
+    await h.deps.counters.add(minus);
+    const groups = await h.deps.counters.read();
+    const high = groups.find((g) => g.queue === 'high' && g.type === 'demo.echo');
+    expect(high?.values).toMatchObject({ status_QUEUED: 39, status_SUCCEEDED: 1, submitted: 40, succeeded: 1, duration_count: 40 });
+    expect(high?.values.duration_sum).toBeCloseTo(8, 6);
+    expect(high?.values.duration_b5).toBe(40); // 0.2 s falls in the 0.25 s bucket
+    expect(groups.find((g) => g.queue === 'low')?.values).toEqual({ failed: 80 });
   });
 });
 

@@ -9,6 +9,7 @@ import { JobTimeoutError } from '../../shared/domain/errors.ts';
 import type { Job } from '../../shared/domain/job.ts';
 import { defineJob, defineJobs } from '../../shared/jobs/registry.ts';
 import { encodeJobMessage } from '../../shared/ports/job-queue.ts';
+import { total } from '../../shared/ports/job-counters.ts';
 import { cancelJob } from '../../shared/use-cases/cancel-job.ts';
 import { requeueJob } from '../../shared/use-cases/requeue-job.ts';
 import { submitJobs, type JobRequest } from '../../shared/use-cases/submit-jobs.ts';
@@ -238,11 +239,17 @@ describe('worker', () => {
     const b = await submit({ type: 'demo.fail', payload: { permanent: true } });
     await run(record(a.id), record(b.id));
     const after = await h.deps.counters.read();
-    const delta = (name: string) => (after[name] ?? 0) - (before[name] ?? 0);
+    const delta = (name: string) => total(after, name) - total(before, name);
     expect(delta('status_SUCCEEDED')).toBe(1);
     expect(delta('status_DEAD')).toBe(1);
     expect(delta('status_QUEUED')).toBe(0);
     expect(delta('status_RUNNING')).toBe(0);
+    expect(delta('succeeded')).toBe(1);
+    expect(delta('dead')).toBe(1);
+    expect(delta('failed')).toBe(1);
+    expect(delta('duration_count')).toBe(2);
+    const echo = (groups: typeof after) => groups.find((g) => g.type === 'demo.echo' && g.queue === 'normal')?.values.wait_count ?? 0;
+    expect(echo(after) - echo(before)).toBe(1);
   });
 });
 

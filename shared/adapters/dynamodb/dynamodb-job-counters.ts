@@ -1,16 +1,21 @@
-import { BatchGetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { COUNTER_SHARDS } from '../../config/definitions.ts';
-import type { JobCounters } from '../../ports/job-counters.ts';
+import type { CounterGroup } from '../../domain/metrics.ts';
+import type { Priority } from '../../domain/job.ts';
+import type { CounterDeltas, JobCounters } from '../../ports/job-counters.ts';
 import { ExpressionBuilder } from './expression.ts';
 
 /**
- * Counters kept in COUNTER_SHARDS items (pk `STATS#<n>`); each write ADDs a whole batch's deltas
- * to one random shard, so no item is hot and no job pays a write of its own. Reading sums the
- * shards with one BatchGetItem.
+ * Counters live in items `METRICS#<shard>` / `<queue>#<type>`: one item per (queue, type) per
+ * shard. A request or batch ADDs its deltas to a random shard, one UpdateItem per group it
+ * touched (a batch comes from one queue and usually one type: one write), so no item is hot and
+ * no job pays a write of its own. Reading queries the COUNTER_SHARDS partitions and sums them:
+ * a fixed number of calls, whatever the traffic.
  */
 export class DynamoDbJobCounters implements JobCounters {
   private readonly client: DynamoDBDocumentClient;
   private readonly tableName: string;
+  private readonly random: () => number;
 
   constructor(options: { client: DynamoDBDocumentClient; tableName: string; random?: () => number }) {
     this.client = options.client;
@@ -18,39 +23,56 @@ export class DynamoDbJobCounters implements JobCounters {
     this.random = options.random ?? Math.random;
   }
 
-  private readonly random: () => number;
-
-  async add(deltas: Readonly<Record<string, number>>): Promise<void> {
-    const entries = Object.entries(deltas).filter(([, v]) => v !== 0);
-    if (entries.length === 0) return;
-    const expr = new ExpressionBuilder();
+  async add(deltas: CounterDeltas): Promise<void> {
     const shard = Math.floor(this.random() * COUNTER_SHARDS);
-    await this.client.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: { pk: `STATS#${shard}`, sk: 'COUNTERS' },
-        UpdateExpression: `ADD ${entries.map(([name, by]) => `${expr.name(`c_${name}`)} ${expr.value(by)}`).join(', ')}`,
-        ...expr.attributes(),
+    await Promise.all(
+      deltas.entries().map((group) => {
+        const expr = new ExpressionBuilder();
+        const adds = Object.entries(group.values).map(([name, by]) => `${expr.name(`c_${name}`)} ${expr.value(by)}`);
+        return this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: { pk: `METRICS#${shard}`, sk: `${group.queue}#${group.type}` },
+            UpdateExpression: `SET ${expr.name('queue')} = ${expr.value(group.queue)}, ${expr.name('type')} = ${expr.value(group.type)} ADD ${adds.join(', ')}`,
+            ...expr.attributes(),
+          }),
+        );
       }),
     );
   }
 
-  async read(): Promise<Record<string, number>> {
-    const keys = Array.from({ length: COUNTER_SHARDS }, (_, shard) => ({ pk: `STATS#${shard}`, sk: 'COUNTERS' }));
-    const totals: Record<string, number> = {};
-    let pending: Record<string, unknown>[] = keys;
-    for (let round = 0; pending.length > 0 && round < 10; round += 1) {
-      const out = await this.client.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending } } }));
-      for (const item of out.Responses?.[this.tableName] ?? []) {
-        for (const [attribute, value] of Object.entries(item)) {
-          if (attribute.startsWith('c_') && typeof value === 'number') {
-            const name = attribute.slice(2);
-            totals[name] = (totals[name] ?? 0) + value;
+  async read(): Promise<CounterGroup[]> {
+    const sums = new Map<string, CounterGroup>();
+    await Promise.all(
+      Array.from({ length: COUNTER_SHARDS }, async (_, shard) => {
+        let startKey: Record<string, unknown> | undefined;
+        do {
+          const out = await this.client.send(
+            new QueryCommand({
+              TableName: this.tableName,
+              KeyConditionExpression: 'pk = :p',
+              ExpressionAttributeValues: { ':p': `METRICS#${shard}` },
+              ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+            }),
+          );
+          for (const item of out.Items ?? []) {
+            const key = item.sk as string;
+            let group = sums.get(key);
+            if (!group) {
+              group = { queue: item.queue as Priority, type: item.type as string, values: {} };
+              sums.set(key, group);
+            }
+            for (const [attribute, value] of Object.entries(item)) {
+              if (attribute.startsWith('c_') && typeof value === 'number') {
+                const name = attribute.slice(2);
+                group.values[name] = (group.values[name] ?? 0) + value;
+              }
+            }
           }
-        }
-      }
-      pending = (out.UnprocessedKeys?.[this.tableName]?.Keys ?? []) as Record<string, unknown>[];
-    }
-    return totals;
+          startKey = out.LastEvaluatedKey;
+        } while (startKey);
+      }),
+    );
+    return [...sums.values()];
   }
 }
