@@ -16,6 +16,8 @@ import { startEventSourceMapping, type EventSourceMapping, type SqsBatchHandler 
 /** The three Lambda functions the local cloud runs. */
 export interface LocalCloudHandlers {
   api: ApiHandler;
+  /** Serves GET /metrics, as the stack routes it to its own function. */
+  metrics: ApiHandler;
   worker: SqsBatchHandler;
   deadLetter: SqsBatchHandler;
 }
@@ -65,6 +67,8 @@ export interface LocalCloud {
   readonly env: Readonly<Record<string, string>>;
   /** The Scheduler emulator (`runDue()` fires what is due at its clock's now). */
   readonly scheduler: SchedulerEmulator;
+  /** AWS calls per service operation made by the system so far (DynamoDB, SQS, Scheduler). */
+  awsCalls(): Record<string, number>;
   /** Stops polling, lets batches in flight finish (bounded), closes servers and saves state. */
   stop(): Promise<void>;
 }
@@ -124,7 +128,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     });
 
     const api = await startApiGateway({
-      handler: handlers.api,
+      // The HTTP API's routes: GET /metrics goes to the metrics function, the rest to the api.
+      handler: (event, context) => (event.rawPath === '/metrics' ? handlers.metrics(event, context) : handlers.api(event, context)),
       port: options.port ?? 3000,
       host,
       timeoutMs: API_GATEWAY_TIMEOUT_MS,
@@ -144,6 +149,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       resources,
       env,
       scheduler: aws.scheduler,
+      awsCalls: () => Object.fromEntries(aws.calls),
       stop: () => cleanups.run(),
     };
   } catch (error) {
@@ -224,6 +230,8 @@ function handlerEnvironment(
     [ENV.serviceName]: 'skyforge',
     [ENV.metricsNamespace]: 'SkyForge',
     [ENV.logLevel]: process.env[ENV.logLevel] ?? (options.quiet ? 'WARN' : 'INFO'),
+    // EMF lines are for CloudWatch; in a terminal they are noise unless asked for.
+    POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
     ...(options.env ?? {}),
   };
 }
@@ -251,7 +259,9 @@ let loadedWith: Record<string, string> | undefined;
  * except those passed in.
  */
 async function loadHandlers(given: Partial<LocalCloudHandlers>, env: Record<string, string>): Promise<LocalCloudHandlers> {
-  const needed = (['api', 'worker', 'deadLetter'] as const).filter((name) => !given[name]);
+  // Tests of the wiring that bring their own api handler get /metrics from it too.
+  if (given.api && !given.metrics) given = { ...given, metrics: given.api };
+  const needed = (['api', 'metrics', 'worker', 'deadLetter'] as const).filter((name) => !given[name]);
   if (needed.length === 0) return given as LocalCloudHandlers;
   if (loadedWith) {
     const differing = Object.keys(env).filter((k) => loadedWith?.[k] !== env[k]);
@@ -265,6 +275,7 @@ async function loadHandlers(given: Partial<LocalCloudHandlers>, env: Record<stri
   };
   return {
     api: given.api ?? ((await load(FUNCTION_ENTRIES.api)) as ApiHandler),
+    metrics: given.metrics ?? ((await load(FUNCTION_ENTRIES.metrics)) as ApiHandler),
     worker: given.worker ?? ((await load(FUNCTION_ENTRIES.worker)) as SqsBatchHandler),
     deadLetter: given.deadLetter ?? ((await load(FUNCTION_ENTRIES.deadLetter)) as SqsBatchHandler),
   };

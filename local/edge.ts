@@ -26,6 +26,11 @@ export interface EdgeServer {
   /** Base URL for AWS_ENDPOINT_URL, e.g. http://127.0.0.1:4566. */
   readonly url: string;
   readonly port: number;
+  /**
+   * Calls per service operation since start ('DynamoDB.Query', 'SQS.SendMessage',
+   * 'Scheduler.POST /schedules'): what the system would be billed for on AWS, for benchmarks.
+   */
+  readonly calls: Map<string, number>;
   close(): Promise<void>;
 }
 
@@ -44,8 +49,10 @@ export function amzTarget(req: IncomingMessage): string | undefined {
  * const edge = await startEdgeServer({ port: 4566, routes: [dynamoDbRoute(...), sqsRoute(...)] });
  */
 export async function startEdgeServer(options: EdgeServerOptions): Promise<EdgeServer> {
+  const calls = new Map<string, number>();
   const host = options.host ?? '127.0.0.1';
   const server = createServer((req, res) => {
+    count(calls, req);
     route(options.routes, req, res, options.log);
   });
   // SDK clients keep sockets alive between calls; a server that drops idle sockets sooner than
@@ -55,8 +62,22 @@ export async function startEdgeServer(options: EdgeServerOptions): Promise<EdgeS
   return {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     port,
+    calls,
     close: () => closeServer(server),
   };
+}
+
+function count(calls: Map<string, number>, req: IncomingMessage): void {
+  const target = amzTarget(req);
+  let name: string;
+  if (target) {
+    const [service = target, operation = ''] = target.split('.');
+    name = `${service.startsWith('DynamoDB') ? 'DynamoDB' : service === 'AmazonSQS' ? 'SQS' : service}.${operation}`;
+  } else {
+    // Path-routed REST APIs (Scheduler): method and the path's first segment.
+    name = `Scheduler.${req.method ?? 'GET'} /${(req.url ?? '/').split('?')[0]?.split('/')[1] ?? ''}`;
+  }
+  calls.set(name, (calls.get(name) ?? 0) + 1);
 }
 
 function route(routes: readonly EdgeRoute[], req: IncomingMessage, res: ServerResponse, log?: (m: string) => void): void {

@@ -35,6 +35,8 @@ export interface EmulatedAws {
   readonly port: number;
   readonly region: string;
   readonly sqs: SqsEmulator;
+  /** AWS calls per service operation that reached the edge (see EdgeServer.calls). */
+  readonly calls: Map<string, number>;
   /** EventBridge Scheduler; its targets are SQS queues of `sqs`. */
   readonly scheduler: SchedulerEmulator;
   readonly ttlSweeper: TtlSweeper;
@@ -146,6 +148,7 @@ export async function startEmulatedAws(options: EmulatedAwsOptions): Promise<Emu
       port: edge.port,
       region,
       sqs,
+      calls: edge.calls,
       scheduler,
       ttlSweeper,
       clients,

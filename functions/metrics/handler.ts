@@ -1,4 +1,11 @@
-// PLACEHOLDER owned by the lead engineer; replaced by the real handler in this session.
-export const handler = async (): Promise<never> => {
-  throw new Error('not built yet');
-};
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { jobs } from 'skyforge-job-registry';
+import { loadConfig } from '../../shared/config/env.ts';
+import { createDependencies } from '../../shared/runtime/create-dependencies.ts';
+import { createMetricsApp } from './app.ts';
+
+const config = loadConfig();
+const deps = createDependencies({ config, jobs, serviceName: 'skyforge-metrics' });
+
+export const handler = middy(createMetricsApp(deps)).use(injectLambdaContext(deps.powertoolsLogger, { resetKeys: true }));

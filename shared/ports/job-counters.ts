@@ -22,6 +22,8 @@ export interface JobCounters {
 /** Accumulates deltas in memory so one write carries a whole request or batch. */
 export class CounterDeltas {
   private readonly groups = new Map<string, { group: MetricGroup; values: Map<string, number> }>();
+  /** Raw observations (seconds) per group, for EMF's percentiles; never stored in the table. */
+  private readonly observations = new Map<string, Record<HistogramName, number[]>>();
 
   add(group: MetricGroup, name: string, by = 1): void {
     if (by === 0) return;
@@ -48,6 +50,13 @@ export class CounterDeltas {
   }
 
   observe(group: MetricGroup, histogram: HistogramName, seconds: number): void {
+    const key = `${group.queue}\u0000${group.type}`;
+    let samples = this.observations.get(key);
+    if (!samples) {
+      samples = { duration: [], wait: [] };
+      this.observations.set(key, samples);
+    }
+    samples[histogram].push(seconds);
     this.add(group, bucketValue(histogram, bucketIndex(seconds)));
     this.add(group, `${histogram}_sum`, seconds);
     this.add(group, `${histogram}_count`);
@@ -59,6 +68,11 @@ export class CounterDeltas {
       .filter((g) => Object.keys(g.values).length > 0);
   }
 
+  /** The raw observations of one group (empty lists when none). */
+  samples(group: MetricGroup): Record<HistogramName, number[]> {
+    return this.observations.get(`${group.queue}\u0000${group.type}`) ?? { duration: [], wait: [] };
+  }
+
   get isEmpty(): boolean {
     return this.entries().length === 0;
   }
@@ -67,4 +81,9 @@ export class CounterDeltas {
 /** Sums a value over every group (e.g. jobs per status for /stats). */
 export function total(groups: readonly CounterGroup[], name: string): number {
   return groups.reduce((sum, g) => sum + (g.values[name] ?? 0), 0);
+}
+
+/** Where aggregated metrics go besides the table: CloudWatch (EMF) in Lambda. */
+export interface MetricsSink {
+  publish(deltas: CounterDeltas): void;
 }

@@ -11,6 +11,7 @@ import { createJobRegistry } from '../jobs/create-registry.ts';
 import type { JobDefinitions } from '../jobs/registry.ts';
 import { systemClock, type Clock } from '../ports/clock.ts';
 import type { Dependencies } from '../use-cases/dependencies.ts';
+import { EmfMetricsSink } from './emf-metrics-sink.ts';
 import { toJobLogger } from './job-logger.ts';
 
 export interface RuntimeDependencies extends Dependencies {
@@ -51,6 +52,10 @@ export function createDependencies(options: {
     }),
     schedules: new DynamoDbScheduleStore({ client: clients.dynamo, tableName: config.tableName }),
     counters: new DynamoDbJobCounters({ client: clients.dynamo, tableName: config.tableName }),
+    metrics: new EmfMetricsSink({
+      namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'SkyForge',
+      disabled: process.env.POWERTOOLS_METRICS_DISABLED === 'true',
+    }),
     registry: createJobRegistry(options.jobs, { demoJobs: config.demoJobs }),
     clock: options.clock ?? systemClock,
     config,

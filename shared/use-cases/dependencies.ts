@@ -1,7 +1,7 @@
 import type { SkyForgeConfig } from '../config/env.ts';
 import type { JobRegistry, JobLogger } from '../jobs/registry.ts';
 import type { Clock } from '../ports/clock.ts';
-import type { JobCounters } from '../ports/job-counters.ts';
+import type { JobCounters, MetricsSink } from '../ports/job-counters.ts';
 import type { JobQueue } from '../ports/job-queue.ts';
 import type { JobScheduler } from '../ports/job-scheduler.ts';
 import type { JobStore } from '../ports/job-store.ts';
@@ -19,6 +19,7 @@ export interface Dependencies {
   scheduler: JobScheduler;
   schedules: ScheduleStore;
   counters: JobCounters;
+  metrics: MetricsSink;
   registry: JobRegistry;
   clock: Clock;
   config: UseCaseConfig;

@@ -18,7 +18,7 @@ export interface TransitionPlan {
  * one read. If the job moved meanwhile, decide again from its new state (a few rounds).
  */
 export async function transitionJob(
-  deps: Pick<Dependencies, 'store' | 'counters' | 'clock' | 'logger'>,
+  deps: Pick<Dependencies, 'store' | 'counters' | 'metrics' | 'clock' | 'logger'>,
   id: string,
   event: JobEvent,
   plan: (job: Job, nowMs: number) => TransitionPlan,
@@ -46,9 +46,14 @@ export async function transitionJob(
   throw new InvalidStateError(event, 'CHANGING', `job ${id} kept changing; try again`);
 }
 
-/** Counters never fail the operation that produced them: a lost delta is logged, not thrown. */
-export async function flushCounters(deps: Pick<Dependencies, 'counters' | 'logger'>, deltas: CounterDeltas): Promise<void> {
+/**
+ * Writes a request's or batch's deltas to the counters (Prometheus) and the metrics sink (EMF):
+ * one call for both, so the two never disagree. Counters never fail the operation that produced
+ * them: a lost delta is logged, not thrown.
+ */
+export async function flushCounters(deps: Pick<Dependencies, 'counters' | 'metrics' | 'logger'>, deltas: CounterDeltas): Promise<void> {
   if (deltas.isEmpty) return;
+  deps.metrics.publish(deltas);
   try {
     await deps.counters.add(deltas);
   } catch (error) {

@@ -7,6 +7,7 @@ import type { JobDefinitions, JobLogger } from '../../shared/jobs/registry.ts';
 import type { EnqueueFailure, JobMessage, JobQueue, QueueDepth } from '../../shared/ports/job-queue.ts';
 import type { JobScheduler, RecurringScheduleSpec } from '../../shared/ports/job-scheduler.ts';
 import { DynamoDbScheduleStore } from '../../shared/adapters/dynamodb/dynamodb-schedule-store.ts';
+import { EmfMetricsSink } from '../../shared/runtime/emf-metrics-sink.ts';
 import type { Dependencies, UseCaseConfig } from '../../shared/use-cases/dependencies.ts';
 import { startTestTable } from './dynamo.ts';
 
@@ -119,6 +120,7 @@ export async function createHarness(options: { jobs?: JobDefinitions; clock?: { 
   const queue = new RecordingQueue();
   const scheduler = new RecordingScheduler();
   const logger = captureLogger();
+  const emf: Record<string, unknown>[] = [];
   const nextId = monotonicFactory();
   const deps: Dependencies = {
     store: new DynamoDbJobStore({ client: table.client, tableName: table.tableName }),
@@ -126,6 +128,7 @@ export async function createHarness(options: { jobs?: JobDefinitions; clock?: { 
     scheduler,
     schedules: new DynamoDbScheduleStore({ client: table.client, tableName: table.tableName }),
     counters: new DynamoDbJobCounters({ client: table.client, tableName: table.tableName }),
+    metrics: new EmfMetricsSink({ namespace: 'SkyForge', write: (line) => emf.push(JSON.parse(line) as Record<string, unknown>) }),
     registry: createJobRegistry(options.jobs ?? {}, { demoJobs: true }),
     clock: options.clock ?? { now: () => Date.now() },
     config: { ...TEST_CONFIG, ...options.config },
@@ -133,7 +136,7 @@ export async function createHarness(options: { jobs?: JobDefinitions; clock?: { 
     newId: (now) => nextId(now),
     random: () => 0.5,
   };
-  return { deps, queue, scheduler, logger, table, stop: () => table.stop() };
+  return { deps, queue, scheduler, logger, emf, table, stop: () => table.stop() };
 }
 
 export type Harness = Awaited<ReturnType<typeof createHarness>>;

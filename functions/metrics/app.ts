@@ -1,0 +1,26 @@
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { renderPrometheus } from '../../shared/runtime/prometheus-exposition.ts';
+import { metricsCollector } from '../../shared/use-cases/collect-metrics.ts';
+import type { Dependencies } from '../../shared/use-cases/dependencies.ts';
+
+/** GET /metrics: Prometheus text exposition, at most a few seconds stale. */
+export function createMetricsApp(deps: Pick<Dependencies, 'counters' | 'queue' | 'clock' | 'logger'>) {
+  const collect = metricsCollector(deps);
+  return async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
+    const requestId = event.headers?.['x-request-id'] ?? event.requestContext.requestId;
+    if (event.requestContext.http.method !== 'GET') {
+      return { statusCode: 405, headers: { Allow: 'GET', 'X-Request-ID': requestId }, body: '' };
+    }
+    try {
+      const { contentType, body } = await renderPrometheus(await collect());
+      return { statusCode: 200, headers: { 'Content-Type': contentType, 'Cache-Control': 'no-store', 'X-Request-ID': requestId }, body };
+    } catch (error) {
+      deps.logger.error('metrics scrape failed', { error: error instanceof Error ? error.message : String(error) });
+      return {
+        statusCode: 503,
+        headers: { 'Content-Type': 'application/json', 'X-Request-ID': requestId },
+        body: JSON.stringify({ code: 'INTERNAL', message: 'metrics are unavailable right now', details: {}, requestId }),
+      };
+    }
+  };
+}
