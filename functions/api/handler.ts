@@ -1,5 +1,6 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { jobs } from 'skyforge-job-registry';
 import { loadConfig } from '../../shared/config/env.ts';
 import { createDependencies } from '../../shared/runtime/create-dependencies.ts';
@@ -8,6 +9,6 @@ import { createApiApp } from './app.ts';
 const config = loadConfig();
 const deps = createDependencies({ config, jobs, serviceName: 'skyforge-api' });
 
-export const handler = middy(createApiApp(deps, { apiToken: config.apiToken })).use(
-  injectLambdaContext(deps.powertoolsLogger, { resetKeys: true }),
-);
+export const handler = middy(createApiApp(deps, { apiToken: config.apiToken }))
+  .use(captureLambdaHandler(deps.tracer))
+  .use(injectLambdaContext(deps.powertoolsLogger, { resetKeys: true }));

@@ -1,5 +1,6 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { jobs } from 'skyforge-job-registry';
 import { loadConfig } from '../../shared/config/env.ts';
 import { createDependencies } from '../../shared/runtime/create-dependencies.ts';
@@ -8,9 +9,11 @@ import { createDeadLetterApp } from './app.ts';
 const config = loadConfig();
 const deps = createDependencies({ config, jobs, serviceName: 'skyforge-dead-letter' });
 
-export const handler = middy(createDeadLetterApp(deps, {
-    deadLetterQueueUrls: config.deadLetterQueueUrls,
-    scheduleDeadLetterArn: config.scheduleDeadLetterArn,
-  })).use(
-  injectLambdaContext(deps.powertoolsLogger, { resetKeys: true }),
-);
+const app = createDeadLetterApp(deps, {
+  deadLetterQueueUrls: config.deadLetterQueueUrls,
+  scheduleDeadLetterArn: config.scheduleDeadLetterArn,
+});
+
+export const handler = middy(app)
+  .use(captureLambdaHandler(deps.tracer))
+  .use(injectLambdaContext(deps.powertoolsLogger, { resetKeys: true }));

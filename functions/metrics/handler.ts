@@ -1,5 +1,6 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { jobs } from 'skyforge-job-registry';
 import { loadConfig } from '../../shared/config/env.ts';
 import { createDependencies } from '../../shared/runtime/create-dependencies.ts';
@@ -8,4 +9,6 @@ import { createMetricsApp } from './app.ts';
 const config = loadConfig();
 const deps = createDependencies({ config, jobs, serviceName: 'skyforge-metrics' });
 
-export const handler = middy(createMetricsApp(deps)).use(injectLambdaContext(deps.powertoolsLogger, { resetKeys: true }));
+export const handler = middy(createMetricsApp(deps))
+  .use(captureLambdaHandler(deps.tracer))
+  .use(injectLambdaContext(deps.powertoolsLogger, { resetKeys: true }));

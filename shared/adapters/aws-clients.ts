@@ -15,14 +15,20 @@ export interface AwsClients {
   scheduler: SchedulerClient;
 }
 
-export function createAwsClients(env: NodeJS.ProcessEnv = process.env): AwsClients {
+/**
+ * @param instrument wraps each client once (X-Ray: Tracer.captureAWSv3Client), before use.
+ */
+export function createAwsClients(
+  env: NodeJS.ProcessEnv = process.env,
+  instrument: <T>(client: T) => T = (client) => client,
+): AwsClients {
   const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1';
   const endpoint = env.AWS_ENDPOINT_URL || undefined;
   const common = { region, ...(endpoint ? { endpoint } : {}), maxAttempts: 3 };
-  const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient(common), {
+  const dynamo = DynamoDBDocumentClient.from(instrument(new DynamoDBClient(common)), {
     marshallOptions: { removeUndefinedValues: true },
   });
-  const sqs = new SQSClient(common);
-  const scheduler = new SchedulerClient(common);
+  const sqs = instrument(new SQSClient(common));
+  const scheduler = instrument(new SchedulerClient(common));
   return { dynamo, sqs, scheduler };
 }

@@ -1,4 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import { Tracer } from '@aws-lambda-powertools/tracer';
 import { monotonicFactory } from 'ulid';
 import { DynamoDbJobCounters } from '../adapters/dynamodb/dynamodb-job-counters.ts';
 import { DynamoDbJobStore } from '../adapters/dynamodb/dynamodb-job-store.ts';
@@ -15,6 +16,8 @@ import { EmfMetricsSink } from './emf-metrics-sink.ts';
 import { toJobLogger } from './job-logger.ts';
 
 export interface RuntimeDependencies extends Dependencies {
+  /** X-Ray (active only inside Lambda): the handler middleware and the SDK clients use it. */
+  tracer: Tracer;
   /** The Powertools logger itself, for handler middleware (Lambda context, cold start). */
   powertoolsLogger: Logger;
   clients: AwsClients;
@@ -32,16 +35,20 @@ export function createDependencies(options: {
   clients?: AwsClients;
 }): RuntimeDependencies {
   const { config } = options;
-  const clients = options.clients ?? createAwsClients();
+  const tracer = new Tracer({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? options.serviceName });
+  const clients = options.clients ?? createAwsClients(process.env, (client) => tracer.captureAWSv3Client(client));
   const nextUlid = monotonicFactory();
   const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? options.serviceName });
   return {
     clients,
+    tracer,
     store: new DynamoDbJobStore({ client: clients.dynamo, tableName: config.tableName }),
     queue: new SqsJobQueue({
       client: clients.sqs,
       queueUrls: config.queueUrls,
       deadLetterQueueUrls: config.deadLetterQueueUrls,
+      // Lambda sets the invocation's trace header; SQS carries it to the worker's invocation.
+      traceHeader: () => process.env._X_AMZN_TRACE_ID,
     }),
     scheduler: new EventBridgeJobScheduler({
       client: clients.scheduler,

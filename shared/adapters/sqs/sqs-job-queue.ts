@@ -23,15 +23,24 @@ export class SqsJobQueue implements JobQueue {
   private readonly client: SQSClient;
   private readonly queueUrls: Record<Priority, string>;
   private readonly deadLetterQueueUrls: Record<Priority, string>;
+  private readonly traceHeader: () => string | undefined;
 
   constructor(options: {
     client: SQSClient;
     queueUrls: Record<Priority, string>;
     deadLetterQueueUrls: Record<Priority, string>;
+    /** The current X-Ray trace header, sent as AWSTraceHeader so the worker's trace joins the caller's. */
+    traceHeader?: () => string | undefined;
   }) {
     this.client = options.client;
     this.queueUrls = options.queueUrls;
     this.deadLetterQueueUrls = options.deadLetterQueueUrls;
+    this.traceHeader = options.traceHeader ?? (() => undefined);
+  }
+
+  private traceAttributes(): { MessageSystemAttributes?: { AWSTraceHeader: { DataType: 'String'; StringValue: string } } } {
+    const header = this.traceHeader();
+    return header ? { MessageSystemAttributes: { AWSTraceHeader: { DataType: 'String', StringValue: header } } } : {};
   }
 
   async enqueue(messages: readonly JobMessage[]): Promise<EnqueueFailure[]> {
@@ -43,6 +52,7 @@ export class SqsJobQueue implements JobQueue {
             QueueUrl: this.queueUrls[message.priority],
             MessageBody: encodeJobMessage(message.jobId),
             DelaySeconds: clampDelay(message.delaySeconds),
+            ...this.traceAttributes(),
           }),
         );
         return [];
@@ -118,6 +128,7 @@ export class SqsJobQueue implements JobQueue {
             Id: String(i),
             MessageBody: encodeJobMessage(m.jobId),
             DelaySeconds: clampDelay(m.delaySeconds),
+            ...this.traceAttributes(),
           })),
         }),
       );
