@@ -15,12 +15,20 @@ const PUBLIC_PATHS = new Set(['/healthz']);
  * and token-mode deployments' guard; on AWS, IAM auth at API Gateway comes first), routing, and
  * the one place where errors become the API's error shape.
  */
-export function createApiApp(deps: Dependencies, options: { apiToken?: string | undefined } = {}) {
+export function createApiApp(
+  deps: Dependencies,
+  options: {
+    apiToken?: string | undefined;
+    /** Called with each request's id first, so every log line of the request carries it. */
+    onRequest?: (requestId: string) => void;
+  } = {},
+) {
   const router = new Router(apiRoutes(deps));
   const token = options.apiToken ? Buffer.from(options.apiToken) : undefined;
 
   return async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
     const request = new ApiRequest(event);
+    options.onRequest?.(request.requestId);
     try {
       if (token && !PUBLIC_PATHS.has(request.path) && !hasToken(request, token)) {
         throw new SkyForgeError('UNAUTHORIZED', 'send Authorization: Bearer <token> (SKYFORGE_API_TOKEN)');

@@ -9,6 +9,12 @@ import { createApiApp } from './app.ts';
 const config = loadConfig();
 const deps = createDependencies({ config, jobs, serviceName: 'skyforge-api' });
 
-export const handler = middy(createApiApp(deps, { apiToken: config.apiToken }))
+export const handler = middy(
+  createApiApp(deps, {
+    apiToken: config.apiToken,
+    // resetKeys (below) clears it before the next invocation.
+    onRequest: (requestId) => deps.powertoolsLogger.appendKeys({ requestId }),
+  }),
+)
   .use(captureLambdaHandler(deps.tracer))
   .use(injectLambdaContext(deps.powertoolsLogger, { resetKeys: true }));
