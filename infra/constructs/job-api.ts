@@ -6,6 +6,7 @@ import {
   HttpNoneAuthorizer,
   HttpStage,
   LogGroupLogDestination,
+  type CfnStage,
   type HttpRoute,
 } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
@@ -70,6 +71,8 @@ export class JobApi extends Construct {
   readonly stage: HttpStage;
   readonly handler: SkyForgeFunction;
   readonly accessLogGroup: LogGroup;
+  /** Route-level settings of the stage, by route key (CloudFormation's RouteSettings). */
+  private readonly routeSettings: Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }> = {};
 
   constructor(scope: Construct, id: string, props: JobApiProps) {
     super(scope, id);
@@ -158,13 +161,26 @@ export class JobApi extends Construct {
     }
   }
 
+  /**
+   * Throttles one route on the default stage, overriding the stage-wide `api.throttle` for it.
+   * The stage waits for the route: CloudFormation rejects RouteSettings that name a route key
+   * that does not exist yet.
+   */
+  throttleRoute(route: HttpRoute, routeKey: string, throttle: { rateLimit: number; burstLimit: number }): void {
+    const cfnStage = this.stage.node.defaultChild as CfnStage;
+    this.routeSettings[routeKey] = { ThrottlingRateLimit: throttle.rateLimit, ThrottlingBurstLimit: throttle.burstLimit };
+    cfnStage.routeSettings = this.routeSettings;
+    cfnStage.node.addDependency(route);
+  }
+
   /** The invoke URL of the default stage (ends with '/'). */
   get url(): string {
     return this.stage.url;
   }
 }
 
-function acknowledgeNoAuth(route: HttpRoute, reason: string): void {
+/** Acknowledges cdk-nag's APIG4 (no authorizer) on one route, and on nothing else. */
+export function acknowledgeNoAuth(route: HttpRoute, reason: string): void {
   const cfnRoute = route.node.defaultChild;
   Validations.of(cfnRoute ?? route).acknowledge({ id: 'AwsSolutions-APIG4', reason });
 }

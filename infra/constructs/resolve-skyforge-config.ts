@@ -25,6 +25,7 @@ import type {
   SkyForgeApiAuth,
   SkyForgeFunctionName,
   SkyForgeLogLevel,
+  SkyForgeMetricsAuth,
   SkyForgeProps,
 } from './skyforge-props.ts';
 
@@ -33,6 +34,23 @@ import type {
  * conditional write, the batch response and the EMF flush must fit after a job times out.
  */
 export const WORKER_SHUTDOWN_MARGIN_SECONDS = 15;
+
+/** Defaults of the metrics function: it reads 16 counter partitions and nine queues' attributes. */
+export const METRICS_FUNCTION_DEFAULTS = { memoryMb: 256, timeoutSeconds: 10 } as const;
+
+/** Defaults of the alarms (see SkyForgeAlarmProps). */
+export const ALARM_DEFAULTS = {
+  periodSeconds: 300,
+  oldestMessageAgeSeconds: 900,
+  api5xxPercent: 1,
+  api5xxMinimumRequests: 20,
+} as const;
+
+/** `GET /metrics` route throttling: plenty for a few Prometheus servers scraping every 15 s. */
+export const METRICS_THROTTLE_DEFAULTS = { rateLimit: 2, burstLimit: 10 } as const;
+
+/** What SNS accepts as an email endpoint, roughly; CloudFormation checks the AlarmEmail parameter with it too. */
+export const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /** SQS queue names: 1..80 characters of letters, digits, `-` and `_`. */
 const SQS_NAME = /^[A-Za-z0-9_-]+$/;
@@ -77,6 +95,22 @@ export interface ResolvedSkyForgeConfig {
   readonly deadLetter: ResolvedFunctionSettings & {
     readonly maximumConcurrency: number;
   };
+  readonly observability: ResolvedObservabilitySettings;
+}
+
+export interface ResolvedObservabilitySettings {
+  readonly metrics: ResolvedFunctionSettings & {
+    readonly auth: SkyForgeMetricsAuth;
+    readonly throttle: { readonly rateLimit: number; readonly burstLimit: number };
+  };
+  /** A literal address, a token (subscribed only when non-empty at deploy time), or none. */
+  readonly alarmEmail: string | undefined;
+  readonly alarms: {
+    readonly periodSeconds: number;
+    readonly oldestMessageAgeSeconds: number;
+    readonly api5xxPercent: number;
+    readonly api5xxMinimumRequests: number;
+  };
 }
 
 function requireInteger(prop: string, value: number, min: number, max: number): number {
@@ -87,6 +121,14 @@ function requireInteger(prop: string, value: number, min: number, max: number): 
     throw new SkyForgeConfigError(prop, `must be an integer between ${min} and ${max} (got ${value})`);
   }
   return value;
+}
+
+function requireThrottle(prop: string, throttle: { rateLimit: number; burstLimit: number }): void {
+  const { rateLimit, burstLimit } = throttle;
+  if (!Number.isFinite(rateLimit) || rateLimit <= 0) {
+    throw new SkyForgeConfigError(`${prop}.rateLimit`, `must be a positive number of requests per second (got ${rateLimit})`);
+  }
+  requireInteger(`${prop}.burstLimit`, burstLimit, 0, 1_000_000);
 }
 
 function durationSeconds(prop: string, value: Duration | undefined, fallback: Duration, min: number, max: number): number {
@@ -193,11 +235,7 @@ export function resolveSkyForgeConfig(props: SkyForgeProps, defaultProjectRoot: 
     throw new SkyForgeConfigError('api.auth', `must be 'iam' or 'none' (got '${String(auth)}')`);
   }
   if (api.throttle !== undefined) {
-    const { rateLimit, burstLimit } = api.throttle;
-    if (!Number.isFinite(rateLimit) || rateLimit <= 0) {
-      throw new SkyForgeConfigError('api.throttle.rateLimit', `must be a positive number of requests per second (got ${rateLimit})`);
-    }
-    requireInteger('api.throttle.burstLimit', burstLimit, 0, 1_000_000);
+    requireThrottle('api.throttle', api.throttle);
   }
 
   const maxPayloadBytes = requireInteger(
@@ -231,6 +269,7 @@ export function resolveSkyForgeConfig(props: SkyForgeProps, defaultProjectRoot: 
   }
 
   const deadLetter = props.deadLetter ?? {};
+  const observability = resolveObservability(props, entry('metrics'));
 
   return {
     projectRoot,
@@ -286,5 +325,69 @@ export function resolveSkyForgeConfig(props: SkyForgeProps, defaultProjectRoot: 
       timeoutSeconds: requireInteger('deadLetter.timeoutSeconds', deadLetter.timeoutSeconds ?? DEAD_LETTER_DEFAULTS.timeoutSeconds, 1, 900),
       maximumConcurrency: requireInteger('deadLetter.maximumConcurrency', deadLetter.maximumConcurrency ?? DEAD_LETTER_DEFAULTS.maximumConcurrency, 2, 1000),
     },
+    observability,
+  };
+}
+
+function resolveObservability(props: SkyForgeProps, metricsEntry: string): ResolvedObservabilitySettings {
+  const o = props.observability ?? {};
+
+  const auth = o.metricsAuth ?? 'iam';
+  if (auth !== 'iam' && auth !== 'none') {
+    throw new SkyForgeConfigError('observability.metricsAuth', `must be 'iam' or 'none' (got '${String(auth)}')`);
+  }
+  const throttle = o.metricsThrottle ?? METRICS_THROTTLE_DEFAULTS;
+  requireThrottle('observability.metricsThrottle', throttle);
+
+  const alarmEmail = o.alarmEmail;
+  // A token (e.g. a CfnParameter) is checked by CloudFormation and may be empty: no subscription then.
+  if (alarmEmail !== undefined && !Token.isUnresolved(alarmEmail) && !EMAIL_PATTERN.test(alarmEmail)) {
+    throw new SkyForgeConfigError('observability.alarmEmail', `must be an email address (got '${alarmEmail}')`);
+  }
+
+  const a = o.alarms ?? {};
+  const periodSeconds = requireInteger('observability.alarms.periodSeconds', a.periodSeconds ?? ALARM_DEFAULTS.periodSeconds, 60, 86_400);
+  if (periodSeconds % 60 !== 0) {
+    throw new SkyForgeConfigError(
+      'observability.alarms.periodSeconds',
+      `must be a multiple of 60 (got ${periodSeconds}): SQS, Lambda and API Gateway publish one-minute metrics`,
+    );
+  }
+  // A message older than the retention is deleted, so a threshold at or above it never fires.
+  const oldestMessageAgeSeconds = requireInteger(
+    'observability.alarms.oldestMessageAgeSeconds',
+    a.oldestMessageAgeSeconds ?? ALARM_DEFAULTS.oldestMessageAgeSeconds,
+    60,
+    QUEUE_SETTINGS.retentionSeconds - 1,
+  );
+  const api5xxPercent = a.api5xxPercent ?? ALARM_DEFAULTS.api5xxPercent;
+  if (Token.isUnresolved(api5xxPercent) || !Number.isFinite(api5xxPercent) || api5xxPercent <= 0 || api5xxPercent >= 100) {
+    throw new SkyForgeConfigError(
+      'observability.alarms.api5xxPercent',
+      `must be a literal percentage above 0 and below 100 (got ${api5xxPercent})`,
+    );
+  }
+  const api5xxMinimumRequests = requireInteger(
+    'observability.alarms.api5xxMinimumRequests',
+    a.api5xxMinimumRequests ?? ALARM_DEFAULTS.api5xxMinimumRequests,
+    1,
+    1_000_000_000,
+  );
+
+  return {
+    metrics: {
+      entry: metricsEntry,
+      memoryMb: requireInteger('observability.metricsMemoryMb', o.metricsMemoryMb ?? METRICS_FUNCTION_DEFAULTS.memoryMb, 128, 10_240),
+      timeoutSeconds: requireInteger(
+        'observability.metricsTimeoutSeconds',
+        o.metricsTimeoutSeconds ?? METRICS_FUNCTION_DEFAULTS.timeoutSeconds,
+        1,
+        30,
+      ),
+      auth,
+      throttle,
+    },
+    alarmEmail,
+    alarms: { periodSeconds, oldestMessageAgeSeconds, api5xxPercent, api5xxMinimumRequests },
   };
 }

@@ -8,7 +8,7 @@ import type { ResolvedSkyForgeConfig } from './resolve-skyforge-config.ts';
 
 /**
  * The SkyForge settings every function receives, under the names shared/config/env.ts parses.
- * All three functions get the same set: one config schema, no "which function needs what" drift.
+ * Every function gets the same set: one config schema, no "which function needs what" drift.
  * The house variables (Powertools, NODE_OPTIONS) are added by SkyForgeFunction.
  */
 export function skyforgeEnvironment(

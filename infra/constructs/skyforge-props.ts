@@ -9,8 +9,11 @@ export type SkyForgeLogLevel = 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | '
 /** Who may call the HTTP API. */
 export type SkyForgeApiAuth = 'iam' | 'none';
 
-/** The three Lambda functions SkyForge deploys. */
-export type SkyForgeFunctionName = 'api' | 'worker' | 'deadLetter';
+/** Who may scrape `GET /metrics`. */
+export type SkyForgeMetricsAuth = 'iam' | 'none';
+
+/** The four Lambda functions SkyForge deploys. */
+export type SkyForgeFunctionName = 'api' | 'worker' | 'deadLetter' | 'metrics';
 
 export interface SkyForgeApiProps {
   /**
@@ -77,6 +80,66 @@ export interface SkyForgeDeadLetterProps {
    * @default 2
    */
   readonly maximumConcurrency?: number;
+}
+
+export interface SkyForgeAlarmProps {
+  /**
+   * Period of every alarm, in seconds: a multiple of 60 up to one day. Each alarm fires on one
+   * breaching period (the ones that count events fire on the first event).
+   * @default 300
+   */
+  readonly periodSeconds?: number;
+  /**
+   * ApproximateAgeOfOldestMessage of a main queue above which its alarm fires. Below the queues'
+   * retention (4 days), or it could never fire. Keep it at or above the longest delay the worker
+   * gives a message (SQS allows 900 s), or a delayed retry may look like a stuck queue.
+   * @default 900
+   */
+  readonly oldestMessageAgeSeconds?: number;
+  /**
+   * The API's 5xx responses as a percentage of its requests in one period, above which the 5xx
+   * alarm fires.
+   * @default 1
+   */
+  readonly api5xxPercent?: number;
+  /**
+   * Requests a period needs before the 5xx rate counts: one error among three requests is not an
+   * outage.
+   * @default 20
+   */
+  readonly api5xxMinimumRequests?: number;
+}
+
+export interface SkyForgeObservabilityProps {
+  /**
+   * `iam`: `GET /metrics` requires a SigV4-signed request, like every other route (Prometheus
+   * needs a signing proxy: see infra/README.md). `none` opens that one route to the internet and
+   * must be asked for explicitly; the other routes keep `api.auth`.
+   * @default 'iam'
+   */
+  readonly metricsAuth?: SkyForgeMetricsAuth;
+  /**
+   * Route-level throttling of `GET /metrics` (it overrides `api.throttle` for that route). Every
+   * scrape reads 16 counter partitions and nine queues' attributes, so an open endpoint without
+   * a limit would let anyone run up the bill.
+   * @default { rateLimit: 2, burstLimit: 10 }
+   */
+  readonly metricsThrottle?: { readonly rateLimit: number; readonly burstLimit: number };
+  /** @default 256 */
+  readonly metricsMemoryMb?: number;
+  /**
+   * At most 30 s: the HTTP API integration timeout is fixed at 30 s.
+   * @default 10
+   */
+  readonly metricsTimeoutSeconds?: number;
+  /**
+   * An email address subscribed to the alarm topic (the recipient confirms it once). A token,
+   * such as a CfnParameter's value, subscribes only when it resolves to a non-empty string at
+   * deploy time; SkyForgeStack passes its `AlarmEmail` parameter this way.
+   * @default - no subscription; subscribe to the AlarmTopicArn output yourself
+   */
+  readonly alarmEmail?: string;
+  readonly alarms?: SkyForgeAlarmProps;
 }
 
 /**
@@ -146,4 +209,6 @@ export interface SkyForgeProps {
   readonly api?: SkyForgeApiProps;
   readonly worker?: SkyForgeWorkerProps;
   readonly deadLetter?: SkyForgeDeadLetterProps;
+  /** The metrics endpoint, the alarms and their topic. */
+  readonly observability?: SkyForgeObservabilityProps;
 }

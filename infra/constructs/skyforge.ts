@@ -4,10 +4,12 @@ import { Construct } from 'constructs';
 import { tableName } from '../../shared/config/definitions.ts';
 import { DeadLetterConsumer } from './dead-letter-consumer.ts';
 import { JobApi } from './job-api.ts';
+import { JobObservability } from './job-observability.ts';
 import { JobQueues } from './job-queues.ts';
 import { JobScheduler } from './job-scheduler.ts';
 import { JobTable } from './job-table.ts';
 import { JobWorker } from './job-worker.ts';
+import { MetricsEndpoint } from './metrics-endpoint.ts';
 import { resolveSkyForgeConfig, type ResolvedSkyForgeConfig } from './resolve-skyforge-config.ts';
 import { skyforgeEnvironment } from './skyforge-environment.ts';
 import type { SkyForgeFunctionDefaults } from './skyforge-function.ts';
@@ -18,8 +20,9 @@ const SKYFORGE_PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /**
  * A complete SkyForge deployment — job table, priority queues with DLQs, schedule group with its
- * execution role and DLQ, HTTP API, worker and dead-letter consumer — as one construct, so it
- * can live in the user's own CDK app:
+ * execution role and DLQ, HTTP API, worker, dead-letter consumer, the Prometheus metrics
+ * endpoint, alarms with their topic and a dashboard — as one construct, so it can live in the
+ * user's own CDK app:
  *
  * @example
  * new SkyForge(stack, 'Jobs', {
@@ -37,6 +40,8 @@ export class SkyForge extends Construct {
   readonly api: JobApi;
   readonly worker: JobWorker;
   readonly deadLetter: DeadLetterConsumer;
+  readonly metrics: MetricsEndpoint;
+  readonly observability: JobObservability;
 
   constructor(scope: Construct, id: string, props: SkyForgeProps = {}) {
     super(scope, id);
@@ -71,13 +76,31 @@ export class SkyForge extends Construct {
       removalPolicy: config.removalPolicy,
     };
     const shared = { functionDefaults, table: this.table, queues: this.queues, scheduler: this.scheduler };
+    // Names a person reads (API, alarms, dashboard) start with the deployment's name.
+    const deploymentName = config.prefix ?? Stack.of(this).stackName;
 
     this.api = new JobApi(this, 'Api', {
       ...shared,
-      apiName: `${config.prefix ?? Stack.of(this).stackName}-api`,
+      apiName: `${deploymentName}-api`,
       settings: config.api,
     });
     this.worker = new JobWorker(this, 'Worker', { ...shared, settings: config.worker });
     this.deadLetter = new DeadLetterConsumer(this, 'DeadLetter', { ...shared, settings: config.deadLetter });
+    this.metrics = new MetricsEndpoint(this, 'Metrics', { ...shared, api: this.api, settings: config.observability.metrics });
+
+    this.observability = new JobObservability(this, 'Observability', {
+      namePrefix: deploymentName,
+      settings: config.observability,
+      queues: this.queues,
+      scheduler: this.scheduler,
+      api: this.api,
+      functions: {
+        api: this.api.handler,
+        worker: this.worker.handler,
+        deadLetter: this.deadLetter.handler,
+        metrics: this.metrics.handler,
+      },
+      metricsUrl: this.metrics.url,
+    });
   }
 }

@@ -67,6 +67,7 @@ describe('cdk-nag AwsSolutions on the default stack', () => {
         'AwsSolutions-APIG4 @ SkyForgeTest/SkyForge/Api/HttpApi/GET--healthz/Resource',
         'AwsSolutions-IAM5[Resource::*] @ SkyForgeTest/SkyForge/Api/Handler/Role/DefaultPolicy/Resource',
         'AwsSolutions-IAM5[Resource::*] @ SkyForgeTest/SkyForge/DeadLetter/Handler/Role/DefaultPolicy/Resource',
+        'AwsSolutions-IAM5[Resource::*] @ SkyForgeTest/SkyForge/Metrics/Handler/Role/DefaultPolicy/Resource',
         'AwsSolutions-IAM5[Resource::*] @ SkyForgeTest/SkyForge/Worker/Handler/Role/DefaultPolicy/Resource',
         'AwsSolutions-IAM5[Resource::*] @ SkyForgeTest/SkyForge/Api/Handler/ScheduleListingPolicy/Resource',
         'AwsSolutions-IAM5[Resource::*] @ SkyForgeTest/SkyForge/Worker/Handler/ScheduleListingPolicy/Resource',
@@ -86,10 +87,32 @@ describe('cdk-nag AwsSolutions with api.auth none', () => {
     const { app, template } = synthSkyForgeStack({ api: { auth: 'none' } }, { nag: true });
 
     template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'ANY /{proxy+}', AuthorizationType: 'NONE' });
+    // The metrics route has its own setting and stays signed.
+    template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'GET /metrics', AuthorizationType: 'AWS_IAM' });
     expect(new AwsSolutionsChecks().validateScope(app).violations).toEqual([]);
     const proxyAck = acknowledgements(app).find((a) => a.path.endsWith('/ANY--{proxy+}/Resource'));
     expect(proxyAck?.id).toBe('AwsSolutions-APIG4');
     expect(proxyAck?.reason).toMatch(/auth to 'none' explicitly/);
+  });
+});
+
+describe('cdk-nag AwsSolutions with observability.metricsAuth none', () => {
+  it('opens only GET /metrics, and passes only because that route (and no other) acknowledges APIG4', () => {
+    const { app, template } = synthSkyForgeStack({ observability: { metricsAuth: 'none' } }, { nag: true });
+    const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route')) as Array<{ Properties: Record<string, unknown> }>;
+
+    expect(Object.fromEntries(routes.map((r) => [r.Properties.RouteKey, r.Properties.AuthorizationType]))).toEqual({
+      'ANY /{proxy+}': 'AWS_IAM',
+      'GET /healthz': 'NONE',
+      'GET /metrics': 'NONE',
+    });
+    expect(new AwsSolutionsChecks().validateScope(app).violations).toEqual([]);
+    const noAuthAcks = acknowledgements(app).filter((a) => a.id === 'AwsSolutions-APIG4');
+    expect(noAuthAcks.map((a) => a.path).sort()).toEqual([
+      'SkyForgeTest/SkyForge/Api/HttpApi/GET--healthz/Resource',
+      'SkyForgeTest/SkyForge/Metrics/Route/Resource',
+    ]);
+    expect(noAuthAcks.find((a) => a.path.startsWith('SkyForgeTest/SkyForge/Metrics/'))?.reason).toMatch(/metricsAuth to 'none' explicitly/);
   });
 });
 

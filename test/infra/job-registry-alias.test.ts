@@ -16,7 +16,7 @@ interface Bundle {
 }
 
 /**
- * The only test that runs esbuild: three bundles of a tiny probe handler, so it stays cheap
+ * The only test that runs esbuild: four bundles of a tiny probe handler, so it stays cheap
  * while proving the alias end to end (props -> NodejsFunction -> esbuild -> asset).
  */
 describe('job registry alias', () => {
@@ -25,7 +25,7 @@ describe('job registry alias', () => {
     const { app, template } = synthSkyForgeStack(
       {
         jobRegistryEntry: CUSTOM_REGISTRY,
-        handlerEntries: { api: PROBE_HANDLER, worker: PROBE_HANDLER, deadLetter: PROBE_HANDLER },
+        handlerEntries: { api: PROBE_HANDLER, worker: PROBE_HANDLER, deadLetter: PROBE_HANDLER, metrics: PROBE_HANDLER },
       },
       { bundle: true },
     );
@@ -37,7 +37,7 @@ describe('job registry alias', () => {
       const map = JSON.parse(readFileSync(join(dir, 'index.mjs.map'), 'utf8')) as { sources: string[] };
       return { code: readFileSync(join(dir, 'index.mjs'), 'utf8'), sources: map.sources };
     });
-    expect(bundles).toHaveLength(3);
+    expect(bundles).toHaveLength(4);
   });
 
   it('bundles the module named by jobRegistryEntry into every function', () => {

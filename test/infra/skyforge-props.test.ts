@@ -1,4 +1,4 @@
-import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { App, CfnParameter, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -49,6 +49,17 @@ describe('props validation', () => {
     ['a prefix too long for the schedule group name', { prefix: 'x'.repeat(55) }, /prefix: is too long: schedule group name 'x{55}-schedules' exceeds 64/],
     ['an empty service name', { serviceName: ' ' }, /serviceName: must not be empty/],
     ['a dead-letter concurrency below 2', { deadLetter: { maximumConcurrency: 1 } }, /deadLetter\.maximumConcurrency/],
+    ['an unknown metrics auth mode', { observability: { metricsAuth: 'public' as 'none' } }, /observability\.metricsAuth: must be 'iam' or 'none'/],
+    ['a metrics timeout above the 30 s integration limit', { observability: { metricsTimeoutSeconds: 31 } }, /observability\.metricsTimeoutSeconds: .*between 1 and 30/],
+    ['a zero metrics throttle rate', { observability: { metricsThrottle: { rateLimit: 0, burstLimit: 5 } } }, /observability\.metricsThrottle\.rateLimit/],
+    ['an alarm email that is no address', { observability: { alarmEmail: 'ops' } }, /observability\.alarmEmail: must be an email address \(got 'ops'\)/],
+    ['an alarm period that is not whole minutes', { observability: { alarms: { periodSeconds: 90 } } }, /observability\.alarms\.periodSeconds: must be a multiple of 60/],
+    ['an alarm period above a day', { observability: { alarms: { periodSeconds: 86_460 } } }, /observability\.alarms\.periodSeconds: .*between 60 and 86400/],
+    // Messages are deleted after 4 days: such an alarm could never fire.
+    ['an oldest-message threshold at the queue retention', { observability: { alarms: { oldestMessageAgeSeconds: 345_600 } } }, /observability\.alarms\.oldestMessageAgeSeconds: .*between 60 and 345599/],
+    ['a 5xx threshold of 0 %', { observability: { alarms: { api5xxPercent: 0 } } }, /observability\.alarms\.api5xxPercent: must be a literal percentage above 0 and below 100/],
+    ['a 5xx threshold of 100 %', { observability: { alarms: { api5xxPercent: 100 } } }, /observability\.alarms\.api5xxPercent/],
+    ['a 5xx guard below one request', { observability: { alarms: { api5xxMinimumRequests: 0 } } }, /observability\.alarms\.api5xxMinimumRequests/],
   ])('rejects %s', (_case, props, message) => {
     const stack = new Stack(new App(), 'Invalid');
 
@@ -99,6 +110,24 @@ describe('resolved defaults', () => {
       deadLetter: { entry: `${ROOT}/functions/dead-letter/handler.ts`, maximumConcurrency: 2 },
     });
     expect(config.worker.maximumConcurrency).toEqual(maximumConcurrencyByPriority(30));
+    expect(config.observability).toEqual({
+      metrics: {
+        entry: `${ROOT}/functions/metrics/handler.ts`,
+        memoryMb: 256,
+        timeoutSeconds: 10,
+        auth: 'iam',
+        throttle: { rateLimit: 2, burstLimit: 10 },
+      },
+      alarmEmail: undefined,
+      alarms: { periodSeconds: 300, oldestMessageAgeSeconds: 900, api5xxPercent: 1, api5xxMinimumRequests: 20 },
+    });
+  });
+
+  it('accept an alarm email token (a CfnParameter value), which CloudFormation checks instead', () => {
+    const stack = new Stack(new App(), 'Tokens');
+    const email = new CfnParameter(stack, 'Email', { default: '' }).valueAsString;
+
+    expect(resolveSkyForgeConfig({ observability: { alarmEmail: email } }, ROOT).observability.alarmEmail).toBe(email);
   });
 
   it('accept a batch above 10 when a batching window is set', () => {
@@ -137,6 +166,13 @@ describe('a customised stack', () => {
     logRetention: RetentionDays.ONE_WEEK,
     api: { throttle: { rateLimit: 100, burstLimit: 50 }, cors: { allowOrigins: ['https://app.example.com'] } },
     worker: { timeoutSeconds: 120, memoryMb: 2048, batchSize: 50, maxBatchingWindowSeconds: 2, totalMaximumConcurrency: 60 },
+    observability: {
+      alarmEmail: 'ops@example.com',
+      metricsThrottle: { rateLimit: 5, burstLimit: 20 },
+      metricsMemoryMb: 512,
+      metricsTimeoutSeconds: 20,
+      alarms: { periodSeconds: 60, oldestMessageAgeSeconds: 3600, api5xxPercent: 5, api5xxMinimumRequests: 100 },
+    },
     }).template;
   });
 
@@ -200,5 +236,50 @@ describe('a customised stack', () => {
       Properties: Match.objectLike({ DeletionProtectionEnabled: false }),
     });
     template.allResources('AWS::Logs::LogGroup', { DeletionPolicy: 'Delete', Properties: { RetentionInDays: 7 } });
+  });
+
+  it('subscribes a literal alarm email unconditionally, and then has no AlarmEmail parameter', () => {
+    const subscriptions = Object.values(template.findResources('AWS::SNS::Subscription')) as Array<Record<string, unknown>>;
+
+    expect(subscriptions).toHaveLength(1);
+    expect(subscriptions[0]).toMatchObject({ Properties: { Protocol: 'email', Endpoint: 'ops@example.com' } });
+    expect(subscriptions[0]?.Condition).toBeUndefined();
+    expect(Object.keys(template.toJSON().Parameters ?? {})).not.toContain('AlarmEmail');
+  });
+
+  it('names the alarms and the dashboard after the prefix and applies the alarm settings', () => {
+    const alarms = Object.values(resourcesOfType(template, 'AWS::CloudWatch::Alarm')).map((a) => a.Properties ?? {});
+
+    expect(alarms).toHaveLength(16);
+    for (const alarm of alarms) {
+      expect(String(alarm.AlarmName)).toMatch(/^acme-/);
+      // Plain metrics carry Period; the 5xx rate carries it on each metric of its expression.
+      const periods =
+        alarm.Period === undefined
+          ? (alarm.Metrics as Array<{ MetricStat?: { Period: number } }>).flatMap((m) => m.MetricStat?.Period ?? [])
+          : [alarm.Period];
+      expect(periods.length).toBeGreaterThan(0);
+      expect(new Set(periods)).toEqual(new Set([60]));
+    }
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'acme-low-oldest-message-age', Threshold: 3600 });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'acme-api-5xx-rate',
+      Threshold: 5,
+      Metrics: Match.arrayWith([Match.objectLike({ Expression: 'IF(requests >= 100, 100 * FILL(errors, 0) / requests, 0)' })]),
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Dashboard', {
+      DashboardName: { 'Fn::Join': ['', ['acme-', { Ref: 'AWS::Region' }]] },
+    });
+  });
+
+  it('sizes and throttles the metrics endpoint as asked', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('^SkyForge metrics'),
+      MemorySize: 512,
+      Timeout: 20,
+    });
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      RouteSettings: { 'GET /metrics': { ThrottlingRateLimit: 5, ThrottlingBurstLimit: 20 } },
+    });
   });
 });

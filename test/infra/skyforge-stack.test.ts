@@ -39,6 +39,7 @@ const functionIds = () => ({
   api: logicalId(stack.skyforge.api.handler.function),
   worker: logicalId(stack.skyforge.worker.handler.function),
   deadLetter: logicalId(stack.skyforge.deadLetter.handler.function),
+  metrics: logicalId(stack.skyforge.metrics.handler.function),
 });
 
 const queueIds = () =>
@@ -92,15 +93,32 @@ describe('HTTP API', () => {
     const routes = Object.values(resourcesOfType(synth.template, 'AWS::ApiGatewayV2::Route'));
     const byKey = Object.fromEntries(routes.map((r) => [r.Properties?.RouteKey, r.Properties?.AuthorizationType]));
 
-    expect(byKey).toEqual({ 'ANY /{proxy+}': 'AWS_IAM', 'GET /healthz': 'NONE' });
+    expect(byKey).toEqual({ 'ANY /{proxy+}': 'AWS_IAM', 'GET /healthz': 'NONE', 'GET /metrics': 'AWS_IAM' });
   });
 
-  it('routes every request to the api function with payload format 2.0', () => {
-    const integrations = Object.values(resourcesOfType(synth.template, 'AWS::ApiGatewayV2::Integration'));
+  it('routes GET /metrics to the metrics function and every other request to the api function, payload format 2.0', () => {
+    const routes = Object.values(resourcesOfType(synth.template, 'AWS::ApiGatewayV2::Route'));
+    const functionOfRoute = Object.fromEntries(
+      routes.map((route) => {
+        // Target is `integrations/<IntegrationId>`.
+        const integrationId = renderTemplateString(route.Properties?.Target).replace(/^integrations\/<(.+)>$/, '$1');
+        const integration = resource(integrationId);
+        expect(integration.Properties).toMatchObject({ IntegrationType: 'AWS_PROXY', PayloadFormatVersion: '2.0' });
+        return [route.Properties?.RouteKey, referencedLogicalId(integration.Properties?.IntegrationUri)];
+      }),
+    );
+    const ids = functionIds();
 
-    expect(integrations).toHaveLength(1);
-    expect(integrations[0]?.Properties).toMatchObject({ IntegrationType: 'AWS_PROXY', PayloadFormatVersion: '2.0' });
-    expect(referencedLogicalId(integrations[0]?.Properties?.IntegrationUri)).toBe(functionIds().api);
+    expect(functionOfRoute).toEqual({ 'ANY /{proxy+}': ids.api, 'GET /healthz': ids.api, 'GET /metrics': ids.metrics });
+  });
+
+  it('throttles GET /metrics on its own, after the route exists (CloudFormation rejects settings for a missing route)', () => {
+    const [stageId, stage] = Object.entries(synth.template.findResources('AWS::ApiGatewayV2::Stage'))[0] ?? [];
+    const metricsRoute = logicalId(stack.skyforge.metrics.route);
+
+    expect(stageId).toBeDefined();
+    expect(stage?.Properties?.RouteSettings).toEqual({ 'GET /metrics': { ThrottlingRateLimit: 2, ThrottlingBurstLimit: 10 } });
+    expect(stage?.DependsOn).toContain(metricsRoute);
   });
 
   it('has CORS off by default', () => {
@@ -275,7 +293,7 @@ describe('worker', () => {
 });
 
 describe('functions', () => {
-  it.each(['api', 'worker', 'deadLetter'] as const)('%s runs nodejs24.x on arm64, traced, logging to its own log group', (name) => {
+  it.each(['api', 'worker', 'deadLetter', 'metrics'] as const)('%s runs nodejs24.x on arm64, traced, logging to its own log group', (name) => {
     const fn = resource(functionIds()[name]);
     const properties = fn.Properties ?? {};
 
@@ -291,6 +309,10 @@ describe('functions', () => {
       Properties: { RetentionInDays: 30 },
       DeletionPolicy: 'Retain',
     });
+  });
+
+  it('sizes the metrics function for a scrape: 256 MB, 10 s (well inside the 30 s integration timeout)', () => {
+    expect(resource(functionIds().metrics).Properties).toMatchObject({ MemorySize: 256, Timeout: 10 });
   });
 
   it('all get the same SkyForge environment with the documented defaults', () => {
@@ -459,6 +481,7 @@ describe('IAM', () => {
       'xray:PutTelemetryRecords xray:PutTraceSegments',
       'xray:PutTelemetryRecords xray:PutTraceSegments',
       'xray:PutTelemetryRecords xray:PutTraceSegments',
+      'xray:PutTelemetryRecords xray:PutTraceSegments',
     ]);
     // ListSchedules sits alone in its policy, so that policy's cdk-nag acknowledgement covers nothing else.
     const listing = starStatements.filter(({ statement }) => statement.Action === 'scheduler:ListSchedules');
@@ -474,8 +497,13 @@ describe('IAM', () => {
   });
 
   /** SkyForge's own grants to one function: the statements of its access policy, rendered. */
-  const accessPolicyOf = (name: 'api' | 'worker' | 'deadLetter') => {
-    const handler = { api: stack.skyforge.api, worker: stack.skyforge.worker, deadLetter: stack.skyforge.deadLetter }[name].handler;
+  const accessPolicyOf = (name: 'api' | 'worker' | 'deadLetter' | 'metrics') => {
+    const handler = {
+      api: stack.skyforge.api,
+      worker: stack.skyforge.worker,
+      deadLetter: stack.skyforge.deadLetter,
+      metrics: stack.skyforge.metrics,
+    }[name].handler;
     const policyId = logicalId(handler.node.findChild('AccessPolicy'));
     return policyStatements(synth.template)
       .filter(({ policy }) => policy === policyId)
@@ -539,6 +567,25 @@ describe('IAM', () => {
     ]);
   });
 
+  it('lets the metrics function only query and batch-read the base table and read the attributes of all nine queues', () => {
+    const table = logicalId(stack.skyforge.table.table);
+    const ids = queueIds();
+
+    expect(accessPolicyOf('metrics')).toEqual([
+      { actions: ['dynamodb:BatchGetItem', 'dynamodb:Query'], resources: [`<${table}>`] },
+      {
+        actions: ['sqs:GetQueueAttributes'],
+        resources: [...PRIORITIES.flatMap((p) => [`<${ids[p].queue}>`, `<${ids[p].dlq}>`]), `<${schedulerIds().dlq}>`].sort(),
+      },
+    ]);
+    // Nothing else: no scheduler, no sending, no writes (its role's default policy holds logs and X-Ray only).
+    const role = logicalId(stack.skyforge.metrics.handler.role);
+    const otherActions = statementsOfRole(role)
+      .filter(({ policy }) => policy !== logicalId(stack.skyforge.metrics.handler.node.findChild('AccessPolicy')))
+      .flatMap(({ actions }) => actions);
+    expect(otherActions.filter((a) => !a.startsWith('logs:') && !a.startsWith('xray:'))).toEqual([]);
+  });
+
   it('lets the dead-letter function only read and update job items', () => {
     const table = logicalId(stack.skyforge.table.table);
 
@@ -549,7 +596,7 @@ describe('IAM', () => {
 });
 
 describe('outputs', () => {
-  it('name the API URL, the table, every queue and DLQ (name and URL) and the scheduler resources', () => {
+  it('name the API URL, the table, every queue and DLQ (name and URL), the scheduler and observability resources', () => {
     const outputs = Object.keys(synth.template.toJSON().Outputs as Record<string, unknown>).sort();
     const perQueue = ['Critical', 'High', 'Normal', 'Low'].flatMap((p) => [
       `${p}QueueName`,
@@ -559,8 +606,9 @@ describe('outputs', () => {
     ]);
 
     const scheduler = ['ScheduleGroupName', 'ScheduleDeadLetterQueueName', 'ScheduleDeadLetterQueueUrl', 'SchedulerRoleArn'];
+    const observability = ['MetricsUrl', 'AlarmTopicArn', 'DashboardName', 'DashboardUrl'];
 
-    expect(outputs).toEqual(['ApiUrl', 'TableName', ...perQueue, ...scheduler].sort());
+    expect(outputs).toEqual(['ApiUrl', 'TableName', ...perQueue, ...scheduler, ...observability].sort());
     synth.template.hasOutput('CriticalDeadLetterQueueUrl', { Value: { Ref: queueIds().critical.dlq } });
     const { group, dlq, role } = schedulerIds();
     synth.template.hasOutput('ScheduleGroupName', { Value: { Ref: group } });

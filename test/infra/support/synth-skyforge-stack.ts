@@ -6,7 +6,7 @@ import { SkyForgeStack } from '../../../infra/stacks/skyforge-stack.ts';
 
 export interface SynthOptions {
   /**
-   * Run esbuild for the three functions. Off by default: template assertions do not need the
+   * Run esbuild for the four functions. Off by default: template assertions do not need the
    * bundles, and skipping them keeps each synth to about a second.
    */
   readonly bundle?: boolean;
