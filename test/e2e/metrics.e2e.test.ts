@@ -44,10 +44,13 @@ describe('metrics end to end', () => {
     // The handlers write EMF lines to stdout, as in Lambda; keep the ones that are EMF.
     process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
       const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+      const kept: string[] = [];
       for (const line of text.split('\n')) {
         if (line.startsWith('{') && line.includes('"_aws"')) emf.push(JSON.parse(line) as Json);
+        else kept.push(line);
       }
-      return originalWrite(chunk, ...rest);
+      // EMF lines are the test's evidence, not output for the CI log.
+      return kept.join('\n').length > 0 ? originalWrite(kept.join('\n'), ...rest) : true;
     }) as typeof process.stdout.write;
     cloud = await startLocalCloud({ port: 0, edgePort: 0, memory: true, quiet: true, env: { POWERTOOLS_METRICS_DISABLED: 'false' } });
     http = httpClient(cloud.apiUrl);
