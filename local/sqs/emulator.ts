@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { SQS_ERRORS, SqsRequestError, queueDoesNotExist } from './errors.ts';
-import { Journal } from './journal.ts';
+import { SqsJournal } from './journal.ts';
 import { LongPolls } from './long-poll.ts';
 import type { Mutation } from './mutations.ts';
 import type { Operation, OperationContext, OperationOutput } from './operation-context.ts';
@@ -83,7 +83,7 @@ export class SqsEmulator {
   private readonly accountId: string;
   private readonly now: () => number;
   private readonly state = new SqsState();
-  private readonly journal: Journal | undefined;
+  private readonly journal: SqsJournal | undefined;
   private readonly longPolls: LongPolls<OperationOutput>;
   private readonly context: OperationContext;
   private opened = false;
@@ -94,7 +94,7 @@ export class SqsEmulator {
     this.region = options.region ?? 'us-east-1';
     this.accountId = options.accountId ?? '000000000000';
     this.now = options.now ?? Date.now;
-    this.journal = options.dataDir === undefined ? undefined : new Journal(options.dataDir);
+    this.journal = options.dataDir === undefined ? undefined : new SqsJournal(options.dataDir);
     this.longPolls = new LongPolls<OperationOutput>({
       now: this.now,
       nextVisibleAt: (queue) => this.state.get(queue)?.nextVisibleAt(),

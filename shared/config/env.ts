@@ -2,17 +2,22 @@ import { z } from 'zod';
 import { HANDLER_ENV_BOUNDS, MAX_PAYLOAD_PLUS_RESULT_BYTES, PRIORITIES, type Priority } from './definitions.ts';
 import { ENV } from './env-names.ts';
 
-const urlMap = z
-  .string()
-  .transform((raw, ctx) => {
-    try {
-      return JSON.parse(raw) as unknown;
-    } catch {
-      ctx.addIssue({ code: 'custom', message: 'must be a JSON object of queue URLs keyed by priority' });
-      return z.NEVER;
-    }
-  })
-  .pipe(z.object(Object.fromEntries(PRIORITIES.map((p) => [p, z.url()])) as Record<Priority, z.ZodURL>));
+/** A variable holding a JSON object keyed by priority, each value checked by `value`. */
+function byPriorityFromEnv<V extends z.ZodType>(value: V, what: string) {
+  return z
+    .string()
+    .transform((raw, ctx) => {
+      try {
+        return JSON.parse(raw) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: `must be a JSON object of ${what} keyed by priority` });
+        return z.NEVER;
+      }
+    })
+    .pipe(z.object(Object.fromEntries(PRIORITIES.map((p) => [p, value])) as Record<Priority, V>));
+}
+
+const urlMap = byPriorityFromEnv(z.url(), 'queue URLs');
 
 /** An empty variable counts as unset (so it gets the default), never as 0. */
 const unsetIfEmpty = (value: unknown) => (value === '' ? undefined : value);
@@ -26,17 +31,7 @@ const schema = z.object({
   [ENV.tableName]: z.string().min(3),
   [ENV.queueUrls]: urlMap,
   [ENV.deadLetterQueueUrls]: urlMap,
-  [ENV.queueArns]: z
-    .string()
-    .transform((raw, ctx) => {
-      try {
-        return JSON.parse(raw) as unknown;
-      } catch {
-        ctx.addIssue({ code: 'custom', message: 'must be a JSON object of queue ARNs keyed by priority' });
-        return z.NEVER;
-      }
-    })
-    .pipe(z.object(Object.fromEntries(PRIORITIES.map((p) => [p, z.string().startsWith('arn:')])) as Record<Priority, z.ZodString>)),
+  [ENV.queueArns]: byPriorityFromEnv(z.string().startsWith('arn:'), 'queue ARNs'),
   [ENV.scheduleGroup]: z.string().min(1),
   [ENV.schedulerRoleArn]: z.string().startsWith('arn:'),
   [ENV.scheduleDeadLetterArn]: z.string().startsWith('arn:'),

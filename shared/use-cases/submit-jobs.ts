@@ -1,5 +1,4 @@
 import { JOB_DEFAULTS, LIMITS } from '../config/defaults.ts';
-import type { Priority } from '../config/definitions.ts';
 import {
   IdempotencyKeyReusedError,
   PayloadTooLargeError,
@@ -8,6 +7,7 @@ import {
   ValidationError,
 } from '../domain/errors.ts';
 import { JOB_STATUS, type BackoffPolicy, type Job } from '../domain/job.ts';
+import type { JobTemplate } from '../domain/schedule.ts';
 import { isoAt } from '../ports/clock.ts';
 import { CounterDeltas } from '../ports/job-counters.ts';
 import type { JobMessage } from '../ports/job-queue.ts';
@@ -18,17 +18,10 @@ import { expiryFor } from './retention.ts';
 import { flushCounters, groupOf } from './transition-job.ts';
 
 /** A job body as the API accepts it (already checked for shape by the HTTP schema). */
-export interface JobRequest {
-  type: string;
-  payload?: unknown;
-  priority?: Priority;
-  maxAttempts?: number;
-  backoff?: Partial<BackoffPolicy>;
-  timeoutMs?: number;
+export interface JobRequest extends JobTemplate {
   delayMs?: number;
   runAt?: string;
   idempotencyKey?: string;
-  metadata?: Record<string, unknown>;
 }
 
 export type SubmitOutcome =
