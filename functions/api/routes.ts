@@ -4,6 +4,7 @@ import { LIMITS } from '../../shared/config/defaults.ts';
 import { JobNotFoundError, SkyForgeError, ValidationError } from '../../shared/domain/errors.ts';
 import { SCHEDULE_NAME } from '../../shared/domain/schedule.ts';
 import { parseWith } from '../../shared/http/api-request.ts';
+import { buildOpenApiDocument } from '../../shared/http/openapi.ts';
 import { ERROR_STATUS } from '../../shared/http/error-status.ts';
 import type { ApiResponse, Route } from '../../shared/http/router.ts';
 import {
@@ -56,6 +57,13 @@ function jobId(params: Record<string, string>): string {
 }
 
 const emptyBodySchema = z.object({}).strict();
+
+let cachedDocument: Record<string, unknown> | undefined;
+/** Built on first request (a cold start that never serves it never pays for it). */
+function openApiDocument(): Record<string, unknown> {
+  cachedDocument ??= buildOpenApiDocument();
+  return cachedDocument;
+}
 
 const ok = (body: unknown, status = 200): ApiResponse => ({ status, body });
 const view = (job: Job) => toJobView(job);
@@ -189,6 +197,7 @@ export function apiRoutes(deps: Dependencies): Route[] {
       },
     },
     { method: 'GET', path: '/stats', handler: async () => ok(await getStats(deps)) },
+    { method: 'GET', path: '/openapi.json', handler: async () => ok(openApiDocument()) },
     ...scheduleRoutes(deps),
   ];
 }

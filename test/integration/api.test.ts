@@ -9,6 +9,14 @@ import type { Context } from 'aws-lambda';
 /** The api function's contract (API.md), one route at a time, with dynalite behind it. */
 
 import type { Json } from '../support/http-client.ts';
+import {
+  batchResponseSchema,
+  errorBodySchema,
+  jobPageSchema,
+  jobViewSchema,
+  readinessSchema,
+  statsSchema,
+} from '../../shared/http/response-schemas.ts';
 
 describe('api', () => {
   let h: Harness;
@@ -322,6 +330,22 @@ describe('api', () => {
       const ready = await call('GET', '/readyz');
       expect(ready.status).toBe(200);
       expect(ready.body).toMatchObject({ ready: true, checks: { dynamodb: { ok: true }, sqs: { ok: true } } });
+    });
+
+    it('answers match the response schemas the OpenAPI document is generated from', async () => {
+      const created = await call('POST', '/jobs', { body: { type: 'demo.fail', payload: { permanent: true } } });
+      await drain();
+      jobViewSchema.parse(created.body);
+      jobViewSchema.parse((await call('GET', `/jobs/${created.body.id}`)).body);
+      jobPageSchema.parse((await call('GET', '/jobs?limit=5')).body);
+      jobPageSchema.parse((await call('GET', '/dlq')).body);
+      batchResponseSchema.parse((await call('POST', '/jobs/batch', { body: { jobs: [{ type: 'demo.echo' }, { type: 'x' }] } })).body);
+      statsSchema.parse((await call('GET', '/stats')).body);
+      readinessSchema.parse((await call('GET', '/readyz')).body);
+      errorBodySchema.parse((await call('GET', '/jobs/nope')).body);
+      const document = (await call('GET', '/openapi.json')).body;
+      expect(document.openapi).toBe('3.1.0');
+      expect(Object.keys(document.paths)).toContain('/schedules/{name}/trigger');
     });
 
     it('unknown routes are 404 NOT_FOUND in the error shape', async () => {

@@ -9,6 +9,7 @@ import { jobIdForFiring } from '../../shared/use-cases/body-hash.ts';
 import { apiEvent } from '../support/api-event.ts';
 import { createHarness, queueArn, TEST_QUEUE_URLS, type Harness } from '../support/harness.ts';
 import type { Json } from '../support/http-client.ts';
+import { schedulePageSchema, scheduleViewSchema } from '../../shared/http/response-schemas.ts';
 
 /** Recurring schedules and scheduler-held jobs: API, worker firings, dead firings. */
 
@@ -66,6 +67,7 @@ describe('schedules', () => {
     it('creates a schedule with its next run, mirrored in EventBridge Scheduler', async () => {
       const res = await call('POST', '/schedules', nightly('nightly-report'));
       expect(res.status).toBe(201);
+      scheduleViewSchema.parse(res.body);
       expect(res.body).toMatchObject({
         name: 'nightly-report',
         expression: 'cron(0 2 * * ? *)',
@@ -117,6 +119,7 @@ describe('schedules', () => {
       expect(page1.body.items).toHaveLength(1);
       expect(page1.body.nextCursor).toEqual(expect.any(String));
       const all = await call('GET', '/schedules?limit=200');
+      schedulePageSchema.parse(all.body);
       expect(all.body.items.map((s: Json) => s.name)).toEqual(expect.arrayContaining(['ops-a', 'ops-b']));
       expect(all.body.items.map((s: Json) => s.name)).toEqual([...all.body.items.map((s: Json) => s.name)].sort());
 

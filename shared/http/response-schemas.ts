@@ -1,0 +1,98 @@
+import { z } from 'zod';
+import { PRIORITIES } from '../config/definitions.ts';
+import { ATTEMPT_OUTCOME, BACKOFF_TYPES, JOB_STATUSES } from '../domain/job.ts';
+import { ERROR_STATUS } from './error-status.ts';
+import { jobTemplateSchema } from './schemas.ts';
+
+/**
+ * What the API answers, as zod schemas: the OpenAPI document is generated from them (and the
+ * request schemas), and tests check real answers against them, so the document cannot drift
+ * from the behaviour.
+ */
+const isoTime = z.iso.datetime({ offset: true });
+const nullableTime = isoTime.nullable();
+
+export const errorBodySchema = z.object({
+  code: z.enum(Object.keys(ERROR_STATUS) as [keyof typeof ERROR_STATUS, ...(keyof typeof ERROR_STATUS)[]]),
+  message: z.string(),
+  details: z.record(z.string(), z.unknown()),
+  requestId: z.string(),
+});
+
+const jobErrorSchema = z.object({ message: z.string(), name: z.string(), at: isoTime });
+
+export const jobViewSchema = z.object({
+  id: z.string(),
+  type: z.string(),
+  payload: z.unknown(),
+  priority: z.enum(PRIORITIES),
+  status: z.enum(JOB_STATUSES as [string, ...string[]]),
+  attempts: z.number().int(),
+  maxAttempts: z.number().int(),
+  backoff: z.object({ type: z.enum(BACKOFF_TYPES), delayMs: z.number(), maxDelayMs: z.number(), jitter: z.boolean() }),
+  timeoutMs: z.number().int(),
+  runAt: nullableTime,
+  nextRunAt: nullableTime,
+  createdAt: isoTime,
+  updatedAt: isoTime,
+  startedAt: nullableTime,
+  finishedAt: nullableTime,
+  result: z.unknown(),
+  progress: z.unknown(),
+  lastError: jobErrorSchema.nullable(),
+  idempotencyKey: z.string().nullable(),
+  metadata: z.record(z.string(), z.unknown()),
+  scheduleName: z.string().nullable(),
+  history: z.array(
+    z.object({
+      attempt: z.number().int(),
+      startedAt: isoTime,
+      finishedAt: isoTime,
+      outcome: z.enum(Object.values(ATTEMPT_OUTCOME) as [string, ...string[]]),
+      error: jobErrorSchema.nullable(),
+    }),
+  ),
+  deadReason: z.string().nullable(),
+  cancelReason: z.string().nullable(),
+});
+
+export const jobPageSchema = z.object({ items: z.array(jobViewSchema), nextCursor: z.string().nullable() });
+
+export const batchResponseSchema = z.object({
+  results: z.array(
+    z.object({
+      index: z.number().int(),
+      status: z.number().int(),
+      job: jobViewSchema.optional(),
+      replayed: z.boolean().optional(),
+      error: errorBodySchema.optional(),
+    }),
+  ),
+});
+
+export const scheduleViewSchema = z.object({
+  name: z.string(),
+  expression: z.string(),
+  timezone: z.string(),
+  enabled: z.boolean(),
+  description: z.string().nullable(),
+  startDate: nullableTime,
+  endDate: nullableTime,
+  job: jobTemplateSchema,
+  createdAt: isoTime,
+  updatedAt: isoTime,
+  nextRunAt: nullableTime,
+});
+
+export const schedulePageSchema = z.object({ items: z.array(scheduleViewSchema), nextCursor: z.string().nullable() });
+
+const queueDepthSchema = z.object({ ready: z.number(), inFlight: z.number(), delayed: z.number(), deadLetters: z.number() });
+export const statsSchema = z.object({
+  queues: z.object(Object.fromEntries(PRIORITIES.map((p) => [p, queueDepthSchema])) as Record<(typeof PRIORITIES)[number], typeof queueDepthSchema>),
+  jobs: z.record(z.enum(JOB_STATUSES as [string, ...string[]]), z.number()),
+});
+
+const checkSchema = z.object({ ok: z.boolean(), ms: z.number(), error: z.string().optional() });
+export const readinessSchema = z.object({ ready: z.boolean(), checks: z.object({ dynamodb: checkSchema, sqs: checkSchema }) });
+export const healthSchema = z.object({ status: z.literal('ok') });
+export const replayResultSchema = z.object({ replayed: z.number().int() });
