@@ -1,0 +1,176 @@
+import type { BackoffPolicy, JobStatus, JobView, Priority } from '../../shared/domain/job.ts';
+import type { demoJobs } from '../../shared/jobs/demo-jobs.ts';
+import type { jobs as defaultRegistryJobs } from '../../shared/jobs/default-registry.ts';
+import type { JobDefinitions, JobPayloads } from '../../shared/jobs/registry.ts';
+import type { ScheduleView } from '../../shared/use-cases/schedule-view.ts';
+import type { ApiErrorBody } from './errors.ts';
+
+export type { BackoffPolicy, JobStatus, JobView, Priority } from '../../shared/domain/job.ts';
+export type { JobDefinitions, JobPayloads } from '../../shared/jobs/registry.ts';
+export type { Readiness, Stats } from '../../shared/use-cases/get-stats.ts';
+export type { QueueDepth } from '../../shared/ports/job-queue.ts';
+export type { ScheduleView } from '../../shared/use-cases/schedule-view.ts';
+
+/** The job types of the default registry module plus the demo types, as the local cloud and a default deployment run them. */
+export type DefaultJobs = typeof defaultRegistryJobs & typeof demoJobs;
+
+/**
+ * Any job type with any payload: `new SkyForgeClient<UntypedJobs>(...)` for callers that learn
+ * the type at run time (a CLI argument). The API still checks the payload.
+ */
+export type UntypedJobs = JobDefinitions;
+
+/** When the first attempt may start: after `delayMs`, or at `runAt` (an instant); not both. */
+export type EnqueueTiming =
+  | { delayMs?: number; runAt?: undefined }
+  | { runAt?: Date | string; delayMs?: undefined };
+
+/** Everything of a POST /jobs body but `type` and `payload`. Unset fields take the job type's, then the API's defaults. */
+export type EnqueueOptions = EnqueueTiming & {
+  priority?: Priority;
+  maxAttempts?: number;
+  backoff?: Partial<BackoffPolicy>;
+  timeoutMs?: number;
+  /**
+   * Makes the submit idempotent: the same key with the same body answers the existing job.
+   * When absent the client sends a random UUID, so that its own retries never create a second job.
+   */
+  idempotencyKey?: string;
+  metadata?: Record<string, unknown>;
+};
+
+/** One item of `enqueueBatch`: a job type, its payload (typed by the registry) and options. */
+export type BatchItem<D extends JobDefinitions = DefaultJobs> = {
+  [T in keyof D & string]: { type: T; payload: JobPayloads<D>[T]; options?: EnqueueOptions };
+}[keyof D & string];
+
+/** One item's outcome in `enqueueBatch`, in input order: `job` when status is 200/201, `error` otherwise. */
+export interface BatchResult {
+  index: number;
+  status: number;
+  job?: JobView;
+  error?: ApiErrorBody;
+  /** True when an idempotency key named a job that already existed (status 200). */
+  replayed?: boolean;
+}
+
+/** One page of a listing; pass `nextCursor` back as `cursor` for the next (null: last page). */
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+/** Filters of GET /jobs. */
+export interface JobFilter {
+  status?: JobStatus;
+  type?: string;
+  priority?: Priority;
+}
+
+/** `list()`: filters, and how many jobs each underlying request fetches (1..200, default 50). */
+export interface ListQuery extends JobFilter {
+  pageSize?: number;
+}
+
+/** `listPage()`: filters, the page size (1..200, default 50) and the cursor of the previous page. */
+export interface ListPageQuery extends JobFilter {
+  limit?: number;
+  cursor?: string;
+}
+
+export interface DeadLetterListQuery {
+  type?: string;
+  pageSize?: number;
+}
+
+export interface DeadLetterListPageQuery {
+  type?: string;
+  limit?: number;
+  cursor?: string;
+}
+
+export interface ReplayAllOptions {
+  /** Only jobs of this type. */
+  type?: string;
+  /** At most this many (1..1000, default 1000). */
+  limit?: number;
+}
+
+export interface WaitForOptions {
+  /** Give up after this long with WaitTimeoutError. Default 60_000. */
+  timeoutMs?: number;
+  /** Time between polls of GET /jobs/{id}. Default 500. */
+  pollMs?: number;
+  /** Stops waiting (and the poll in flight); waitFor rejects with the signal's reason. */
+  signal?: AbortSignal;
+}
+
+/** The job a schedule's firings create, typed by the registry like `enqueue`: no delay or idempotency key. */
+export type ScheduleJobTemplate<D extends JobDefinitions = DefaultJobs> = {
+  [T in keyof D & string]: {
+    type: T;
+    payload?: JobPayloads<D>[T];
+    priority?: Priority;
+    maxAttempts?: number;
+    backoff?: Partial<BackoffPolicy>;
+    timeoutMs?: number;
+    metadata?: Record<string, unknown>;
+  };
+}[keyof D & string];
+
+/** PUT /schedules/{name}: the whole schedule but its name (a replace, not a patch). */
+export interface ScheduleUpdateInput<D extends JobDefinitions = DefaultJobs> {
+  /** EventBridge Scheduler's `cron(min hour day-of-month month day-of-week year)` or `rate(n unit)`. */
+  expression: string;
+  /** IANA zone the cron fields are read in. Default UTC. */
+  timezone?: string;
+  job: ScheduleJobTemplate<D>;
+  /** Default true. */
+  enabled?: boolean;
+  description?: string;
+  startDate?: Date | string;
+  endDate?: Date | string;
+}
+
+/** POST /schedules. */
+export interface ScheduleCreateInput<D extends JobDefinitions = DefaultJobs> extends ScheduleUpdateInput<D> {
+  /** 1-60 letters, digits, "-", "_" or "." (not starting with "."). */
+  name: string;
+}
+
+export interface ScheduleListQuery {
+  pageSize?: number;
+}
+
+export interface ScheduleListPageQuery {
+  limit?: number;
+  cursor?: string;
+}
+
+/** The `dlq` group of SkyForgeClient: dead jobs (with `deadReason`) and their replay. */
+export interface DeadLetterApi {
+  /** Every DEAD job (newest first), following cursors. */
+  list(query?: DeadLetterListQuery): AsyncIterable<JobView>;
+  listPage(query?: DeadLetterListPageQuery): Promise<Page<JobView>>;
+  get(id: string): Promise<JobView>;
+  /** Puts the job back to QUEUED with its attempts reset. */
+  replay(id: string): Promise<JobView>;
+  /** Replays many DEAD jobs at once. */
+  replayAll(options?: ReplayAllOptions): Promise<{ replayed: number }>;
+}
+
+/** The `schedules` group of SkyForgeClient: recurring jobs. */
+export interface SchedulesApi<D extends JobDefinitions = DefaultJobs> {
+  /** Every schedule, following cursors. */
+  list(query?: ScheduleListQuery): AsyncIterable<ScheduleView>;
+  listPage(query?: ScheduleListPageQuery): Promise<Page<ScheduleView>>;
+  get(name: string): Promise<ScheduleView>;
+  create(input: ScheduleCreateInput<D>): Promise<ScheduleView>;
+  /** Replaces everything but the name. */
+  update(name: string, input: ScheduleUpdateInput<D>): Promise<ScheduleView>;
+  delete(name: string): Promise<void>;
+  pause(name: string): Promise<ScheduleView>;
+  resume(name: string): Promise<ScheduleView>;
+  /** Runs one firing now; resolves with its job. */
+  trigger(name: string): Promise<JobView>;
+}
