@@ -1,5 +1,5 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { startStandaloneServer } from '../standalone-server.ts';
 import { SchedulerEmulator, type SchedulerEmulatorOptions } from './emulator.ts';
 
 export interface SchedulerServer {
@@ -25,36 +25,18 @@ export async function startSchedulerServer(
   const { port = 0, host = '127.0.0.1', ...emulatorOptions } = options;
   const emulator = new SchedulerEmulator(emulatorOptions);
   await emulator.open();
-  const server = createServer((request, response) => {
-    serve(emulator, request, response).catch(() => {
-      // handle() answers every failure itself; this only catches a socket that broke mid-write.
-      response.destroy();
-    });
+  const server = await startStandaloneServer({
+    port,
+    host,
+    serve: (request, response) => serve(emulator, request, response),
+    onListenError: () => emulator.close(),
   });
-  // SDK clients reuse sockets; closing idle ones sooner than they expect makes a later call fail with ECONNRESET.
-  server.keepAliveTimeout = 30_000;
-  try {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-  } catch (error) {
-    await emulator.close();
-    throw error;
-  }
-  const address = server.address() as AddressInfo;
   return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`,
+    url: server.url,
     emulator,
     async close(): Promise<void> {
       await emulator.close();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
+      await server.close();
     },
   };
 }

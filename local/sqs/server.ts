@@ -1,5 +1,5 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { startStandaloneServer } from '../standalone-server.ts';
 import { SqsEmulator, type SqsEmulatorOptions } from './emulator.ts';
 
 export interface SqsServer {
@@ -23,43 +23,21 @@ export async function startSqsServer(
   const { port = 0, host = '127.0.0.1', ...emulatorOptions } = options;
   const emulator = new SqsEmulator({ ...emulatorOptions, endpoint: `http://${host}:${port}` });
   await emulator.open();
-  const server = createServer((request, response) => {
-    serve(emulator, request, response).catch(() => {
-      // handle() answers every failure itself; this only catches a socket that broke mid-write.
-      response.destroy();
-    });
-  });
-  // SDK clients reuse sockets; closing idle ones sooner than they expect (Node's default is
-  // 5 s) makes a later call fail with ECONNRESET.
-  server.keepAliveTimeout = 30_000;
-  try {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-  } catch (error) {
+  const server = await startStandaloneServer({
+    port,
+    host,
+    serve: (request, response) => serve(emulator, request, response),
     // The port was taken: release the data folder's journal before giving up.
-    await emulator.close();
-    throw error;
-  }
-  const address = server.address() as AddressInfo;
-  const url = `http://${formatHost(host)}:${address.port}`;
-  emulator.setEndpoint(url);
+    onListenError: () => emulator.close(),
+  });
+  emulator.setEndpoint(server.url);
   return {
-    url,
+    url: server.url,
     emulator,
     async close(): Promise<void> {
       // Closing the emulator first answers parked long polls, so their sockets can finish.
       await emulator.close();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-        // Keep-alive sockets of clients that are still connected would hold close() open.
-        setImmediate(() => server.closeAllConnections());
-      });
+      await server.close();
     },
   };
 }
@@ -86,9 +64,4 @@ async function serve(emulator: SqsEmulator, request: IncomingMessage, response: 
   const answer = await emulator.handle(target, Buffer.concat(chunks), aborted.signal);
   if (response.destroyed) return;
   response.writeHead(answer.status, answer.headers).end(answer.body);
-}
-
-function formatHost(host: string): string {
-  if (host === '0.0.0.0' || host === '::') return '127.0.0.1';
-  return host.includes(':') ? `[${host}]` : host;
 }
