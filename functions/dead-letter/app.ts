@@ -1,15 +1,11 @@
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { CounterDeltas } from '../../shared/ports/job-counters.ts';
 import { decodeQueueMessage } from '../../shared/ports/job-queue.ts';
 import { priorityResolver } from '../../shared/runtime/queue-priority.ts';
+import { KeepMessageError, processSqsBatch } from '../../shared/runtime/sqs-batch.ts';
 import type { Dependencies } from '../../shared/use-cases/dependencies.ts';
 import { handleDeadFiring, handleDeadLetter } from '../../shared/use-cases/handle-dead-letter.ts';
 import { flushCounters } from '../../shared/use-cases/transition-job.ts';
-
-class KeepMessageError extends Error {
-  override name = 'KeepMessageError';
-}
 
 /**
  * Consumes the four SQS dead-letter queues and the schedule DLQ, and records each job's death in
@@ -37,8 +33,7 @@ export function createDeadLetterApp(
           : await handleDeadFiring(message, deps, deltas);
       if (outcome.action === 'keep') throw new KeepMessageError(outcome.note);
     };
-    const processor = new BatchProcessor(EventType.SQS);
-    const response = await processPartialResponse(event, recordHandler, processor, { context, throwOnFullBatchFailure: false });
+    const response = await processSqsBatch(event, context, recordHandler);
     await flushCounters(deps, deltas);
     return response;
   };

@@ -1,16 +1,11 @@
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { CounterDeltas } from '../../shared/ports/job-counters.ts';
 import { decodeQueueMessage } from '../../shared/ports/job-queue.ts';
 import { priorityResolver } from '../../shared/runtime/queue-priority.ts';
+import { KeepMessageError, processSqsBatch } from '../../shared/runtime/sqs-batch.ts';
 import type { Dependencies } from '../../shared/use-cases/dependencies.ts';
 import { runFiringMessage, runJobMessage, type AttemptReport, type BatchContext } from '../../shared/use-cases/run-job.ts';
 import { flushCounters } from '../../shared/use-cases/transition-job.ts';
-
-/** Thrown for a record whose message must come back later (reported as a batch item failure). */
-class KeepMessageError extends Error {
-  override name = 'KeepMessageError';
-}
 
 export interface WorkerOptions {
   queueUrls: Parameters<typeof priorityResolver>[0];
@@ -51,13 +46,7 @@ export function createWorkerApp(deps: Dependencies, options: WorkerOptions) {
         throw error;
       }
     };
-    // One processor per invocation: the local cloud runs several batches at once in one process.
-    const processor = new BatchProcessor(EventType.SQS);
-    const response = await processPartialResponse(event, recordHandler, processor, {
-      context,
-      // Keeping every message of a batch (e.g. all duplicates) is normal, not a function error.
-      throwOnFullBatchFailure: false,
-    });
+    const response = await processSqsBatch(event, context, recordHandler);
     await flushCounters(deps, batch.deltas);
     await options.onBatchDone?.(batch.attempts);
     return response;

@@ -1,5 +1,4 @@
 import type { StoredMessage } from './queue.ts';
-import type { MessageAttributeMap } from './message-attributes.ts';
 
 /**
  * Every change to the emulator's state, as data. Operations decide (validate, pick messages,

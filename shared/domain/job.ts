@@ -109,6 +109,20 @@ export function toJobView(job: Job): JobView {
   return { ...view, payload: view.payload ?? null };
 }
 
+/**
+ * The record of an attempt whose worker vanished (crash or function timeout) before finishing:
+ * found when its lease ran out, by a redelivery or by the dead-letter consumer.
+ */
+export function lostAttempt(job: Pick<Job, 'attempts' | 'startedAt'>, nowIso: string): AttemptRecord {
+  return {
+    attempt: job.attempts,
+    startedAt: job.startedAt ?? nowIso,
+    finishedAt: nowIso,
+    outcome: ATTEMPT_OUTCOME.LOST,
+    error: { name: 'WorkerLostError', message: 'the worker stopped before finishing (crash or function timeout)', at: nowIso },
+  };
+}
+
 /** Error messages inside history entries are cut shorter than lastError's, to bound the item. */
 export const HISTORY_MESSAGE_LIMIT = 512;
 

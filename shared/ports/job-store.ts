@@ -62,7 +62,7 @@ export interface JobStore {
    */
   claim(id: string, request: ClaimRequest, extra?: JobChanges): Promise<ClaimedJob>;
   update(id: string, guard: WriteGuard, changes: JobChanges, nowMs: number): Promise<Job>;
-  delete(id: string, guard: WriteGuard): Promise<void>;
+  delete(id: string, guard: WriteGuard, nowMs: number): Promise<void>;
   /** Cheap, eventually consistent read of what a running attempt must watch. */
   leaseState(id: string): Promise<LeaseState | null>;
   list(query: ListQuery, nowMs: number): Promise<Page<Job>>;

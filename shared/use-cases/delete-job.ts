@@ -17,7 +17,7 @@ export async function deleteJob(id: string, deps: Dependencies): Promise<void> {
     if (!job) throw new JobNotFoundError(id);
     if (!canTransition(job.status, JOB_EVENT.DELETE)) throw new InvalidStateError(JOB_EVENT.DELETE, job.status);
     try {
-      await deps.store.delete(id, { statuses: [job.status] });
+      await deps.store.delete(id, { statuses: [job.status] }, now);
       await dropPendingSchedule(job, deps);
       const deltas = new CounterDeltas();
       deltas.move(groupOf(job), job.status, null);

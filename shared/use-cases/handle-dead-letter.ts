@@ -1,5 +1,5 @@
 import { StaleJobStateError } from '../domain/errors.ts';
-import { appendHistory, ATTEMPT_OUTCOME, isTerminal, JOB_STATUS, type Job } from '../domain/job.ts';
+import { appendHistory, isTerminal, JOB_STATUS, lostAttempt, type Job } from '../domain/job.ts';
 import { isoAt } from '../ports/clock.ts';
 import type { CounterDeltas } from '../ports/job-counters.ts';
 import { jobIdForFiring } from './body-hash.ts';
@@ -46,7 +46,7 @@ export async function handleDeadLetter(
           leaseUntil: null,
           finishedAt: isoAt(now),
           expiresAt: expiryFor(job, JOB_STATUS.DEAD, now, deps.config),
-          ...(job.status === JOB_STATUS.RUNNING ? { history: appendHistory(job.history, lostAttempt(job, now)) } : {}),
+          ...(job.status === JOB_STATUS.RUNNING ? { history: appendHistory(job.history, lostAttempt(job, isoAt(now))) } : {}),
         },
         now,
       );
@@ -64,16 +64,6 @@ export async function handleDeadLetter(
     }
   }
   return { action: 'keep', note: 'job kept changing; will look again' };
-}
-
-function lostAttempt(job: Job, now: number) {
-  return {
-    attempt: job.attempts,
-    startedAt: job.startedAt ?? isoAt(now),
-    finishedAt: isoAt(now),
-    outcome: ATTEMPT_OUTCOME.LOST,
-    error: { name: 'WorkerLostError', message: 'the worker stopped before finishing (crash or function timeout)', at: isoAt(now) },
-  };
 }
 
 /**

@@ -1,10 +1,9 @@
 import { SkyForgeError } from '../domain/errors.ts';
 import { JOB_STATUS, type Job, type JobStatus } from '../domain/job.ts';
 import { JOB_EVENT } from '../domain/lifecycle.ts';
-import { isoAt } from '../ports/clock.ts';
 import type { JobChanges } from '../ports/job-store.ts';
 import type { Dependencies } from './dependencies.ts';
-import { expiryFor } from './retention.ts';
+import { markUnsentDead } from './mark-unsent-dead.ts';
 import { CounterDeltas } from '../ports/job-counters.ts';
 import { flushCounters, groupOf, transitionJob } from './transition-job.ts';
 
@@ -84,24 +83,9 @@ export async function requeueJobs(jobs: readonly Job[], deps: Dependencies, conc
 }
 
 async function revertToDead(job: Job, reason: string, deps: Dependencies): Promise<void> {
-  const now = deps.clock.now();
-  deps.logger.error('requeued job could not be sent; back to DEAD', { jobId: job.id, reason });
-  try {
-    await deps.store.update(
-      job.id,
-      { statuses: [JOB_STATUS.QUEUED] },
-      {
-        status: JOB_STATUS.DEAD,
-        deadReason: `could not be queued again (${reason})`,
-        finishedAt: isoAt(now),
-        expiresAt: expiryFor(job, JOB_STATUS.DEAD, now, deps.config),
-      },
-      now,
-    );
+  if (await markUnsentDead(job, `could not be queued again (${reason})`, deps)) {
     const deltas = new CounterDeltas();
     deltas.move(groupOf(job), JOB_STATUS.QUEUED, JOB_STATUS.DEAD);
     await flushCounters(deps, deltas);
-  } catch (error) {
-    deps.logger.error('could not put the unsent job back to DEAD', { jobId: job.id, error: String(error) });
   }
 }

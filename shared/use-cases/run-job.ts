@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { LIMITS } from '../config/defaults.ts';
 import type { Priority } from '../config/definitions.ts';
 import { JobCancelledError, JobTimeoutError, PermanentError, StaleJobStateError } from '../domain/errors.ts';
-import { appendHistory, ATTEMPT_OUTCOME, isTerminal, JOB_STATUS, type AttemptOutcome, type Job, type JobError } from '../domain/job.ts';
+import { appendHistory, ATTEMPT_OUTCOME, isTerminal, lostAttempt, JOB_STATUS, type AttemptOutcome, type Job, type JobError } from '../domain/job.ts';
 import { decideAfterFailure } from '../domain/retry-policy.ts';
 import type { JobContext, JobLogger } from '../jobs/registry.ts';
 import { isoAt } from '../ports/clock.ts';
@@ -97,13 +97,7 @@ async function reclaimLostJob(
   batch: BatchContext,
   now: number,
 ): Promise<ClaimOutcome> {
-  const lost = {
-    attempt: current.attempts,
-    startedAt: current.startedAt ?? isoAt(now),
-    finishedAt: isoAt(now),
-    outcome: ATTEMPT_OUTCOME.LOST,
-    error: jobError(new Error('the worker stopped before finishing (crash or function timeout)'), now),
-  } as const;
+  const lost = lostAttempt(current, isoAt(now));
   const history = appendHistory(current.history, lost);
   try {
     if (current.attempts >= current.maxAttempts) {

@@ -14,7 +14,7 @@ import type { JobMessage } from '../ports/job-queue.ts';
 import { jobScheduleName } from '../ports/job-scheduler.ts';
 import { canonicalJson, jobIdForIdempotencyKey, sha256 } from './body-hash.ts';
 import type { Dependencies } from './dependencies.ts';
-import { expiryFor } from './retention.ts';
+import { markUnsentDead } from './mark-unsent-dead.ts';
 import { flushCounters, groupOf } from './transition-job.ts';
 
 /** A job body as the API accepts it (already checked for shape by the HTTP schema). */
@@ -205,25 +205,7 @@ export function buildJob(request: JobRequest, deps: Dependencies, now: number, o
 }
 
 async function recordEnqueueFailure(job: Job, reason: string, deps: Dependencies): Promise<SkyForgeError> {
-  const now = deps.clock.now();
-  const deadReason = `${reason}; replay it with POST /dlq/${job.id}/replay`;
-  deps.logger.error('job stored but its message could not be sent; marked DEAD', { jobId: job.id, reason });
-  try {
-    await deps.store.update(
-      job.id,
-      { statuses: [job.status] },
-      {
-        status: JOB_STATUS.DEAD,
-        deadReason,
-        pendingSchedule: null,
-        finishedAt: isoAt(now),
-        expiresAt: expiryFor(job, JOB_STATUS.DEAD, now, deps.config),
-      },
-      now,
-    );
-  } catch (error) {
-    deps.logger.error('could not mark the unqueued job DEAD', { jobId: job.id, error: String(error) });
-  }
+  await markUnsentDead(job, `${reason}; replay it with POST /dlq/${job.id}/replay`, deps);
   return new SkyForgeError('INTERNAL', `job ${job.id} was stored but ${reason.split(' (')[0]}; it is in the dead-letter list`, {
     jobId: job.id,
   });

@@ -93,9 +93,9 @@ describe('DynamoDbJobStore', () => {
 
   it('deletes only when the guard holds', async () => {
     await h.deps.store.create(job('del-1', { status: 'RUNNING' }), NOW);
-    await expect(h.deps.store.delete('del-1', { statuses: ['QUEUED', 'SUCCEEDED'] })).rejects.toBeInstanceOf(StaleJobStateError);
+    await expect(h.deps.store.delete('del-1', { statuses: ['QUEUED', 'SUCCEEDED'] }, NOW)).rejects.toBeInstanceOf(StaleJobStateError);
     expect(await h.deps.store.get('del-1', NOW)).not.toBeNull();
-    await h.deps.store.delete('del-1', { statuses: ['RUNNING'] });
+    await h.deps.store.delete('del-1', { statuses: ['RUNNING'] }, NOW);
     expect(await h.deps.store.get('del-1', NOW)).toBeNull();
   });
 

@@ -162,9 +162,8 @@ export class DynamoDbJobStore implements JobStore {
     return this.conditionalUpdate(id, expr, sets, removes, condition, nowMs);
   }
 
-  async delete(id: string, guard: WriteGuard): Promise<void> {
+  async delete(id: string, guard: WriteGuard, nowMs: number): Promise<void> {
     const expr = new ExpressionBuilder();
-    const nowMs = Date.now();
     try {
       await this.client.send(
         new DeleteCommand({
