@@ -6,7 +6,7 @@ import { ENV, FUNCTION_ENTRIES } from '../shared/config/env-names.ts';
 import { startApiGateway, API_GATEWAY_TIMEOUT_MS, type ApiHandler } from './api-gateway.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './aws-client-config.ts';
 import { bootstrapResources, type LocalResources } from './bootstrap.ts';
-import { startEmulatedAws } from './emulated-aws.ts';
+import { startEmulatedAws, type EmulatedAwsUsage } from './emulated-aws.ts';
 import { CleanupStack } from './cleanup-stack.ts';
 import { HandlerModuleError, HandlersAlreadyLoadedError } from './errors.ts';
 import { LOCAL_FUNCTIONS } from './function-settings.ts';
@@ -52,6 +52,25 @@ export interface LocalCloudOptions {
   log?: (message: string) => void;
   /** The Scheduler emulator's clock (end-to-end tests of schedules drive it). Default Date.now. */
   schedulerNow?: () => number;
+  /**
+   * Meter DynamoDB read and write units by AWS's rules, indexes included (the cost benchmark).
+   * Each write then costs two extra reads locally, so it is off by default.
+   */
+  meterCapacity?: boolean;
+}
+
+/** Invocations of one function and their duration, as Lambda bills them (per started ms). */
+export interface LambdaUsage {
+  invocations: number;
+  durationMs: number;
+  billedMs: number;
+  memoryMb: number;
+}
+
+/** Everything the system used, as AWS would bill it: see `LocalCloud.usage()`. */
+export interface LocalCloudUsage extends EmulatedAwsUsage {
+  /** Per function: 'api' (also the API Gateway requests it served), 'metrics', 'worker', 'dead-letter'. */
+  lambda: Record<string, LambdaUsage>;
 }
 
 export interface LocalCloud {
@@ -69,6 +88,10 @@ export interface LocalCloud {
   readonly scheduler: SchedulerEmulator;
   /** AWS calls per service operation made by the system so far (DynamoDB, SQS, Scheduler). */
   awsCalls(): Record<string, number>;
+  /** Calls, SQS billable requests, Lambda invocations and durations, and (when metered) DynamoDB capacity so far. */
+  usage(): LocalCloudUsage;
+  /** Turns DynamoDB capacity metering on or off at run time (see `meterCapacity`). */
+  setCapacityMetering(on: boolean): void;
   /** Stops polling, lets batches in flight finish (bounded), closes servers and saves state. */
   stop(): Promise<void>;
 }
@@ -103,6 +126,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       dataDir,
       ...(options.ttlSweepIntervalMs ? { ttlSweepIntervalMs: options.ttlSweepIntervalMs } : {}),
       ...(options.schedulerNow ? { schedulerNow: options.schedulerNow } : {}),
+      ...(options.meterCapacity ? { meterCapacity: true } : {}),
       log,
     });
     cleanups.push(() => aws.close());
@@ -120,7 +144,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     const restoreEnv = applyEnvironment(env);
     cleanups.push(async () => restoreEnv());
 
-    const handlers = await loadHandlers(options.handlers ?? {}, env);
+    const lambda: Record<string, LambdaUsage> = {};
+    const handlers = meterInvocations(await loadHandlers(options.handlers ?? {}, env), lambda);
 
     const mappings = startMappings(resources, handlers, aws.clients.sqs, region, workerTimeoutSeconds, log);
     cleanups.push(async () => {
@@ -150,12 +175,38 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       env,
       scheduler: aws.scheduler,
       awsCalls: () => Object.fromEntries(aws.calls),
+      usage: () => ({ ...aws.usage(), lambda: structuredClone(lambda) }),
+      setCapacityMetering: (on) => aws.setCapacityMetering(on),
       stop: () => cleanups.run(),
     };
   } catch (error) {
     await cleanups.run();
     throw error;
   }
+}
+
+/** Wraps each handler so its invocations and durations are counted in `usage`. */
+function meterInvocations(handlers: LocalCloudHandlers, usage: Record<string, LambdaUsage>): LocalCloudHandlers {
+  const meter = <E, C, R>(name: string, memoryMb: number, handler: (event: E, context: C) => Promise<R>) => {
+    const totals: LambdaUsage = (usage[name] = { invocations: 0, durationMs: 0, billedMs: 0, memoryMb });
+    return async (event: E, context: C): Promise<R> => {
+      const started = performance.now();
+      try {
+        return await handler(event, context);
+      } finally {
+        const ms = performance.now() - started;
+        totals.invocations += 1;
+        totals.durationMs += ms;
+        totals.billedMs += Math.max(1, Math.ceil(ms));
+      }
+    };
+  };
+  return {
+    api: meter('api', LOCAL_FUNCTIONS.api.memoryMb, handlers.api),
+    metrics: meter('metrics', LOCAL_FUNCTIONS.metrics.memoryMb, handlers.metrics),
+    worker: meter('worker', LOCAL_FUNCTIONS.worker.memoryMb, handlers.worker),
+    deadLetter: meter('dead-letter', LOCAL_FUNCTIONS.deadLetter.memoryMb, handlers.deadLetter),
+  };
 }
 
 function startMappings(

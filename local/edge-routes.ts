@@ -1,6 +1,7 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import { awsJsonError, awsJsonResult, writeAwsResponse, type AwsJsonResponse } from './aws-json-response.ts';
+import { INTERNAL_REQUEST_HEADER, type DynamoDbCapacityMeter, type ForwardedResponse } from './dynamodb-capacity.ts';
 import type { DynamoDbTtl } from './dynamodb-ttl.ts';
 import { isTtlOperation } from './dynamodb-ttl.ts';
 import { amzTarget, type EdgeRoute } from './edge.ts';
@@ -34,7 +35,7 @@ const SQS_PREFIX = 'AmazonSQS.';
  * DynamoDB (`X-Amz-Target: DynamoDB_20120810.*`): dynalite's own request listener, except for
  * the TTL operations dynalite lacks, which the TTL emulation answers.
  */
-export function dynamoDbRoute(dynalite: RequestListener, ttl: DynamoDbTtl): EdgeRoute {
+export function dynamoDbRoute(dynalite: RequestListener, ttl: DynamoDbTtl, meter?: () => DynamoDbCapacityMeter | undefined): EdgeRoute {
   return {
     name: 'dynamodb',
     matches: (req) => amzTarget(req)?.startsWith(DYNAMODB_PREFIX) ?? false,
@@ -42,7 +43,23 @@ export function dynamoDbRoute(dynalite: RequestListener, ttl: DynamoDbTtl): Edge
       const operation = (amzTarget(req) ?? '').slice(DYNAMODB_PREFIX.length);
       if (!isTtlOperation(operation)) {
         const body = await readAwsBody(req, res, MAX_DYNAMODB_REQUEST_BYTES);
-        if (body) dynalite(replayRequest(req, body), res);
+        if (!body) return;
+        const capacity = req.headers[INTERNAL_REQUEST_HEADER] === undefined ? meter?.() : undefined;
+        if (!capacity) {
+          dynalite(replayRequest(req, body), res);
+          return;
+        }
+        // The answer is held until the request is metered, so a caller that has its answer
+        // finds it in the totals, and its next write to the item is metered after this one.
+        const held = holdResponse(res);
+        try {
+          await capacity.meter(operation, body, () => {
+            dynalite(replayRequest(req, body), res);
+            return held.response;
+          });
+        } finally {
+          held.release();
+        }
         return;
       }
       const body = await readAwsBody(req, res, MAX_TTL_REQUEST_BYTES);
@@ -51,8 +68,49 @@ export function dynamoDbRoute(dynalite: RequestListener, ttl: DynamoDbTtl): Edge
   };
 }
 
+/**
+ * Holds back the end of a response: `response` resolves with the status and body the handler
+ * ended it with; nothing reaches the client until `release()`.
+ */
+function holdResponse(res: ServerResponse): { response: Promise<ForwardedResponse>; release(): void } {
+  const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
+  let endArgs: unknown[] | undefined;
+  let released = false;
+  let resolveResponse!: (response: ForwardedResponse) => void;
+  const response = new Promise<ForwardedResponse>((resolve) => {
+    resolveResponse = resolve;
+  });
+  res.end = ((...args: unknown[]) => {
+    const [chunk] = args;
+    const body = typeof chunk === 'string' || Buffer.isBuffer(chunk) ? Buffer.from(chunk).toString('utf8') : '';
+    resolveResponse({ status: res.statusCode, body });
+    if (released) return end(...args);
+    endArgs = args;
+    return res;
+  }) as typeof res.end;
+  return {
+    response,
+    release() {
+      released = true;
+      res.end = end as typeof res.end;
+      if (endArgs) end(...endArgs);
+    },
+  };
+}
+
+/** What SQS bills: 1 request per started 64 KB of a request's payload, and the empty receives among them. */
+export interface SqsUsage {
+  billableRequests: number;
+  emptyReceives: number;
+  messagesReceived: number;
+  /** Messages deleted (DeleteMessage, and the successful entries of DeleteMessageBatch). */
+  messagesDeleted: number;
+}
+
+const SQS_BILLING_CHUNK_BYTES = 64 * 1024;
+
 /** SQS over the AWS JSON 1.0 protocol (`X-Amz-Target: AmazonSQS.*`), the one today's SDK speaks. */
-export function sqsRoute(emulator: SqsRequestHandler): EdgeRoute {
+export function sqsRoute(emulator: SqsRequestHandler, usage?: SqsUsage): EdgeRoute {
   return {
     name: 'sqs',
     matches: (req) => amzTarget(req)?.startsWith(SQS_PREFIX) ?? false,
@@ -70,9 +128,24 @@ export function sqsRoute(emulator: SqsRequestHandler): EdgeRoute {
         res.destroy();
         return;
       }
+      if (usage) countSqsUsage(usage, target, body, response);
       writeAwsResponse(res, response);
     },
   };
+}
+
+function countSqsUsage(usage: SqsUsage, target: string, body: Buffer, response: AwsJsonResponse): void {
+  const bytes = Math.max(body.length, target === 'AmazonSQS.ReceiveMessage' ? Buffer.byteLength(response.body) : 0);
+  usage.billableRequests += Math.max(1, Math.ceil(bytes / SQS_BILLING_CHUNK_BYTES));
+  if (response.status !== 200) return;
+  if (target === 'AmazonSQS.DeleteMessage') usage.messagesDeleted += 1;
+  if (target === 'AmazonSQS.DeleteMessageBatch') {
+    usage.messagesDeleted += (JSON.parse(response.body) as { Successful?: unknown[] }).Successful?.length ?? 0;
+  }
+  if (target !== 'AmazonSQS.ReceiveMessage') return;
+  const received = (JSON.parse(response.body) as { Messages?: unknown[] }).Messages?.length ?? 0;
+  usage.messagesReceived += received;
+  if (received === 0) usage.emptyReceives += 1;
 }
 
 /**

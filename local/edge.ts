@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { awsJsonError, writeAwsResponse } from './aws-json-response.ts';
+import { INTERNAL_REQUEST_HEADER } from './dynamodb-capacity.ts';
 import { closeServer, listen } from './listen.ts';
 
 /**
@@ -29,6 +30,7 @@ export interface EdgeServer {
   /**
    * Calls per service operation since start ('DynamoDB.Query', 'SQS.SendMessage',
    * 'Scheduler.POST /schedules'): what the system would be billed for on AWS, for benchmarks.
+   * The local cloud's own requests (marked with INTERNAL_REQUEST_HEADER) are not counted.
    */
   readonly calls: Map<string, number>;
   close(): Promise<void>;
@@ -68,6 +70,7 @@ export async function startEdgeServer(options: EdgeServerOptions): Promise<EdgeS
 }
 
 function count(calls: Map<string, number>, req: IncomingMessage): void {
+  if (req.headers[INTERNAL_REQUEST_HEADER] !== undefined) return;
   const target = amzTarget(req);
   let name: string;
   if (target) {

@@ -4,12 +4,14 @@ import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION, localClientConfig } from './aws-client-config.ts';
 import { CleanupStack } from './cleanup-stack.ts';
+import { DynamoDbCapacityMeter, type DynamoDbCapacity } from './dynamodb-capacity.ts';
+import { internalDynamoDbCall, markInternal } from './internal-client.ts';
 import { lockDataDir } from './data-dir-lock.ts';
 import { startDynamoDb } from './dynamodb.ts';
 import { DynamoDbTtl } from './dynamodb-ttl.ts';
 import { startTtlSweeper, type TtlSweeper } from './dynamodb-ttl-sweeper.ts';
 import { startEdgeServer, type EdgeRoute } from './edge.ts';
-import { dynamoDbRoute, healthRoute, schedulerRoute, sqsRoute } from './edge-routes.ts';
+import { dynamoDbRoute, healthRoute, schedulerRoute, sqsRoute, type SqsUsage } from './edge-routes.ts';
 import { SchedulerEmulator, schedulerDataDir } from './scheduler/emulator.ts';
 import { sqsTargetDelivery } from './scheduler/sqs-target.ts';
 import { SqsEmulator } from './sqs/emulator.ts';
@@ -26,7 +28,21 @@ export interface EmulatedAwsOptions {
   extraRoutes?: readonly EdgeRoute[];
   /** The Scheduler emulator's clock (tests drive firings with it and `scheduler.runDue()`). Default Date.now. */
   schedulerNow?: () => number;
+  /**
+   * Meter DynamoDB capacity by AWS's rules (see DynamoDbCapacityMeter): every write gains a
+   * consistent read before and after it, so only the cost benchmark turns this on.
+   */
+  meterCapacity?: boolean;
   log?: (message: string) => void;
+}
+
+/** What the system has used of the emulated services, as AWS would bill it. */
+export interface EmulatedAwsUsage {
+  /** Calls per service operation ('DynamoDB.PutItem', 'SQS.SendMessageBatch', ...). */
+  calls: Record<string, number>;
+  sqs: SqsUsage;
+  /** Null while capacity metering is off. */
+  dynamodb: DynamoDbCapacity | null;
 }
 
 export interface EmulatedAws {
@@ -37,6 +53,10 @@ export interface EmulatedAws {
   readonly sqs: SqsEmulator;
   /** AWS calls per service operation that reached the edge (see EdgeServer.calls). */
   readonly calls: Map<string, number>;
+  /** Calls, SQS billable requests and (when metered) DynamoDB capacity so far. */
+  usage(): EmulatedAwsUsage;
+  /** Turns DynamoDB capacity metering on or off (totals are kept across). */
+  setCapacityMetering(on: boolean): void;
   /** EventBridge Scheduler; its targets are SQS queues of `sqs`. */
   readonly scheduler: SchedulerEmulator;
   readonly ttlSweeper: TtlSweeper;
@@ -108,10 +128,15 @@ export async function startEmulatedAws(options: EmulatedAwsOptions): Promise<Emu
     await scheduler.open();
     cleanups.push(() => scheduler.close());
 
+    // The meter reads items through the edge (marked internal), once it listens.
+    let edgeUrl = '';
+    const meter = new DynamoDbCapacityMeter((operation, body) => internalDynamoDbCall(edgeUrl, operation, body));
+    let metering = options.meterCapacity ?? false;
+    const sqsUsage: SqsUsage = { billableRequests: 0, emptyReceives: 0, messagesReceived: 0, messagesDeleted: 0 };
     const routes: EdgeRoute[] = [
       ...(options.extraRoutes ?? []),
-      dynamoDbRoute(dynamodb.handle, ttl),
-      sqsRoute(sqs),
+      dynamoDbRoute(dynamodb.handle, ttl, () => (metering ? meter : undefined)),
+      sqsRoute(sqs, sqsUsage),
       schedulerRoute(scheduler),
     ];
     routes.push(healthRoute(() => routes.map((r) => r.name)));
@@ -124,8 +149,12 @@ export async function startEmulatedAws(options: EmulatedAwsOptions): Promise<Emu
       await edge.close();
     });
     sqs.setEndpoint(edge.url);
+    edgeUrl = edge.url;
 
+    // The local cloud's own DynamoDB client (bootstrap, TTL emulation) is marked internal: AWS
+    // deletes expired items for free, and creating the table is not part of any workload.
     dynamoDbClient = new DynamoDBClient(localClientConfig(edge.url, region));
+    markInternal(dynamoDbClient);
     const sqsClient = new SQSClient(localClientConfig(edge.url, region));
     const schedulerClient = new SchedulerClient(localClientConfig(edge.url, region));
     const clients = { dynamodb: dynamoDbClient, sqs: sqsClient, scheduler: schedulerClient };
@@ -149,6 +178,14 @@ export async function startEmulatedAws(options: EmulatedAwsOptions): Promise<Emu
       region,
       sqs,
       calls: edge.calls,
+      usage: () => ({
+        calls: Object.fromEntries(edge.calls),
+        sqs: { ...sqsUsage },
+        dynamodb: metering ? meter.snapshot() : null,
+      }),
+      setCapacityMetering: (on) => {
+        metering = on;
+      },
       scheduler,
       ttlSweeper,
       clients,
@@ -159,3 +196,4 @@ export async function startEmulatedAws(options: EmulatedAwsOptions): Promise<Emu
     throw error;
   }
 }
+

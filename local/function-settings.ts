@@ -1,4 +1,4 @@
-import { API_FUNCTION_DEFAULTS, DEAD_LETTER_DEFAULTS, WORKER_DEFAULTS } from '../shared/config/definitions.ts';
+import { API_FUNCTION_DEFAULTS, DEAD_LETTER_DEFAULTS, METRICS_FUNCTION_DEFAULTS, WORKER_DEFAULTS } from '../shared/config/definitions.ts';
 
 /**
  * Timeouts, memory and event source settings of the three functions as a default deployment
@@ -14,4 +14,5 @@ export const LOCAL_FUNCTIONS = {
     totalMaximumConcurrency: WORKER_DEFAULTS.totalMaximumConcurrency,
   },
   deadLetter: DEAD_LETTER_DEFAULTS,
+  metrics: METRICS_FUNCTION_DEFAULTS,
 } as const;

@@ -3,6 +3,7 @@ import {
   DEAD_LETTER_DEFAULTS,
   HANDLER_ENV_BOUNDS,
   MAX_PAYLOAD_PLUS_RESULT_BYTES,
+  METRICS_FUNCTION_DEFAULTS,
   maxJobTimeoutMsFor,
 } from '../../shared/config/definitions.ts';
 import { isAbsolute, join, resolve } from 'node:path';
@@ -36,7 +37,7 @@ import type {
 export const WORKER_SHUTDOWN_MARGIN_SECONDS = 15;
 
 /** Defaults of the metrics function: it reads 16 counter partitions and nine queues' attributes. */
-export const METRICS_FUNCTION_DEFAULTS = { memoryMb: 256, timeoutSeconds: 10 } as const;
+export { METRICS_FUNCTION_DEFAULTS } from '../../shared/config/definitions.ts';
 
 /** Defaults of the alarms (see SkyForgeAlarmProps). */
 export const ALARM_DEFAULTS = {

@@ -87,6 +87,8 @@ export const WORKER_DEFAULTS = {
 
 /** Defaults of the api function (the HTTP API's integration timeout is fixed at 30 s). */
 export const API_FUNCTION_DEFAULTS = { timeoutSeconds: 29, memoryMb: 512 } as const;
+/** The /metrics function: sized for one scrape. */
+export const METRICS_FUNCTION_DEFAULTS = { memoryMb: 256, timeoutSeconds: 10 } as const;
 
 /**
  * Defaults of the dead-letter consumer. Dead letters are rare and not urgent: the lowest
