@@ -1,6 +1,5 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { jobs } from 'skyforge-job-registry';
 import { loadConfig } from '../../shared/config/env.ts';
 import { createDependencies } from '../../shared/runtime/create-dependencies.ts';
@@ -16,5 +15,5 @@ export const handler = middy(
     onRequest: (requestId) => deps.powertoolsLogger.appendKeys({ requestId }),
   }),
 )
-  .use(captureLambdaHandler(deps.tracer))
+  .use(deps.tracing.middlewares())
   .use(injectLambdaContext(deps.powertoolsLogger, { resetKeys: true }));

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { toJobView, type Job } from '../../shared/domain/job.ts';
 import { LIMITS } from '../../shared/config/defaults.ts';
 import { JobNotFoundError, SkyForgeError, ValidationError } from '../../shared/domain/errors.ts';

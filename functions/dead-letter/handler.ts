@@ -1,6 +1,5 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { jobs } from 'skyforge-job-registry';
 import { loadConfig } from '../../shared/config/env.ts';
 import { createDependencies } from '../../shared/runtime/create-dependencies.ts';
@@ -15,5 +14,5 @@ const app = createDeadLetterApp(deps, {
 });
 
 export const handler = middy(app)
-  .use(captureLambdaHandler(deps.tracer))
+  .use(deps.tracing.middlewares())
   .use(injectLambdaContext(deps.powertoolsLogger, { resetKeys: true }));

@@ -1,6 +1,5 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { jobs } from 'skyforge-job-registry';
 import { loadConfig } from '../../shared/config/env.ts';
 import { createDependencies } from '../../shared/runtime/create-dependencies.ts';
@@ -10,5 +9,5 @@ const config = loadConfig();
 const deps = createDependencies({ config, jobs, serviceName: 'skyforge-worker' });
 
 export const handler = middy(createWorkerApp(deps, { queueUrls: config.queueUrls }))
-  .use(captureLambdaHandler(deps.tracer))
+  .use(deps.tracing.middlewares())
   .use(injectLambdaContext(deps.powertoolsLogger, { resetKeys: true }));

@@ -81,6 +81,7 @@ export interface ResolvedSkyForgeConfig {
   readonly cancelPollMs: number | undefined;
   readonly demoJobs: boolean;
   readonly logLevel: SkyForgeLogLevel;
+  readonly tracing: boolean;
   readonly logRetention: RetentionDays;
   readonly serviceName: string;
   readonly api: ResolvedFunctionSettings & {
@@ -302,6 +303,7 @@ export function resolveSkyForgeConfig(props: SkyForgeProps, defaultProjectRoot: 
     cancelPollMs,
     demoJobs: props.demoJobs ?? true,
     logLevel: props.logLevel ?? 'INFO',
+    tracing: props.tracing ?? false,
     logRetention: props.logRetention ?? RetentionDays.ONE_MONTH,
     serviceName,
     api: {

@@ -1,26 +1,30 @@
 import { existsSync } from 'node:fs';
 import { Duration, Stack, Validations, type RemovalPolicy } from 'aws-cdk-lib';
 import { Policy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { ApplicationLogLevel, Architecture, LoggingFormat, Runtime, SystemLogLevel, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { ENV } from '../../shared/config/env-names.ts';
+import { skyforgeBundling } from '../bundling.ts';
 import { SkyForgeConfigError } from './skyforge-config-error.ts';
 import type { SkyForgeLogLevel } from './skyforge-props.ts';
 
-/** The bare module id the handlers import their job registry by. */
-export const JOB_REGISTRY_MODULE = 'skyforge-job-registry';
+export { JOB_REGISTRY_MODULE } from '../bundling.ts';
+
+/** Lambda's application log level for each SkyForge log level (Powertools' names). */
+const APPLICATION_LOG_LEVELS: Record<SkyForgeLogLevel, ApplicationLogLevel> = {
+  TRACE: ApplicationLogLevel.TRACE,
+  DEBUG: ApplicationLogLevel.DEBUG,
+  INFO: ApplicationLogLevel.INFO,
+  WARN: ApplicationLogLevel.WARN,
+  ERROR: ApplicationLogLevel.ERROR,
+  CRITICAL: ApplicationLogLevel.FATAL,
+  SILENT: ApplicationLogLevel.FATAL,
+};
 
 /** Namespace of every SkyForge EMF metric. */
 export const METRICS_NAMESPACE = 'SkyForge';
-
-/**
- * ESM output can bundle CommonJS dependencies (e.g. aws-xray-sdk-core under the Powertools tracer)
- * whose `require()` of Node built-ins esbuild cannot rewrite; without a real `require` in scope
- * they fail at cold start with 'Dynamic require of "util" is not supported'.
- */
-const ESM_REQUIRE_BANNER = "import { createRequire } from 'node:module';const require = createRequire(import.meta.url);";
 
 export interface SkyForgeFunctionProps {
   /** Absolute path of the handler module; it must export `handler`. */
@@ -36,6 +40,8 @@ export interface SkyForgeFunctionProps {
   readonly environment: Record<string, string>;
   readonly serviceName: string;
   readonly logLevel: SkyForgeLogLevel;
+  /** Active X-Ray tracing, and the X-Ray tracing module bundled (see SkyForgeProps.tracing). */
+  readonly tracing: boolean;
   readonly logRetention: RetentionDays;
   readonly removalPolicy: RemovalPolicy;
 }
@@ -53,7 +59,7 @@ export type SkyForgeFunctionDefaults = Omit<SkyForgeFunctionProps, 'entry' | 'de
  *   `--enable-source-maps`, so stack traces point at the TypeScript source;
  * - the job registry chosen at bundle time through an esbuild alias;
  * - an explicit log group with a retention, written through its own role (no managed policy);
- * - active X-Ray tracing and the Powertools environment.
+ * - X-Ray tracing only when asked for (`tracing`), and the Powertools environment.
  */
 export class SkyForgeFunction extends Construct {
   readonly function: NodejsFunction;
@@ -96,7 +102,14 @@ export class SkyForgeFunction extends Construct {
       timeout: Duration.seconds(props.timeoutSeconds),
       role: this.role,
       logGroup: this.logGroup,
-      tracing: Tracing.ACTIVE,
+      // JSON logs with the platform's own lines at WARN: no START/END/REPORT line per invocation
+      // (about 300 bytes each, $0.15 per million invocations of CloudWatch Logs ingestion, more
+      // than the worker's compute); Lambda's Duration and Errors metrics still cover them. The
+      // application level matches the Powertools logger's, which then filters as configured.
+      loggingFormat: LoggingFormat.JSON,
+      systemLogLevelV2: SystemLogLevel.WARN,
+      applicationLogLevelV2: APPLICATION_LOG_LEVELS[props.logLevel],
+      tracing: props.tracing ? Tracing.ACTIVE : Tracing.DISABLED,
       environment: {
         ...props.environment,
         NODE_OPTIONS: '--enable-source-maps',
@@ -104,33 +117,15 @@ export class SkyForgeFunction extends Construct {
         [ENV.metricsNamespace]: METRICS_NAMESPACE,
         [ENV.logLevel]: props.logLevel,
       },
-      bundling: {
-        forceDockerBundling: false,
-        // ESM: the project is `"type": "module"`, so handlers may use top-level await and
-        // import.meta like everywhere else in the codebase, and the SDK's ESM builds tree-shake.
-        format: OutputFormat.ESM,
-        // Prefer a package's ESM entry (the AWS SDK and Powertools ship one) where it has no exports map.
-        mainFields: ['module', 'main'],
-        banner: ESM_REQUIRE_BANNER,
-        target: 'node24',
-        minify: true,
-        sourceMap: true,
-        // Stack traces need the mappings only; embedding the sources would double the asset.
-        sourcesContent: false,
-        // Ship the SDK version the lock file pins and the tests ran against, instead of the one
-        // the runtime happens to carry; its clients and Powertools must agree on @smithy/*.
-        bundleAwsSDK: true,
-        esbuildArgs: {
-          '--alias': [`${JOB_REGISTRY_MODULE}=${props.jobRegistryEntry}`],
-        },
-      },
+      // The esbuild settings live in infra/bundling.ts, shared with the cold-start benchmark.
+      bundling: skyforgeBundling(props.jobRegistryEntry, props.tracing),
     });
 
     // Lambda's X-Ray integration adds xray:PutTraceSegments / PutTelemetryRecords on '*' to the
     // role's default policy; SkyForge's own grants live in a separate policy so that this
     // acknowledgement cannot hide a wildcard among them.
     const defaultPolicy = this.role.node.tryFindChild('DefaultPolicy');
-    if (defaultPolicy !== undefined) {
+    if (props.tracing && defaultPolicy !== undefined) {
       Validations.of(defaultPolicy.node.defaultChild ?? defaultPolicy).acknowledge({
         id: 'AwsSolutions-IAM5[Resource::*]',
         reason:

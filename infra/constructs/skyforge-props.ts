@@ -202,6 +202,15 @@ export interface SkyForgeProps {
   readonly demoJobs?: boolean;
   /** @default 'INFO' */
   readonly logLevel?: SkyForgeLogLevel;
+  /**
+   * AWS X-Ray: active tracing on every function, a segment per invocation and a subsegment per
+   * AWS SDK call (Powertools Tracer). Off by default: it bundles the X-Ray SDK into every
+   * function (about 120 KB, and slower module init), its async hooks tax every promise, traces
+   * cost $5 per million recorded, and its IAM actions need Resource '*'. When on, the functions
+   * are bundled with shared/runtime/tracing/tracing-xray.ts in place of the no-op.
+   * @default false
+   */
+  readonly tracing?: boolean;
   /** Retention of every function's and the API's log group. @default RetentionDays.ONE_MONTH */
   readonly logRetention?: RetentionDays;
   /** `POWERTOOLS_SERVICE_NAME` of every function. @default 'skyforge' */

@@ -72,6 +72,7 @@ export class SkyForge extends Construct {
       environment: skyforgeEnvironment(this, config, this.table, this.queues, this.scheduler),
       serviceName: config.serviceName,
       logLevel: config.logLevel,
+      tracing: config.tracing,
       logRetention: config.logRetention,
       removalPolicy: config.removalPolicy,
     };

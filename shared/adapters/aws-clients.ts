@@ -16,7 +16,7 @@ export interface AwsClients {
 }
 
 /**
- * @param instrument wraps each client once (X-Ray: Tracer.captureAWSv3Client), before use.
+ * @param instrument wraps each client once (X-Ray, when bundled with tracing: Tracer.captureAWSv3Client), before use.
  */
 export function createAwsClients(
   env: NodeJS.ProcessEnv = process.env,

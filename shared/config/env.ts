@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { HANDLER_ENV_BOUNDS, MAX_PAYLOAD_PLUS_RESULT_BYTES, PRIORITIES, type Priority } from './definitions.ts';
 import { ENV } from './env-names.ts';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { PRIORITIES } from '../config/definitions.ts';
 import { ATTEMPT_OUTCOME, BACKOFF_TYPES, JOB_STATUSES } from '../domain/job.ts';
 import { ERROR_STATUS } from './error-status.ts';

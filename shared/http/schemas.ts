@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { LIMITS } from '../config/defaults.ts';
 import { PRIORITIES } from '../config/definitions.ts';
 import { BACKOFF_TYPES, JOB_STATUSES } from '../domain/job.ts';

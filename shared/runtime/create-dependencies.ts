@@ -1,5 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { Tracer } from '@aws-lambda-powertools/tracer';
+import { createTracing } from 'skyforge-tracing';
 import { monotonicFactory } from 'ulid';
 import { DynamoDbJobCounters } from '../adapters/dynamodb/dynamodb-job-counters.ts';
 import { DynamoDbJobStore } from '../adapters/dynamodb/dynamodb-job-store.ts';
@@ -14,10 +14,11 @@ import { systemClock, type Clock } from '../ports/clock.ts';
 import type { Dependencies } from '../use-cases/dependencies.ts';
 import { EmfMetricsSink } from './emf-metrics-sink.ts';
 import { toJobLogger } from './job-logger.ts';
+import type { Tracing } from './tracing/tracing.ts';
 
 export interface RuntimeDependencies extends Dependencies {
-  /** X-Ray (active only inside Lambda): the handler middleware and the SDK clients use it. */
-  tracer: Tracer;
+  /** X-Ray when the function was bundled with tracing on (see runtime/tracing/tracing.ts), else a no-op. */
+  tracing: Tracing;
   /** The Powertools logger itself, for handler middleware (Lambda context, cold start). */
   powertoolsLogger: Logger;
   clients: AwsClients;
@@ -35,13 +36,13 @@ export function createDependencies(options: {
   clients?: AwsClients;
 }): RuntimeDependencies {
   const { config } = options;
-  const tracer = new Tracer({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? options.serviceName });
-  const clients = options.clients ?? createAwsClients(process.env, (client) => tracer.captureAWSv3Client(client));
+  const tracing = createTracing(process.env.POWERTOOLS_SERVICE_NAME ?? options.serviceName);
+  const clients = options.clients ?? createAwsClients(process.env, (client) => tracing.captureClient(client));
   const nextUlid = monotonicFactory();
   const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? options.serviceName });
   return {
     clients,
-    tracer,
+    tracing,
     store: new DynamoDbJobStore({ client: clients.dynamo, tableName: config.tableName }),
     queue: new SqsJobQueue({
       client: clients.sqs,

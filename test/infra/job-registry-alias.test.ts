@@ -48,6 +48,13 @@ describe('job registry alias', () => {
     }
   });
 
+  it('bundles the no-op tracing module by default: no X-Ray SDK in any function', () => {
+    for (const bundle of bundles) {
+      expect(bundle.sources.some((s) => s.endsWith('tracing/tracing-off.ts'))).toBe(true);
+      expect(bundle.sources.filter((s) => s.includes('tracing-xray') || s.includes('aws-xray-sdk'))).toEqual([]);
+    }
+  });
+
   it('wins over the tsconfig path that maps the module id to the default registry', () => {
     for (const bundle of bundles) {
       expect(bundle.sources.filter((s) => s.includes('default-registry'))).toEqual([]);
@@ -58,6 +65,24 @@ describe('job registry alias', () => {
     for (const bundle of bundles) {
       expect(bundle.code.startsWith("import { createRequire } from 'node:module';const require = createRequire(import.meta.url);")).toBe(true);
       expect(/export\s*\{/.test(bundle.code)).toBe(true);
+    }
+  });
+});
+
+describe('tracing alias', () => {
+  it('bundles Powertools Tracer and the X-Ray SDK when tracing is on', () => {
+    const { app, template } = synthSkyForgeStack(
+      { tracing: true, handlerEntries: { api: PROBE_HANDLER, worker: PROBE_HANDLER, deadLetter: PROBE_HANDLER, metrics: PROBE_HANDLER } },
+      { bundle: true },
+    );
+    const functions = Object.values(resourcesOfType(template, 'AWS::Lambda::Function'));
+    expect(functions).toHaveLength(4);
+    for (const fn of functions) {
+      expect(fn.Properties?.TracingConfig).toEqual({ Mode: 'Active' });
+      const key = (fn.Properties?.Code as { S3Key: string }).S3Key;
+      const map = JSON.parse(readFileSync(join(app.outdir, `asset.${key.replace(/\.zip$/, '')}`, 'index.mjs.map'), 'utf8')) as { sources: string[] };
+      expect(map.sources.some((s) => s.endsWith('tracing/tracing-xray.ts'))).toBe(true);
+      expect(map.sources.some((s) => s.includes('aws-xray-sdk-core'))).toBe(true);
     }
   });
 });

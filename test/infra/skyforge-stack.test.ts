@@ -293,7 +293,7 @@ describe('worker', () => {
 });
 
 describe('functions', () => {
-  it.each(['api', 'worker', 'deadLetter', 'metrics'] as const)('%s runs nodejs24.x on arm64, traced, logging to its own log group', (name) => {
+  it.each(['api', 'worker', 'deadLetter', 'metrics'] as const)('%s runs nodejs24.x on arm64, untraced by default, logging to its own log group', (name) => {
     const fn = resource(functionIds()[name]);
     const properties = fn.Properties ?? {};
 
@@ -301,8 +301,10 @@ describe('functions', () => {
       Runtime: 'nodejs24.x',
       Architectures: ['arm64'],
       Handler: 'index.handler',
-      TracingConfig: { Mode: 'Active' },
+      // JSON logs without the platform's START/END/REPORT lines (CloudWatch Logs is billed per byte).
+      LoggingConfig: { LogFormat: 'JSON', SystemLogLevel: 'WARN', ApplicationLogLevel: 'INFO' },
     });
+    expect(properties.TracingConfig).toBeUndefined();
     const logGroupId = referencedLogicalId((properties.LoggingConfig as { LogGroup: unknown }).LogGroup);
     expect(resource(logGroupId ?? '')).toMatchObject({
       Type: 'AWS::Logs::LogGroup',
@@ -470,12 +472,16 @@ describe('IAM', () => {
     expect(actions.filter((a) => a.includes('*'))).toEqual([]);
   });
 
-  it("allows Resource '*' only for actions that have no resource-level permissions: X-Ray and ListSchedules", () => {
-    const starStatements = policyStatements(synth.template).filter(({ statement }) =>
-      asArray(statement.Resource).includes('*'),
-    );
+  it("allows Resource '*' only for actions that have no resource-level permissions: ListSchedules, and X-Ray when tracing is on", () => {
+    const starActions = (template: typeof synth.template) =>
+      policyStatements(template)
+        .filter(({ statement }) => asArray(statement.Resource).includes('*'))
+        .map(({ statement }) => asArray(statement.Action as string | string[]).sort().join(' '))
+        .sort();
+    const starStatements = policyStatements(synth.template).filter(({ statement }) => asArray(statement.Resource).includes('*'));
 
-    expect(starStatements.map(({ statement }) => asArray(statement.Action as string | string[]).sort().join(' ')).sort()).toEqual([
+    expect(starActions(synth.template)).toEqual(['scheduler:ListSchedules', 'scheduler:ListSchedules']);
+    expect(starActions(synthSkyForgeStack({ tracing: true }).template)).toEqual([
       'scheduler:ListSchedules',
       'scheduler:ListSchedules',
       'xray:PutTelemetryRecords xray:PutTraceSegments',

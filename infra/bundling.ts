@@ -1,0 +1,61 @@
+import { OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
+
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The bare module id the handlers import their job registry by. */
+export const JOB_REGISTRY_MODULE = 'skyforge-job-registry';
+
+/** The bare module id the handlers import their tracing by (shared/runtime/tracing/tracing.ts). */
+export const TRACING_MODULE = 'skyforge-tracing';
+
+const TRACING_DIR = join(fileURLToPath(new URL('..', import.meta.url)), 'shared', 'runtime', 'tracing');
+
+/** The tracing module bundled: X-Ray (Powertools Tracer) or the no-op. */
+export function tracingEntry(tracing: boolean): string {
+  return join(TRACING_DIR, tracing ? 'tracing-xray.ts' : 'tracing-off.ts');
+}
+
+/**
+ * ESM output can bundle CommonJS dependencies (e.g. aws-xray-sdk-core under the Powertools tracer)
+ * whose `require()` of Node built-ins esbuild cannot rewrite; without a real `require` in scope
+ * they fail at cold start with 'Dynamic require of "util" is not supported'.
+ */
+const ESM_REQUIRE_BANNER = "import { createRequire } from 'node:module';const require = createRequire(import.meta.url);";
+
+/**
+ * The esbuild settings of every SkyForge function, in one place so that what `cdk synth` bundles
+ * and what the cold-start benchmark (bench/cold-start.ts) bundles cannot drift apart:
+ *
+ * - bundled by the local esbuild, never Docker;
+ * - minified ESM for node24 with external source maps (mappings only);
+ * - the AWS SDK bundled, not taken from the runtime;
+ * - the job registry and the tracing module chosen at bundle time through esbuild aliases.
+ *
+ * @param jobRegistryEntry absolute path bundled wherever the code imports `skyforge-job-registry`
+ * @param tracing bundle X-Ray tracing (Powertools Tracer and the X-Ray SDK) instead of the no-op
+ * @example
+ * new NodejsFunction(this, 'Function', { entry, bundling: skyforgeBundling('/app/jobs/registry.ts') });
+ */
+export function skyforgeBundling(jobRegistryEntry: string, tracing = false): BundlingOptions {
+  return {
+    forceDockerBundling: false,
+    // ESM: the project is `"type": "module"`, so handlers may use top-level await and
+    // import.meta like everywhere else in the codebase, and the SDK's ESM builds tree-shake.
+    format: OutputFormat.ESM,
+    // Prefer a package's ESM entry (the AWS SDK and Powertools ship one) where it has no exports map.
+    mainFields: ['module', 'main'],
+    banner: ESM_REQUIRE_BANNER,
+    target: 'node24',
+    minify: true,
+    sourceMap: true,
+    // Stack traces need the mappings only; embedding the sources would double the asset.
+    sourcesContent: false,
+    // Ship the SDK version the lock file pins and the tests ran against, instead of the one
+    // the runtime happens to carry; its clients and Powertools must agree on @smithy/*.
+    bundleAwsSDK: true,
+    esbuildArgs: {
+      '--alias': [`${JOB_REGISTRY_MODULE}=${jobRegistryEntry}`, `${TRACING_MODULE}=${tracingEntry(tracing)}`],
+    },
+  };
+}
