@@ -1,92 +1,217 @@
 /**
- * Cold start of each Lambda function: the size of the bundle `cdk synth` produces and the median
- * time to import it in a fresh Node process (module init), next to a baseline bundle that imports
- * and builds only the AWS SDK clients the function needs, bundled with the same esbuild settings
- * (infra/bundling.ts). `--quick` bundles with esbuild directly instead of running synth.
+ * Cold start, part of `npm run bench`: for each Lambda bundle `cdk synth` produces, its minified
+ * size and the median time a fresh Node process takes to import it (module init), next to a
+ * baseline bundle that only builds the AWS SDK clients that function needs.
+ *
+ * Alone: `npx tsx bench/cold-start.ts [--quick]` prints the table.
  */
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { bundleHandler, bundleSource, type ProjectLayout } from './cold-start/bundle.ts';
-import { handlerEnvironment, median, pairedInit, writeProbe } from './cold-start/init-time.ts';
-import { FUNCTION_NAMES, HANDLER_ENTRY, baselineSource, sdkClientPackages, type FunctionName } from './cold-start/sdk-clients.ts';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { bundleHandler, bundleSource, type BuiltBundle, type ProjectLayout } from './cold-start/bundle.ts';
+import { handlerEnvironment, median, pairedInit, writeProbe, type ProbeRun } from './cold-start/init-time.ts';
+import { baselineSource, FUNCTION_NAMES, HANDLER_ENTRY, sdkClientPackages, type FunctionName } from './cold-start/sdk-clients.ts';
 import { synthBundles } from './cold-start/synth-bundles.ts';
 import { topModules } from './cold-start/top-modules.ts';
+import { table } from './report.ts';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+/** The construct's default jobRegistryEntry (infra/constructs/resolve-skyforge-config.ts). */
+const DEFAULT_JOB_REGISTRY = join(ROOT, 'shared', 'jobs', 'default-registry.ts');
+/** Fresh processes per bundle (and per baseline): full runs for figures, quick ones for a smoke test. */
+const RUNS = { full: 15, quick: 5 } as const;
+const TOP_MODULES = 8;
+/** esbuild and synth bundle the same input with the same settings; more than this apart means they no longer do. */
+const SIZE_TOLERANCE = 0.01;
 
 export interface ColdStartOptions {
+  /** Bundle with esbuild's API only (no `cdk synth`) and time fewer runs: about 15 s instead of a minute or two. */
   quick: boolean;
+  /** Progress and warnings, one line each. */
   log: (line: string) => void;
 }
+
+/** Size and init time of one bundle. */
 export interface BundleFigures {
+  /** Size of the minified index.mjs (its .map not counted). */
   bytes: number;
   initMsMedian: number;
+  /** Every timed import, in the order they ran. */
   initMsRuns: number[];
 }
+
+/** The cold-start figures of one Lambda function. */
 export interface ColdStartResult {
   function: FunctionName;
+  /** Where the measured bundle came from. */
   source: 'cdk synth' | 'esbuild (synth settings)';
   bundle: BundleFigures;
+  /** A bundle of only the SDK clients the function needs, e.g. ['@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb']. */
   baseline: BundleFigures & { sdkClients: string[] };
+  /** bundle.initMsMedian / baseline.initMsMedian */
   initRatio: number;
+  /** Biggest contributors by npm package (or 'project code'), from esbuild's metafile. */
   topModules: { name: string; bytes: number }[];
-  /** Sockets a bundle opened while loading (should be none). */
-  networkAtInit: string[];
 }
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-
+/**
+ * Measures every SkyForge Lambda bundle against its SDK-only baseline. Full mode measures the
+ * bundles `cdk synth` writes (falling back to esbuild with the synth settings if synth fails);
+ * quick mode bundles with esbuild's API only. Temp files go under os.tmpdir() and are removed.
+ *
+ * @example
+ * const results = await benchColdStart({ quick: true, log: console.error });
+ * results.filter((r) => r.bundle.bytes > 400 * 1024); // over the size goal
+ */
 export async function benchColdStart(options: ColdStartOptions): Promise<ColdStartResult[]> {
-  const dir = await mkdtemp(join(tmpdir(), 'skyforge-cold-start-'));
-  const layout: ProjectLayout = { projectRoot: ROOT, jobRegistryEntry: join(ROOT, 'shared', 'jobs', 'default-registry.ts') };
-  const runs = options.quick ? 5 : 15;
+  const { quick, log } = options;
+  const work = await mkdtemp(join(tmpdir(), 'skyforge-cold-start-'));
   try {
-    let synthesized: Record<FunctionName, string> | undefined;
-    if (!options.quick) {
-      options.log('  cdk synth (bundles as deployed)');
-      try {
-        synthesized = await synthBundles(ROOT, join(dir, 'synth'));
-      } catch (error) {
-        options.log(`  cdk synth failed, bundling with esbuild and the same settings instead: ${(error as Error).message.split('\n')[0]}`);
-      }
-    }
-    const probe = await writeProbe(dir);
+    const layout: ProjectLayout = { projectRoot: ROOT, jobRegistryEntry: DEFAULT_JOB_REGISTRY };
+    const measured = await measuredBundles(layout, work, quick, log);
+    const baselines = await bundleBaselines(layout, work);
+    const probe = await writeProbe(work);
     const env = handlerEnvironment();
+    const runs = quick ? RUNS.quick : RUNS.full;
     const results: ColdStartResult[] = [];
     for (const fn of FUNCTION_NAMES) {
-      // The esbuild build gives the metafile (what is in the bundle) and, in quick mode, the bundle.
-      const built = await bundleHandler(join(ROOT, HANDLER_ENTRY[fn]), layout, join(dir, 'esbuild', fn));
-      const file = synthesized?.[fn] ?? built.file;
-      const bytes = synthesized ? (await stat(file)).size : built.bytes;
-      if (synthesized && Math.abs(bytes - built.bytes) > bytes * 0.01) {
-        options.log(`  warning: ${fn}: synth bundle ${bytes} B, esbuild with the same settings ${built.bytes} B`);
-      }
-      const baseline = await bundleSource(baselineSource(fn), join(dir, 'baseline', `${fn}.mjs`), layout, join(dir, 'baseline', fn));
-      options.log(`  ${fn}: ${runs} fresh imports of the bundle and of its baseline, alternating`);
-      const timed = await pairedInit(probe, file, baseline.file, runs, env);
-      const bundleMs = timed.bundle.map((r) => r.ms);
-      const baselineMs = timed.baseline.map((r) => r.ms);
+      const { file, source, breakdown } = measured[fn];
+      const baseline = baselines[fn];
+      log(`  ${fn}: timing ${runs} fresh imports of the bundle and of its baseline, alternately`);
+      const init = await pairedInit(probe, file, baseline.file, runs, env);
+      reportNetwork(fn, init.bundle, init.baseline, log);
+      const bundle = figures((await stat(file)).size, init.bundle);
+      const base = figures(baseline.bytes, init.baseline);
       results.push({
         function: fn,
-        source: synthesized ? 'cdk synth' : 'esbuild (synth settings)',
-        bundle: { bytes, initMsMedian: median(bundleMs), initMsRuns: bundleMs },
-        baseline: { bytes: baseline.bytes, initMsMedian: median(baselineMs), initMsRuns: baselineMs, sdkClients: sdkClientPackages(fn) },
-        initRatio: median(bundleMs) / median(baselineMs),
-        topModules: topModules(built.metafile, 8),
-        networkAtInit: [...new Set(timed.bundle.flatMap((r) => r.network))],
+        source,
+        bundle,
+        baseline: { ...base, sdkClients: sdkClientPackages(fn) },
+        initRatio: bundle.initMsMedian / base.initMsMedian,
+        topModules: topModules(breakdown.metafile, TOP_MODULES),
       });
     }
     return results;
   } finally {
-    await rm(dir, { recursive: true, force: true });
+    await rm(work, { recursive: true, force: true });
   }
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const results = await benchColdStart({ quick: process.argv.includes('--quick'), log: (l) => process.stderr.write(`${l}\n`) });
-  for (const r of results) {
-    process.stdout.write(
-      `${r.function}: ${Math.round(r.bundle.bytes / 1024)} KB, init ${r.bundle.initMsMedian.toFixed(1)} ms; baseline ${Math.round(r.baseline.bytes / 1024)} KB, ${r.baseline.initMsMedian.toFixed(1)} ms; x${r.initRatio.toFixed(2)}; ${r.topModules.map((m) => `${m.name} ${Math.round(m.bytes / 1024)}K`).join(', ')}\n`,
+interface MeasuredBundle {
+  /** The index.mjs whose size and init time are reported. */
+  file: string;
+  source: ColdStartResult['source'];
+  /** The esbuild build with the same settings, for its metafile. */
+  breakdown: BuiltBundle;
+}
+
+/**
+ * The bundles to measure: esbuild's (always, for the metafile) and, in full mode, synth's, which
+ * replace them as the measured files when synth succeeds.
+ */
+async function measuredBundles(layout: ProjectLayout, work: string, quick: boolean, log: (line: string) => void): Promise<Record<FunctionName, MeasuredBundle>> {
+  let synthFiles: Record<FunctionName, string> | undefined;
+  if (!quick) {
+    log('  cdk synth --quiet (the app in cdk.json) into a temp assembly');
+    try {
+      synthFiles = await synthBundles(layout.projectRoot, join(work, 'synth'));
+    } catch (error) {
+      log(`  WARNING: cdk synth failed, measuring esbuild bundles with the synth settings instead: ${(error as Error).message}`);
+    }
+  }
+  log(`  esbuild with the synth settings (infra/bundling.ts)${synthFiles ? ', for the size breakdown' : ''}`);
+  const built = await Promise.all(
+    FUNCTION_NAMES.map((fn) => bundleHandler(join(layout.projectRoot, HANDLER_ENTRY[fn]), layout, join(work, 'esbuild', fn))),
+  );
+  const out = {} as Record<FunctionName, MeasuredBundle>;
+  for (const [index, fn] of FUNCTION_NAMES.entries()) {
+    const breakdown = built[index] as BuiltBundle;
+    const synthFile = synthFiles?.[fn];
+    if (synthFile === undefined) {
+      out[fn] = { file: breakdown.file, source: 'esbuild (synth settings)', breakdown };
+      continue;
+    }
+    await warnIfSizesDiffer(fn, synthFile, breakdown.bytes, log);
+    out[fn] = { file: synthFile, source: 'cdk synth', breakdown };
+  }
+  return out;
+}
+
+async function warnIfSizesDiffer(fn: FunctionName, synthFile: string, esbuildBytes: number, log: (line: string) => void): Promise<void> {
+  const synthBytes = (await stat(synthFile)).size;
+  if (Math.abs(synthBytes - esbuildBytes) > SIZE_TOLERANCE * synthBytes) {
+    log(
+      `  WARNING: ${fn}: synth's bundle is ${synthBytes} bytes, esbuild's with the same settings ${esbuildBytes}: ` +
+        'the size breakdown may not describe the synth bundle (do infra/bundling.ts and bench/cold-start/esbuild-options.ts still agree?)',
     );
   }
+}
+
+/** One baseline bundle per distinct set of SDK clients (api and worker share theirs). */
+async function bundleBaselines(layout: ProjectLayout, work: string): Promise<Record<FunctionName, BuiltBundle>> {
+  const dir = join(work, 'baseline');
+  await mkdir(dir, { recursive: true });
+  const bySource = new Map<string, Promise<BuiltBundle>>();
+  const out = {} as Record<FunctionName, BuiltBundle>;
+  for (const fn of FUNCTION_NAMES) {
+    const source = baselineSource(fn).replace(/^\/\/.*\n/, '');
+    if (!bySource.has(source)) {
+      bySource.set(source, bundleSource(source, join(dir, `${fn}.mjs`), layout, join(dir, fn)));
+    }
+    out[fn] = await (bySource.get(source) as Promise<BuiltBundle>);
+  }
+  return out;
+}
+
+function figures(bytes: number, runs: readonly ProbeRun[]): BundleFigures {
+  const initMsRuns = runs.map((r) => Math.round(r.ms * 100) / 100);
+  return { bytes, initMsMedian: median(initMsRuns), initMsRuns };
+}
+
+/** Module init must not touch the network; if it does, say so loudly (the figures then include it). */
+function reportNetwork(fn: FunctionName, bundle: readonly ProbeRun[], baseline: readonly ProbeRun[], log: (line: string) => void): void {
+  for (const [what, runs] of [
+    ['bundle', bundle],
+    ['baseline', baseline],
+  ] as const) {
+    const targets = [...new Set(runs.flatMap((r) => r.network))];
+    if (targets.length > 0) log(`  WARNING: ${fn} ${what}: module init opened sockets: ${targets.join(', ')}`);
+  }
+}
+
+/** The results as the text table the CLI prints. */
+export function coldStartTable(results: readonly ColdStartResult[]): string {
+  const kb = (bytes: number) => Math.round((bytes / 1024) * 10) / 10;
+  const summary = table([
+    ['function', 'bundle KB', 'init ms', 'baseline KB', 'baseline init ms', 'init x baseline', 'baseline clients'],
+    ...results.map((r) => [
+      r.function,
+      kb(r.bundle.bytes),
+      r.bundle.initMsMedian,
+      kb(r.baseline.bytes),
+      r.baseline.initMsMedian,
+      r.initRatio,
+      r.baseline.sdkClients.map((c) => c.replace('@aws-sdk/', '')).join(' '),
+    ]),
+  ]);
+  const parts = results.map((r) => `  ${r.function}: ${r.topModules.map((m) => `${m.name} ${kb(m.bytes)}K`).join(', ')}`);
+  return [summary, '', `Biggest parts (KB in the minified bundle, by npm package):`, ...parts, '', `(bundles from ${results[0]?.source ?? '-'})`].join('\n');
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false } } });
+  const started = performance.now();
+  const log = (line: string): void => void process.stderr.write(`${line}\n`);
+  const results = await benchColdStart({ quick: values.quick ?? false, log });
+  process.stdout.write(`${coldStartTable(results)}\n`);
+  log(`${((performance.now() - started) / 1000).toFixed(1)} s`);
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  main().catch((error: unknown) => {
+    process.stderr.write(`cold-start bench failed: ${(error as Error).stack ?? String(error)}\n`);
+    process.exitCode = 1;
+  });
 }
