@@ -11,7 +11,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { bundleHandler, bundleSource, type BuiltBundle, type ProjectLayout } from './cold-start/bundle.ts';
-import { handlerEnvironment, median, pairedInit, writeProbe, type ProbeRun } from './cold-start/init-time.ts';
+import { handlerEnvironment, median, pairedInit, probeInit, writeProbe, type ProbeRun } from './cold-start/init-time.ts';
 import { baselineSource, FUNCTION_NAMES, HANDLER_ENTRY, sdkClientPackages, type FunctionName } from './cold-start/sdk-clients.ts';
 import { synthBundles } from './cold-start/synth-bundles.ts';
 import { topModules } from './cold-start/top-modules.ts';
@@ -54,6 +54,8 @@ export interface ColdStartResult {
   initRatio: number;
   /** Biggest contributors by npm package (or 'project code'), from esbuild's metafile. */
   topModules: { name: string; bytes: number }[];
+  /** Sockets the bundle opened while loading ('tcp host:port'); module init should open none. */
+  networkAtInit: string[];
 }
 
 /**
@@ -67,14 +69,18 @@ export interface ColdStartResult {
  */
 export async function benchColdStart(options: ColdStartOptions): Promise<ColdStartResult[]> {
   const { quick, log } = options;
+  const started = performance.now();
   const work = await mkdtemp(join(tmpdir(), 'skyforge-cold-start-'));
   try {
     const layout: ProjectLayout = { projectRoot: ROOT, jobRegistryEntry: DEFAULT_JOB_REGISTRY };
     const measured = await measuredBundles(layout, work, quick, log);
     const baselines = await bundleBaselines(layout, work);
+    log(`  bundles and baselines ready after ${seconds(started)} s`);
     const probe = await writeProbe(work);
     const env = handlerEnvironment();
     const runs = quick ? RUNS.quick : RUNS.full;
+    // Untimed: the first node process after a while pays for reading the node binary from disk.
+    await probeInit(probe, baselines.api.file, env);
     const results: ColdStartResult[] = [];
     for (const fn of FUNCTION_NAMES) {
       const { file, source, breakdown } = measured[fn];
@@ -91,8 +97,10 @@ export async function benchColdStart(options: ColdStartOptions): Promise<ColdSta
         baseline: { ...base, sdkClients: sdkClientPackages(fn) },
         initRatio: bundle.initMsMedian / base.initMsMedian,
         topModules: topModules(breakdown.metafile, TOP_MODULES),
+        networkAtInit: [...new Set(init.bundle.flatMap((r) => r.network))],
       });
     }
+    log(`  cold start measured in ${seconds(started)} s`);
     return results;
   } finally {
     await rm(work, { recursive: true, force: true });
@@ -163,6 +171,10 @@ async function bundleBaselines(layout: ProjectLayout, work: string): Promise<Rec
     out[fn] = await (bySource.get(source) as Promise<BuiltBundle>);
   }
   return out;
+}
+
+function seconds(since: number): string {
+  return ((performance.now() - since) / 1000).toFixed(1);
 }
 
 function figures(bytes: number, runs: readonly ProbeRun[]): BundleFigures {

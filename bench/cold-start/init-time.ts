@@ -121,12 +121,11 @@ export interface PairedInit {
 
 /**
  * Times `runs` fresh imports of each of two bundles, alternating between them (ABBA order, so
- * neither always goes first) after one untimed warm-up each (which fills the file cache), so
- * machine noise hits both alike.
+ * neither always goes first), so machine noise hits both alike. Both files were just written,
+ * so they are in the page cache already; run one untimed probe before the first pair so the
+ * node binary is too.
  */
 export async function pairedInit(probe: string, bundle: string, baseline: string, runs: number, env: Record<string, string>): Promise<PairedInit> {
-  await probeInit(probe, bundle, env);
-  await probeInit(probe, baseline, env);
   const out: PairedInit = { bundle: [], baseline: [] };
   for (let i = 0; i < runs; i += 1) {
     const order = i % 2 === 0 ? (['bundle', 'baseline'] as const) : (['baseline', 'bundle'] as const);
