@@ -9,7 +9,7 @@ import { DynamoDbJobCounters } from '../shared/adapters/dynamodb/dynamodb-job-co
 import { DynamoDbJobStore } from '../shared/adapters/dynamodb/dynamodb-job-store.ts';
 import { jobKey } from '../shared/adapters/dynamodb/job-item.ts';
 import { COUNTERS } from '../shared/domain/metrics.ts';
-import { total } from '../shared/ports/job-counters.ts';
+import { total } from '../shared/domain/metrics.ts';
 import { usageBetween } from './cost.ts';
 import { summarize, type Summary } from './stats.ts';
 

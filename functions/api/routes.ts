@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { toJobView, type Job } from '../../shared/domain/job.ts';
-import { LIMITS } from '../../shared/config/defaults.ts';
+import { LIMITS } from '../../shared/domain/job-defaults.ts';
 import { JobNotFoundError, SkyForgeError, ValidationError } from '../../shared/domain/errors.ts';
 import { SCHEDULE_NAME } from '../../shared/domain/schedule.ts';
 import { parseWith } from '../../shared/http/api-request.ts';

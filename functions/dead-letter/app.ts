@@ -1,6 +1,6 @@
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { CounterDeltas } from '../../shared/ports/job-counters.ts';
-import { decodeQueueMessage } from '../../shared/ports/job-queue.ts';
+import { CounterDeltas } from '../../shared/domain/counter-deltas.ts';
+import { decodeQueueMessage } from '../../shared/domain/queue-message.ts';
 import { priorityResolver } from '../../shared/runtime/queue-priority.ts';
 import { KeepMessageError, processSqsBatch } from '../../shared/runtime/sqs-batch.ts';
 import type { Dependencies } from '../../shared/use-cases/dependencies.ts';

@@ -6,8 +6,9 @@
  * Only plain data lives here: no AWS SDK, no CDK imports.
  */
 
-export const PRIORITIES = ['critical', 'high', 'normal', 'low'] as const;
-export type Priority = (typeof PRIORITIES)[number];
+import type { Priority } from '../domain/priority.ts';
+
+export { PRIORITIES, type Priority } from '../domain/priority.ts';
 
 /** Table key schema: one table, generic string keys (single-table design). */
 export const TABLE = {

@@ -1,6 +1,6 @@
-import type { Priority } from '../config/definitions.ts';
+import type { Priority } from './priority.ts';
 
-export type { Priority } from '../config/definitions.ts';
+export type { Priority } from './priority.ts';
 
 /** Every state a job can be in. See docs/lifecycle.md for the diagram. */
 export const JOB_STATUS = {

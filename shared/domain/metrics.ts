@@ -52,3 +52,8 @@ export const ENTRY_COUNTERS: Partial<Record<JobStatus, CounterName>> = {
   [JOB_STATUS.DEAD]: COUNTERS.dead,
   [JOB_STATUS.CANCELLED]: COUNTERS.cancelled,
 };
+
+/** Sums a value over every group (e.g. jobs per status for /stats). */
+export function total(groups: readonly CounterGroup[], name: string): number {
+  return groups.reduce((sum, g) => sum + (g.values[name] ?? 0), 0);
+}

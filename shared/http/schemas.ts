@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { LIMITS } from '../config/defaults.ts';
+import { LIMITS } from '../domain/job-defaults.ts';
 import { PRIORITIES } from '../config/definitions.ts';
 import { BACKOFF_TYPES, JOB_STATUSES } from '../domain/job.ts';
 import { SCHEDULE_NAME } from '../domain/schedule.ts';

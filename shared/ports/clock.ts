@@ -1,10 +1,4 @@
-/** Time, injected so tests can fix `now`. */
+/** Time, injected so tests can fix `now`. The real one is runtime/system-clock.ts. */
 export interface Clock {
   now(): number;
-}
-
-export const systemClock: Clock = { now: () => Date.now() };
-
-export function isoAt(ms: number): string {
-  return new Date(ms).toISOString();
 }

@@ -1,6 +1,7 @@
 import type { CounterGroup } from '../domain/metrics.ts';
 import { COUNTERS } from '../domain/metrics.ts';
-import type { CounterDeltas, MetricsSink } from '../ports/job-counters.ts';
+import type { MetricsSink } from '../ports/job-counters.ts';
+import type { CounterDeltas } from '../domain/counter-deltas.ts';
 
 /** CloudWatch names of the counters (namespace SkyForge). */
 const COUNT_METRICS: Record<string, string> = {

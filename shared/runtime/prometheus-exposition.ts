@@ -2,7 +2,7 @@ import { Registry } from 'prom-client';
 import { PRIORITIES } from '../config/definitions.ts';
 import { JOB_STATUSES } from '../domain/job.ts';
 import { bucketValue, COUNTERS, HISTOGRAM_BUCKETS_SECONDS, HISTOGRAMS, statusValue, type HistogramName } from '../domain/metrics.ts';
-import { total } from '../ports/job-counters.ts';
+import { total } from '../domain/metrics.ts';
 import type { MetricsSnapshot } from '../use-cases/collect-metrics.ts';
 
 interface Sample {

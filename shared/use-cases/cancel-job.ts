@@ -1,7 +1,7 @@
-import { LIMITS } from '../config/defaults.ts';
+import { LIMITS } from '../domain/job-defaults.ts';
 import { JOB_STATUS, type Job } from '../domain/job.ts';
 import { JOB_EVENT } from '../domain/lifecycle.ts';
-import { isoAt } from '../ports/clock.ts';
+import { isoAt } from '../domain/time.ts';
 import type { Dependencies } from './dependencies.ts';
 import { expiryFor } from './retention.ts';
 import { dropPendingSchedule } from './drop-pending-schedule.ts';

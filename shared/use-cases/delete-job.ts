@@ -1,7 +1,7 @@
 import { InvalidStateError, JobNotFoundError, StaleJobStateError } from '../domain/errors.ts';
 import type { Job } from '../domain/job.ts';
 import { canTransition, JOB_EVENT } from '../domain/lifecycle.ts';
-import { CounterDeltas } from '../ports/job-counters.ts';
+import { CounterDeltas } from '../domain/counter-deltas.ts';
 import type { Dependencies } from './dependencies.ts';
 import { dropPendingSchedule } from './drop-pending-schedule.ts';
 import { flushCounters, groupOf } from './transition-job.ts';

@@ -1,7 +1,7 @@
 import { JOB_STATUSES, type JobStatus } from '../domain/job.ts';
 import type { Priority } from '../config/definitions.ts';
 import { statusValue } from '../domain/metrics.ts';
-import { total } from '../ports/job-counters.ts';
+import { total } from '../domain/metrics.ts';
 import type { QueueDepth } from '../ports/job-queue.ts';
 import type { Dependencies } from './dependencies.ts';
 

@@ -1,7 +1,7 @@
 import { StaleJobStateError } from '../domain/errors.ts';
 import { appendHistory, isTerminal, JOB_STATUS, lostAttempt, type Job } from '../domain/job.ts';
-import { isoAt } from '../ports/clock.ts';
-import type { CounterDeltas } from '../ports/job-counters.ts';
+import { isoAt } from '../domain/time.ts';
+import type { CounterDeltas } from '../domain/counter-deltas.ts';
 import { jobIdForFiring } from './body-hash.ts';
 import type { Dependencies } from './dependencies.ts';
 import { buildJob } from './submit-jobs.ts';

@@ -1,7 +1,7 @@
 import { SkyForgeError } from '../domain/errors.ts';
 import type { Schedule } from '../domain/schedule.ts';
-import { isoAt } from '../ports/clock.ts';
-import { recurringScheduleName } from '../ports/job-scheduler.ts';
+import { isoAt } from '../domain/time.ts';
+import { recurringScheduleName } from '../domain/schedule-names.ts';
 import type { Page } from '../ports/job-store.ts';
 import { jobIdForFiring } from './body-hash.ts';
 import type { Dependencies } from './dependencies.ts';

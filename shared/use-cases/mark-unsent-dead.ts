@@ -1,5 +1,5 @@
 import { JOB_STATUS, type Job } from '../domain/job.ts';
-import { isoAt } from '../ports/clock.ts';
+import { isoAt } from '../domain/time.ts';
 import type { Dependencies } from './dependencies.ts';
 import { expiryFor } from './retention.ts';
 

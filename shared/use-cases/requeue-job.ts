@@ -4,7 +4,7 @@ import { JOB_EVENT } from '../domain/lifecycle.ts';
 import type { JobChanges } from '../ports/job-store.ts';
 import type { Dependencies } from './dependencies.ts';
 import { markUnsentDead } from './mark-unsent-dead.ts';
-import { CounterDeltas } from '../ports/job-counters.ts';
+import { CounterDeltas } from '../domain/counter-deltas.ts';
 import { flushCounters, groupOf, transitionJob } from './transition-job.ts';
 
 /** What a requeue writes: back to QUEUED with every trace of the last ending cleared. */

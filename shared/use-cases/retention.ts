@@ -1,4 +1,4 @@
-import { LIMITS } from '../config/defaults.ts';
+import { LIMITS } from '../domain/job-defaults.ts';
 import { JOB_STATUS, type Job, type JobStatus } from '../domain/job.ts';
 import type { UseCaseConfig } from './dependencies.ts';
 

@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { LIMITS } from '../config/defaults.ts';
+import { LIMITS } from '../domain/job-defaults.ts';
 import type { Priority } from '../config/definitions.ts';
 import { JobCancelledError, JobTimeoutError, PermanentError, StaleJobStateError } from '../domain/errors.ts';
 import { appendHistory, ATTEMPT_OUTCOME, isTerminal, lostAttempt, JOB_STATUS, type AttemptOutcome, type Job, type JobError } from '../domain/job.ts';
 import { decideAfterFailure } from '../domain/retry-policy.ts';
 import type { JobContext, JobLogger } from '../jobs/registry.ts';
-import { isoAt } from '../ports/clock.ts';
-import type { CounterDeltas } from '../ports/job-counters.ts';
+import { isoAt } from '../domain/time.ts';
+import type { CounterDeltas } from '../domain/counter-deltas.ts';
 import type { JobChanges } from '../ports/job-store.ts';
-import { jobScheduleName } from '../ports/job-scheduler.ts';
+import { jobScheduleName } from '../domain/schedule-names.ts';
 import { jobIdForFiring } from './body-hash.ts';
 import type { Dependencies } from './dependencies.ts';
 import { expiryFor } from './retention.ts';

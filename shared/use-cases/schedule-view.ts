@@ -1,6 +1,6 @@
 import type { Schedule } from '../domain/schedule.ts';
 import { nextRunTime } from '../domain/schedule-expression.ts';
-import { isoAt } from '../ports/clock.ts';
+import { isoAt } from '../domain/time.ts';
 
 export type ScheduleView = Schedule & { nextRunAt: string | null };
 

@@ -1,4 +1,4 @@
-import { JOB_DEFAULTS, LIMITS } from '../config/defaults.ts';
+import { JOB_DEFAULTS, LIMITS } from '../domain/job-defaults.ts';
 import {
   IdempotencyKeyReusedError,
   PayloadTooLargeError,
@@ -8,10 +8,10 @@ import {
 } from '../domain/errors.ts';
 import { JOB_STATUS, type BackoffPolicy, type Job } from '../domain/job.ts';
 import type { JobTemplate } from '../domain/schedule.ts';
-import { isoAt } from '../ports/clock.ts';
-import { CounterDeltas } from '../ports/job-counters.ts';
+import { isoAt } from '../domain/time.ts';
+import { CounterDeltas } from '../domain/counter-deltas.ts';
 import type { JobMessage } from '../ports/job-queue.ts';
-import { jobScheduleName } from '../ports/job-scheduler.ts';
+import { jobScheduleName } from '../domain/schedule-names.ts';
 import { canonicalJson, jobIdForIdempotencyKey, sha256 } from './body-hash.ts';
 import type { Dependencies } from './dependencies.ts';
 import { markUnsentDead } from './mark-unsent-dead.ts';

@@ -2,7 +2,7 @@ import { InvalidStateError, JobNotFoundError, StaleJobStateError } from '../doma
 import type { Job } from '../domain/job.ts';
 import type { MetricGroup } from '../domain/metrics.ts';
 import { canTransition, type JobEvent } from '../domain/lifecycle.ts';
-import { CounterDeltas } from '../ports/job-counters.ts';
+import { CounterDeltas } from '../domain/counter-deltas.ts';
 import type { JobChanges, WriteGuard } from '../ports/job-store.ts';
 import type { Dependencies } from './dependencies.ts';
 

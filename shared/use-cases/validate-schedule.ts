@@ -4,7 +4,7 @@ import { isValidTimeZone, parseScheduleExpression, ScheduleExpressionError } fro
 import type { RecurringScheduleSpec } from '../ports/job-scheduler.ts';
 import type { Dependencies } from './dependencies.ts';
 import { buildJob } from './submit-jobs.ts';
-import { JOB_DEFAULTS } from '../config/defaults.ts';
+import { JOB_DEFAULTS } from '../domain/job-defaults.ts';
 
 export interface ScheduleInput {
   expression: string;

@@ -2,7 +2,7 @@ import { GetScheduleCommand, ResourceNotFoundException, SchedulerClient } from '
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalCloud, type LocalCloud } from '../../local/cloud.ts';
-import { encodeFiringMessageTemplate } from '../../shared/ports/job-queue.ts';
+import { encodeFiringMessageTemplate } from '../../shared/domain/queue-message.ts';
 import { httpClient, type Json } from '../support/http-client.ts';
 
 /**

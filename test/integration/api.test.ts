@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiApp } from '../../functions/api/app.ts';
 import { createWorkerApp } from '../../functions/worker/app.ts';
-import { encodeJobMessage } from '../../shared/ports/job-queue.ts';
+import { encodeJobMessage } from '../../shared/domain/queue-message.ts';
 import { apiEvent } from '../support/api-event.ts';
 import { createHarness, queueArn, TEST_QUEUE_URLS, type Harness } from '../support/harness.ts';
 import type { Context } from 'aws-lambda';

@@ -5,7 +5,7 @@ import type { Priority } from '../../shared/config/definitions.ts';
 import { submitJobs } from '../../shared/use-cases/submit-jobs.ts';
 import { createHarness, ManualClock, type Harness } from '../support/harness.ts';
 import { newJob } from '../support/job-fixture.ts';
-import { CounterDeltas } from '../../shared/ports/job-counters.ts';
+import { CounterDeltas } from '../../shared/domain/counter-deltas.ts';
 
 /** The DynamoDB store against dynalite over the wire: conditions, idempotency, listing. */
 

@@ -4,7 +4,7 @@ import { createApiApp } from '../../functions/api/app.ts';
 import { createDeadLetterApp } from '../../functions/dead-letter/app.ts';
 import { createWorkerApp } from '../../functions/worker/app.ts';
 import type { Priority } from '../../shared/config/definitions.ts';
-import { encodeFiringMessageTemplate } from '../../shared/ports/job-queue.ts';
+import { encodeFiringMessageTemplate } from '../../shared/domain/queue-message.ts';
 import { jobIdForFiring } from '../../shared/use-cases/body-hash.ts';
 import { apiEvent } from '../support/api-event.ts';
 import { createHarness, queueArn, TEST_QUEUE_URLS, type Harness } from '../support/harness.ts';

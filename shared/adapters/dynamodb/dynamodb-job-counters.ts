@@ -2,7 +2,8 @@ import { QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-s
 import { COUNTER_SHARDS } from '../../config/definitions.ts';
 import type { CounterGroup } from '../../domain/metrics.ts';
 import type { Priority } from '../../domain/job.ts';
-import type { CounterDeltas, JobCounters } from '../../ports/job-counters.ts';
+import type { JobCounters } from '../../ports/job-counters.ts';
+import type { CounterDeltas } from '../../domain/counter-deltas.ts';
 import { ExpressionBuilder } from './expression.ts';
 
 /**

@@ -8,8 +8,9 @@ import {
   type SchedulerClient,
 } from '@aws-sdk/client-scheduler';
 import { SCHEDULER_SETTINGS, type Priority } from '../../config/definitions.ts';
-import { encodeFiringMessageTemplate, encodeJobMessage } from '../../ports/job-queue.ts';
-import { recurringScheduleName, type JobScheduler, type RecurringScheduleSpec } from '../../ports/job-scheduler.ts';
+import { encodeFiringMessageTemplate, encodeJobMessage } from '../../domain/queue-message.ts';
+import { type JobScheduler, type RecurringScheduleSpec } from '../../ports/job-scheduler.ts';
+import { recurringScheduleName } from '../../domain/schedule-names.ts';
 
 /**
  * EventBridge Scheduler behind the JobScheduler port. Every schedule targets a SkyForge queue

@@ -7,7 +7,8 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import { PRIORITIES, type Priority } from '../../config/definitions.ts';
-import { encodeJobMessage, type EnqueueFailure, type JobMessage, type JobQueue, type QueueDepth } from '../../ports/job-queue.ts';
+import { type EnqueueFailure, type JobMessage, type JobQueue, type QueueDepth } from '../../ports/job-queue.ts';
+import { encodeJobMessage } from '../../domain/queue-message.ts';
 
 /** SQS takes at most 10 entries per batch request. */
 const SQS_BATCH_MAX = 10;

@@ -1,4 +1,4 @@
-import type { BackoffPolicy, Priority } from '../domain/job.ts';
+import type { BackoffPolicy, Priority } from './job.ts';
 
 /** Job defaults of API.md, used when neither the request nor the job type sets a field. */
 export const JOB_DEFAULTS: {

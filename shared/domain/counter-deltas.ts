@@ -1,0 +1,70 @@
+import {
+  bucketIndex,
+  bucketValue,
+  COUNTERS,
+  ENTRY_COUNTERS,
+  statusValue,
+  type CounterGroup,
+  type HistogramName,
+  type MetricGroup,
+} from './metrics.ts';
+import type { JobStatus } from './job.ts';
+
+/** Accumulates deltas in memory so one write carries a whole request or batch. */
+export class CounterDeltas {
+  private readonly groups = new Map<string, { group: MetricGroup; values: Map<string, number> }>();
+  /** Raw observations (seconds) per group, for EMF's percentiles; never stored in the table. */
+  private readonly observations = new Map<string, Record<HistogramName, number[]>>();
+
+  add(group: MetricGroup, name: string, by = 1): void {
+    if (by === 0) return;
+    const key = `${group.queue}\u0000${group.type}`;
+    let entry = this.groups.get(key);
+    if (!entry) {
+      entry = { group: { queue: group.queue, type: group.type }, values: new Map() };
+      this.groups.set(key, entry);
+    }
+    entry.values.set(name, (entry.values.get(name) ?? 0) + by);
+  }
+
+  /**
+   * Moves one job between statuses (null: not existing). Creating a job counts as submitted;
+   * entering SUCCEEDED, DEAD or CANCELLED counts in that total too.
+   */
+  move(group: MetricGroup, from: JobStatus | null, to: JobStatus | null): void {
+    if (from === to) return;
+    if (from) this.add(group, statusValue(from), -1);
+    if (to) this.add(group, statusValue(to), 1);
+    if (from === null && to !== null) this.add(group, COUNTERS.submitted);
+    const entered = to ? ENTRY_COUNTERS[to] : undefined;
+    if (entered) this.add(group, entered);
+  }
+
+  observe(group: MetricGroup, histogram: HistogramName, seconds: number): void {
+    const key = `${group.queue}\u0000${group.type}`;
+    let samples = this.observations.get(key);
+    if (!samples) {
+      samples = { duration: [], wait: [] };
+      this.observations.set(key, samples);
+    }
+    samples[histogram].push(seconds);
+    this.add(group, bucketValue(histogram, bucketIndex(seconds)));
+    this.add(group, `${histogram}_sum`, seconds);
+    this.add(group, `${histogram}_count`);
+  }
+
+  entries(): CounterGroup[] {
+    return [...this.groups.values()]
+      .map(({ group, values }) => ({ ...group, values: Object.fromEntries([...values].filter(([, v]) => v !== 0)) }))
+      .filter((g) => Object.keys(g.values).length > 0);
+  }
+
+  /** The raw observations of one group (empty lists when none). */
+  samples(group: MetricGroup): Record<HistogramName, number[]> {
+    return this.observations.get(`${group.queue}\u0000${group.type}`) ?? { duration: [], wait: [] };
+  }
+
+  get isEmpty(): boolean {
+    return this.entries().length === 0;
+  }
+}
