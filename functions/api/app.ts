@@ -1,6 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { SkyForgeError } from '../../shared/domain/errors.ts';
+import { UnauthorizedError } from '../../shared/domain/errors.ts';
 import { ApiRequest } from '../../shared/http/api-request.ts';
 import { Router } from '../../shared/http/router.ts';
 import type { Dependencies } from '../../shared/use-cases/dependencies.ts';
@@ -31,7 +31,7 @@ export function createApiApp(
     options.onRequest?.(request.requestId);
     try {
       if (token && !PUBLIC_PATHS.has(request.path) && !hasToken(request, token)) {
-        throw new SkyForgeError('UNAUTHORIZED', 'send Authorization: Bearer <token> (SKYFORGE_API_TOKEN)');
+        throw new UnauthorizedError('send Authorization: Bearer <token> (SKYFORGE_API_TOKEN)');
       }
       const response = await router.dispatch(request);
       return jsonResult(response.status, response.body, request.requestId, response.headers);

@@ -4,13 +4,14 @@ import { decodeQueueMessage } from '../../shared/domain/queue-message.ts';
 import { priorityResolver } from '../../shared/runtime/queue-priority.ts';
 import { KeepMessageError, processSqsBatch } from '../../shared/runtime/sqs-batch.ts';
 import type { Dependencies } from '../../shared/use-cases/dependencies.ts';
-import { runFiringMessage, runJobMessage, type AttemptReport, type BatchContext } from '../../shared/use-cases/run-job.ts';
+import { createFiringJob } from '../../shared/use-cases/create-firing-job.ts';
+import type { BatchContext, MessageOutcome, ReceivedMessage } from '../../shared/use-cases/message-outcome.ts';
+import { runJobMessage } from './run-job-message.ts';
+import type { QueueMessage } from '../../shared/domain/queue-message.ts';
 import { flushCounters } from '../../shared/use-cases/transition-job.ts';
 
 export interface WorkerOptions {
   queueUrls: Parameters<typeof priorityResolver>[0];
-  /** Called once per batch with every attempt's outcome (metrics hook). */
-  onBatchDone?: (attempts: readonly AttemptReport[]) => void | Promise<void>;
 }
 
 /**
@@ -21,7 +22,7 @@ export function createWorkerApp(deps: Dependencies, options: WorkerOptions) {
   const priorityOf = priorityResolver(options.queueUrls);
 
   return async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
-    const batch: BatchContext = { deltas: new CounterDeltas(), attempts: [], logger: deps.logger };
+    const batch: BatchContext = { deltas: new CounterDeltas(), logger: deps.logger };
     const recordHandler = async (record: SQSRecord): Promise<void> => {
       const message = decodeQueueMessage(record.body);
       if (!message) {
@@ -31,10 +32,7 @@ export function createWorkerApp(deps: Dependencies, options: WorkerOptions) {
       }
       const common = { priority: priorityOf(record.eventSourceARN), receiptHandle: record.receiptHandle };
       try {
-        const outcome =
-          message.kind === 'job'
-            ? await runJobMessage({ jobId: message.jobId, ...common }, deps, batch)
-            : await runFiringMessage({ scheduleName: message.scheduleName, scheduledAt: message.scheduledAt, ...common }, deps, batch);
+        const outcome = await runMessage(message, common, deps, batch);
         if (outcome.action === 'keep') throw new KeepMessageError(outcome.note);
       } catch (error) {
         const about = message.kind === 'job' ? { jobId: message.jobId } : { schedule: message.scheduleName, at: message.scheduledAt };
@@ -48,7 +46,19 @@ export function createWorkerApp(deps: Dependencies, options: WorkerOptions) {
     };
     const response = await processSqsBatch(event, context, recordHandler);
     await flushCounters(deps, batch.deltas);
-    await options.onBatchDone?.(batch.attempts);
     return response;
   };
+}
+
+/** A job's message runs its job; a schedule's firing first creates the firing's job, then runs it. */
+async function runMessage(
+  message: QueueMessage,
+  common: { priority: ReceivedMessage['priority']; receiptHandle: string },
+  deps: Dependencies,
+  batch: BatchContext,
+): Promise<MessageOutcome> {
+  if (message.kind === 'job') return runJobMessage({ jobId: message.jobId, ...common }, deps, batch);
+  const firing = await createFiringJob(message, deps, batch);
+  if ('action' in firing) return firing;
+  return runJobMessage({ jobId: firing.jobId, ...common }, deps, batch);
 }

@@ -53,6 +53,19 @@ export class CounterDeltas {
     this.add(group, `${histogram}_count`);
   }
 
+  /** Adds every value and observation of `other` (a decision's deltas joining its batch's). */
+  merge(other: CounterDeltas): void {
+    for (const { group, values } of other.groups.values()) {
+      for (const [name, by] of values) this.add(group, name, by);
+    }
+    for (const [key, samples] of other.observations) {
+      const mine = this.observations.get(key) ?? { duration: [], wait: [] };
+      mine.duration.push(...samples.duration);
+      mine.wait.push(...samples.wait);
+      this.observations.set(key, mine);
+    }
+  }
+
   entries(): CounterGroup[] {
     return [...this.groups.values()]
       .map(({ group, values }) => ({ ...group, values: Object.fromEntries([...values].filter(([, v]) => v !== 0)) }))

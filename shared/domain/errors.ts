@@ -51,6 +51,84 @@ export class JobNotFoundError extends SkyForgeError {
   }
 }
 
+export class DeadJobNotFoundError extends SkyForgeError {
+  override name = 'DeadJobNotFoundError';
+  readonly jobId: string;
+  readonly status: string;
+  constructor(id: string, status: string) {
+    super('NOT_FOUND', `job ${id} is not in the dead-letter list (it is ${status})`, { id, status });
+    this.jobId = id;
+    this.status = status;
+  }
+}
+
+export class ScheduleNotFoundError extends SkyForgeError {
+  override name = 'ScheduleNotFoundError';
+  readonly scheduleName: string;
+  constructor(name: string) {
+    super('NOT_FOUND', `schedule ${name} does not exist`, { name });
+    this.scheduleName = name;
+  }
+}
+
+export class ScheduleNameTakenError extends SkyForgeError {
+  override name = 'ScheduleNameTakenError';
+  readonly scheduleName: string;
+  constructor(name: string) {
+    super('CONFLICT', `a schedule named ${name} already exists`, { name });
+    this.scheduleName = name;
+  }
+}
+
+export class RouteNotFoundError extends SkyForgeError {
+  override name = 'RouteNotFoundError';
+  readonly method: string;
+  readonly path: string;
+  constructor(method: string, path: string, allowedMethods: readonly string[]) {
+    super('NOT_FOUND', `no route for ${method} ${path}`, { method, path, ...(allowedMethods.length > 0 ? { allowedMethods } : {}) });
+    this.method = method;
+    this.path = path;
+  }
+}
+
+export class UnsupportedMediaTypeError extends SkyForgeError {
+  override name = 'UnsupportedMediaTypeError';
+  readonly contentType: string | null;
+  constructor(contentType: string | null) {
+    super('UNSUPPORTED_MEDIA_TYPE', 'send the body as JSON with Content-Type: application/json', { contentType });
+    this.contentType = contentType;
+  }
+}
+
+export class InvalidJsonError extends SkyForgeError {
+  override name = 'InvalidJsonError';
+  constructor(parserMessage: string) {
+    super('INVALID_JSON', `body is not valid JSON: ${parserMessage}`);
+  }
+}
+
+export class UnauthorizedError extends SkyForgeError {
+  override name = 'UnauthorizedError';
+  constructor(message: string) {
+    super('UNAUTHORIZED', message);
+  }
+}
+
+/**
+ * A job was stored but its message (or one-time schedule) could not be created, so it was
+ * recorded DEAD with the reason (replayable from /dlq).
+ */
+export class JobNotSentError extends SkyForgeError {
+  override name = 'JobNotSentError';
+  readonly jobId: string;
+  readonly reason: string;
+  constructor(jobId: string, what: 'queued' | 'scheduled' | 'queued again', reason: string) {
+    super('INTERNAL', `job ${jobId} was stored but could not be ${what}; it is in the dead-letter list`, { jobId });
+    this.jobId = jobId;
+    this.reason = reason;
+  }
+}
+
 export class InvalidStateError extends SkyForgeError {
   override name = 'InvalidStateError';
   constructor(event: string, status: string, message?: string) {
@@ -109,6 +187,14 @@ export class JobTimeoutError extends Error {
   override name = 'JobTimeoutError';
   constructor(timeoutMs: number) {
     super(`attempt timed out after ${timeoutMs} ms`);
+  }
+}
+
+/** The worker of an attempt vanished (crash, out of memory, function timeout): its lease ran out. Retryable. */
+export class WorkerLostError extends Error {
+  override name = 'WorkerLostError';
+  constructor() {
+    super('the worker stopped before finishing (crash or function timeout)');
   }
 }
 

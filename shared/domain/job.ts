@@ -1,3 +1,4 @@
+import { WorkerLostError } from './errors.ts';
 import type { Priority } from './priority.ts';
 
 export type { Priority } from './priority.ts';
@@ -119,7 +120,7 @@ export function lostAttempt(job: Pick<Job, 'attempts' | 'startedAt'>, nowIso: st
     startedAt: job.startedAt ?? nowIso,
     finishedAt: nowIso,
     outcome: ATTEMPT_OUTCOME.LOST,
-    error: { name: 'WorkerLostError', message: 'the worker stopped before finishing (crash or function timeout)', at: nowIso },
+    error: { name: 'WorkerLostError', message: new WorkerLostError().message, at: nowIso },
   };
 }
 

@@ -57,3 +57,8 @@ export const ENTRY_COUNTERS: Partial<Record<JobStatus, CounterName>> = {
 export function total(groups: readonly CounterGroup[], name: string): number {
   return groups.reduce((sum, g) => sum + (g.values[name] ?? 0), 0);
 }
+
+/** The (queue, type) a job's counters belong to. */
+export function groupOf(job: { priority: Priority; type: string }): MetricGroup {
+  return { queue: job.priority, type: job.type };
+}

@@ -1,5 +1,5 @@
 import type { BackoffPolicy } from './job.ts';
-import { isRetryable, JobTimeoutError } from './errors.ts';
+import { isRetryable, JobTimeoutError, WorkerLostError } from './errors.ts';
 
 /**
  * Delay before attempt `failedAttempt + 1`, after attempt `failedAttempt` (1-based) failed.
@@ -35,6 +35,9 @@ export function decideAfterFailure(facts: FailureFacts, random: () => number = M
     return { kind: 'dead', reason: `permanent error on attempt ${attempt}: ${describe(error)}` };
   }
   if (attempt >= maxAttempts) {
+    if (error instanceof WorkerLostError) {
+      return { kind: 'dead', reason: `the worker stopped (crash or function timeout) on attempt ${attempt} of ${maxAttempts}; no attempts left` };
+    }
     const what = error instanceof JobTimeoutError ? 'timed out' : 'failed';
     return { kind: 'dead', reason: `${what} on attempt ${attempt} of ${maxAttempts}: ${describe(error)}` };
   }

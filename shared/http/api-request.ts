@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { z } from 'zod';
-import { PayloadTooLargeError, SkyForgeError, ValidationError } from '../domain/errors.ts';
+import { InvalidJsonError, PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from '../domain/errors.ts';
 
 /** API Gateway passes at most ~6 MB to Lambda; refuse earlier with a clear 413. */
 export const MAX_BODY_BYTES = 5 * 1024 * 1024;
@@ -45,14 +45,12 @@ export class ApiRequest {
     if (raw.trim().length > 0) {
       const type = (this.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
       if (type !== 'application/json' && !type?.endsWith('+json')) {
-        throw new SkyForgeError('UNSUPPORTED_MEDIA_TYPE', 'send the body as JSON with Content-Type: application/json', {
-          contentType: this.headers['content-type'] ?? null,
-        });
+        throw new UnsupportedMediaTypeError(this.headers['content-type'] ?? null);
       }
       try {
         value = JSON.parse(raw) as unknown;
       } catch (error) {
-        throw new SkyForgeError('INVALID_JSON', `body is not valid JSON: ${(error as Error).message}`);
+        throw new InvalidJsonError((error as Error).message);
       }
     }
     return parseWith(schema, value);

@@ -1,5 +1,5 @@
 import type { ApiRequest } from './api-request.ts';
-import { SkyForgeError } from '../domain/errors.ts';
+import { RouteNotFoundError } from '../domain/errors.ts';
 
 export interface ApiResponse {
   status: number;
@@ -33,11 +33,7 @@ export class Router {
       if (route.method === request.method) return route.handler(request, params);
       allowed.push(route.method);
     }
-    throw new SkyForgeError('NOT_FOUND', `no route for ${request.method} ${request.path}`, {
-      method: request.method,
-      path: request.path,
-      ...(allowed.length > 0 ? { allowedMethods: allowed } : {}),
-    });
+    throw new RouteNotFoundError(request.method, request.path, allowed);
   }
 }
 

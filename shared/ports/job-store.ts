@@ -1,33 +1,38 @@
 import type { Job, JobStatus, Priority } from '../domain/job.ts';
+import type { JobChanges } from '../domain/job-changes.ts';
+import type { CreateEvent, JOB_EVENT, JobEvent } from '../domain/lifecycle.ts';
 
-/** What a conditional write expects of the stored item. */
-export interface WriteGuard {
-  /** The item's status must be one of these. */
-  statuses?: readonly JobStatus[];
-  /** A string: the lease must be this token; null: the item must hold no lease. */
+export type { JobChanges } from '../domain/job-changes.ts';
+
+/**
+ * One lifecycle event to perform on a job. The store builds the write's condition from the
+ * event's row of the lifecycle table (its `from` states and lease rule) and sets the status to
+ * the row's `to`; the caller adds only what it read.
+ */
+export interface TransitionRequest<E extends JobEvent = JobEvent> {
+  event: E;
+  /** The status the caller read: narrows the event's `from` states to it (optimistic concurrency). */
+  from?: JobStatus;
+  /**
+   * The lease the item must hold: a token, or null for none. Events whose row has a lease rule
+   * need the token (the attempt's own for `held`, the one seen running out for `expired`).
+   */
   leaseToken?: string | null;
-  /** The item must hold no lease, or one that ended before this instant (epoch ms). */
+  /** The item may hold no lease that is still live at this instant (epoch ms). */
   noLiveLeaseAt?: number;
+  /** Events that start an attempt (CLAIM, RECLAIM): the new lease, until now + job.timeoutMs + graceMs. */
+  newLease?: { token: string; graceMs: number };
+  /** Fields written with the event. */
+  changes?: JobChanges;
 }
 
-/** Fields to set (a null value removes the attribute) on a job. */
-export type JobChanges = Partial<Omit<Job, 'id' | 'createdAt' | 'type' | 'priority'>>;
+/** The job before and after the write; `after` is null when the event removed it (DELETE). */
+export interface Transitioned<E extends JobEvent = JobEvent> {
+  before: Job;
+  after: E extends typeof JOB_EVENT.DELETE ? null : Job;
+}
 
 export type CreateResult = { created: true; job: Job } | { created: false; existing: Job };
-
-export interface ClaimRequest {
-  now: number;
-  leaseToken: string;
-  /** Lease ends at now + job.timeoutMs + graceMs. */
-  graceMs: number;
-  /** Reclaim: take over a RUNNING job whose lease (this token) has run out. */
-  staleLeaseToken?: string;
-}
-
-export interface ClaimedJob {
-  job: Job;
-  previousStatus: JobStatus;
-}
 
 export interface ListQuery {
   status?: JobStatus;
@@ -48,21 +53,17 @@ export interface LeaseState {
 }
 
 /**
- * The job table. Every method that changes a job is ONE conditional single-item write; a write
- * whose guard does not hold throws StaleJobStateError carrying the item as it now stands.
+ * The job table. Every write that changes a job is ONE conditional single-item write: `create`
+ * for the events that make a job, `transition` for every other lifecycle event. A write whose
+ * condition does not hold throws StaleJobStateError carrying the item as it now stands.
  */
 export interface JobStore {
-  /** Put a new job unless one with its id exists (and has not expired). */
-  create(job: Job, nowMs: number): Promise<CreateResult>;
+  /** Puts a new job (status from the event's row) unless one with its id exists and has not expired. */
+  create(job: Job, event: CreateEvent, nowMs: number): Promise<CreateResult>;
   get(id: string, nowMs: number): Promise<Job | null>;
   getMany(ids: readonly string[], nowMs: number): Promise<Job[]>;
-  /**
-   * CLAIM (or RECLAIM with staleLeaseToken): attempts += 1, RUNNING, lease; `extra` rides on the
-   * same write. Returns the job as it now stands and the status it was claimed from.
-   */
-  claim(id: string, request: ClaimRequest, extra?: JobChanges): Promise<ClaimedJob>;
-  update(id: string, guard: WriteGuard, changes: JobChanges, nowMs: number): Promise<Job>;
-  delete(id: string, guard: WriteGuard, nowMs: number): Promise<void>;
+  /** Performs one lifecycle event (see TransitionRequest). */
+  transition<E extends JobEvent>(id: string, request: TransitionRequest<E>, nowMs: number): Promise<Transitioned<E>>;
   /** Cheap, eventually consistent read of what a running attempt must watch. */
   leaseState(id: string): Promise<LeaseState | null>;
   list(query: ListQuery, nowMs: number): Promise<Page<Job>>;

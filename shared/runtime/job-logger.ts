@@ -10,3 +10,14 @@ export function toJobLogger(logger: Logger): JobLogger {
     error: (message, extra) => logger.error(message, extra ?? {}),
   };
 }
+
+/** A logger whose every line carries the job's id, type, attempt and queue. */
+export function withJobKeys(logger: JobLogger, job: { id: string; type: string; attempts: number; priority: string }): JobLogger {
+  const keys = { jobId: job.id, type: job.type, attempt: job.attempts, queue: job.priority };
+  return {
+    debug: (m, e) => logger.debug(m, { ...keys, ...e }),
+    info: (m, e) => logger.info(m, { ...keys, ...e }),
+    warn: (m, e) => logger.warn(m, { ...keys, ...e }),
+    error: (m, e) => logger.error(m, { ...keys, ...e }),
+  };
+}

@@ -1,10 +1,11 @@
+import { CounterDeltas } from '../domain/counter-deltas.ts';
 import { InvalidStateError, JobNotFoundError, StaleJobStateError } from '../domain/errors.ts';
 import type { Job } from '../domain/job.ts';
 import { canTransition, JOB_EVENT } from '../domain/lifecycle.ts';
-import { CounterDeltas } from '../domain/counter-deltas.ts';
+import { groupOf } from '../domain/metrics.ts';
 import type { Dependencies } from './dependencies.ts';
 import { dropPendingSchedule } from './drop-pending-schedule.ts';
-import { flushCounters, groupOf } from './transition-job.ts';
+import { flushCounters } from './transition-job.ts';
 
 /**
  * Deletes a job in any state but RUNNING, with its pending one-time schedule. Its pending SQS
@@ -17,7 +18,7 @@ export async function deleteJob(id: string, deps: Dependencies): Promise<void> {
     if (!job) throw new JobNotFoundError(id);
     if (!canTransition(job.status, JOB_EVENT.DELETE)) throw new InvalidStateError(JOB_EVENT.DELETE, job.status);
     try {
-      await deps.store.delete(id, { statuses: [job.status] }, now);
+      await deps.store.transition(id, { event: JOB_EVENT.DELETE, from: job.status }, now);
       await dropPendingSchedule(job, deps);
       const deltas = new CounterDeltas();
       deltas.move(groupOf(job), job.status, null);

@@ -1,13 +1,14 @@
+import type { CounterDeltas } from '../domain/counter-deltas.ts';
 import { StaleJobStateError } from '../domain/errors.ts';
 import { appendHistory, isTerminal, JOB_STATUS, lostAttempt, type Job } from '../domain/job.ts';
+import { applyChanges, deadChanges } from '../domain/job-changes.ts';
+import { JOB_EVENT } from '../domain/lifecycle.ts';
+import { groupOf } from '../domain/metrics.ts';
 import { isoAt } from '../domain/time.ts';
-import type { CounterDeltas } from '../domain/counter-deltas.ts';
 import { jobIdForFiring } from './body-hash.ts';
 import type { Dependencies } from './dependencies.ts';
+import type { MessageOutcome } from './message-outcome.ts';
 import { buildJob } from './submit-jobs.ts';
-import { groupOf } from './transition-job.ts';
-import type { MessageOutcome } from './run-job.ts';
-import { expiryFor } from './retention.ts';
 
 /**
  * A message reached an SQS dead-letter queue: it was received maxReceiveCount times without
@@ -28,28 +29,11 @@ export async function handleDeadLetter(
     if (job.status === JOB_STATUS.RUNNING && (job.leaseUntil ?? 0) >= now) {
       return { action: 'keep', note: 'job is running under a live lease' };
     }
-    const reason =
-      message.queue === 'schedule'
-        ? 'EventBridge Scheduler could not deliver its message to the queue after every retry (schedule dead-letter queue)'
-        : `its message was delivered the maximum number of times on the ${message.queue} queue without finishing ` +
-          '(the worker crashed, its function timed out, or it was throttled) and SQS moved it to the dead-letter queue';
+    const reason = deadLetterReason(message.queue);
+    const history = job.status === JOB_STATUS.RUNNING ? appendHistory(job.history, lostAttempt(job, isoAt(now))) : undefined;
+    const changes = deadChanges(job, { at: now, retention: deps.config, releasesLease: true, reason, ...(history ? { history } : {}) });
     try {
-      await deps.store.update(
-        job.id,
-        { statuses: [job.status], leaseToken: job.leaseToken },
-        {
-          status: JOB_STATUS.DEAD,
-          deadReason: reason,
-          nextRunAt: null,
-          pendingSchedule: null,
-          leaseToken: null,
-          leaseUntil: null,
-          finishedAt: isoAt(now),
-          expiresAt: expiryFor(job, JOB_STATUS.DEAD, now, deps.config),
-          ...(job.status === JOB_STATUS.RUNNING ? { history: appendHistory(job.history, lostAttempt(job, isoAt(now))) } : {}),
-        },
-        now,
-      );
+      await deps.store.transition(job.id, { event: JOB_EVENT.DEAD_LETTER, from: job.status, leaseToken: job.leaseToken, changes }, now);
       deltas.move(groupOf(job), job.status, JOB_STATUS.DEAD);
       deps.logger.warn('job dead-lettered by SQS redrive', {
         jobId: job.id,
@@ -66,9 +50,16 @@ export async function handleDeadLetter(
   return { action: 'keep', note: 'job kept changing; will look again' };
 }
 
+function deadLetterReason(queue: string): string {
+  return queue === 'schedule'
+    ? 'EventBridge Scheduler could not deliver its message to the queue after every retry (schedule dead-letter queue)'
+    : `its message was delivered the maximum number of times on the ${queue} queue without finishing ` +
+        '(the worker crashed, its function timed out, or it was throttled) and SQS moved it to the dead-letter queue';
+}
+
 /**
  * A recurring schedule's firing that Scheduler could not deliver: the job it would have made is
- * created DEAD with the reason, so the missed run shows in /dlq and can be replayed.
+ * created DEAD with the reason (MISSED_FIRING), so the missed run shows in /dlq and can be replayed.
  */
 export async function handleDeadFiring(
   message: { scheduleName: string; scheduledAt: string },
@@ -83,15 +74,13 @@ export async function handleDeadFiring(
     scheduleName: schedule.name,
     lenient: true,
   });
-  const dead: Job = {
-    ...job,
-    status: JOB_STATUS.DEAD,
-    runAt: message.scheduledAt,
-    deadReason: `EventBridge Scheduler could not deliver the firing of ${message.scheduledAt} after every retry`,
-    finishedAt: isoAt(now),
-    expiresAt: expiryFor(job, JOB_STATUS.DEAD, now, deps.config),
-  };
-  const created = await deps.store.create(dead, now);
+  const reason = `EventBridge Scheduler could not deliver the firing of ${message.scheduledAt} after every retry`;
+  const dead = applyChanges(
+    { ...job, runAt: message.scheduledAt },
+    deadChanges(job, { at: now, retention: deps.config, releasesLease: true, reason }),
+    isoAt(now),
+  );
+  const created = await deps.store.create(dead, JOB_EVENT.MISSED_FIRING, now);
   if (created.created) deltas.move(groupOf(dead), null, JOB_STATUS.DEAD);
   deps.logger.warn('a schedule firing was not delivered; recorded as a DEAD job', { schedule: schedule.name, at: message.scheduledAt, jobId: job.id });
   return { action: 'ack', note: created.created ? 'firing recorded as DEAD' : 'firing already has its job' };

@@ -1,4 +1,4 @@
-import { SkyForgeError } from '../domain/errors.ts';
+import { ScheduleNameTakenError, ScheduleNotFoundError } from '../domain/errors.ts';
 import type { Schedule } from '../domain/schedule.ts';
 import { isoAt } from '../domain/time.ts';
 import { recurringScheduleName } from '../domain/schedule-names.ts';
@@ -15,16 +15,12 @@ import { recurringSpec, validateSchedule, type ScheduleInput } from './validate-
  * fails, the item is put back as it was, so the two never disagree for long.
  */
 
-function notFound(name: string): SkyForgeError {
-  return new SkyForgeError('NOT_FOUND', `schedule ${name} does not exist`, { name });
-}
-
 export async function createSchedule(name: string, input: ScheduleInput, deps: Dependencies): Promise<ScheduleView> {
   const now = deps.clock.now();
   validateSchedule(input, deps, now);
   const schedule = toSchedule(name, input, isoAt(now), isoAt(now));
   if (!(await deps.schedules.create(schedule))) {
-    throw new SkyForgeError('CONFLICT', `a schedule named ${name} already exists`, { name });
+    throw new ScheduleNameTakenError(name);
   }
   try {
     await deps.scheduler.createRecurring(recurringSpec(schedule));
@@ -37,7 +33,7 @@ export async function createSchedule(name: string, input: ScheduleInput, deps: D
 
 export async function getSchedule(name: string, deps: Dependencies): Promise<ScheduleView> {
   const schedule = await deps.schedules.get(name);
-  if (!schedule) throw notFound(name);
+  if (!schedule) throw new ScheduleNotFoundError(name);
   return toScheduleView(schedule, deps.clock.now());
 }
 
@@ -60,7 +56,7 @@ export async function setScheduleEnabled(name: string, enabled: boolean, deps: D
 }
 
 export async function deleteSchedule(name: string, deps: Dependencies): Promise<void> {
-  if (!(await deps.schedules.get(name))) throw notFound(name);
+  if (!(await deps.schedules.get(name))) throw new ScheduleNotFoundError(name);
   await deps.scheduler.remove(recurringScheduleName(name));
   await deps.schedules.delete(name);
 }
@@ -68,7 +64,7 @@ export async function deleteSchedule(name: string, deps: Dependencies): Promise<
 /** Runs one firing now (POST /schedules/{name}/trigger): a job from the template, queued at once. */
 export async function triggerSchedule(name: string, deps: Dependencies): Promise<SubmitOutcome> {
   const schedule = await deps.schedules.get(name);
-  if (!schedule) throw notFound(name);
+  if (!schedule) throw new ScheduleNotFoundError(name);
   const id = jobIdForFiring(name, `manual:${isoAt(deps.clock.now())}:${deps.newId(deps.clock.now())}`);
   const [outcome] = await submitJobs([schedule.job], deps, () => ({ id, scheduleName: name }));
   return outcome as SubmitOutcome;
@@ -76,9 +72,9 @@ export async function triggerSchedule(name: string, deps: Dependencies): Promise
 
 async function update(name: string, change: (current: Schedule) => Schedule, deps: Dependencies): Promise<ScheduleView> {
   const current = await deps.schedules.get(name);
-  if (!current) throw notFound(name);
+  if (!current) throw new ScheduleNotFoundError(name);
   const next = change(current);
-  if (!(await deps.schedules.replace(next))) throw notFound(name);
+  if (!(await deps.schedules.replace(next))) throw new ScheduleNotFoundError(name);
   try {
     await deps.scheduler.updateRecurring(recurringSpec(next));
   } catch (error) {

@@ -1,7 +1,7 @@
-import { JOB_STATUS, type Job } from '../domain/job.ts';
-import { isoAt } from '../domain/time.ts';
+import type { Job } from '../domain/job.ts';
+import { deadChanges } from '../domain/job-changes.ts';
+import { JOB_EVENT } from '../domain/lifecycle.ts';
 import type { Dependencies } from './dependencies.ts';
-import { expiryFor } from './retention.ts';
 
 /**
  * A job was written QUEUED or SCHEDULED but its message or schedule could not be created: mark
@@ -12,18 +12,8 @@ export async function markUnsentDead(job: Job, deadReason: string, deps: Depende
   const now = deps.clock.now();
   deps.logger.error('job stored but its message could not be sent; marking it DEAD', { jobId: job.id, reason: deadReason });
   try {
-    await deps.store.update(
-      job.id,
-      { statuses: [job.status] },
-      {
-        status: JOB_STATUS.DEAD,
-        deadReason,
-        pendingSchedule: null,
-        finishedAt: isoAt(now),
-        expiresAt: expiryFor(job, JOB_STATUS.DEAD, now, deps.config),
-      },
-      now,
-    );
+    const changes = deadChanges(job, { at: now, retention: deps.config, releasesLease: true, reason: deadReason });
+    await deps.store.transition(job.id, { event: JOB_EVENT.DEAD_LETTER, from: job.status, changes }, now);
     return true;
   } catch (error) {
     deps.logger.error('could not mark the unsent job DEAD', { jobId: job.id, error: String(error) });

@@ -1,4 +1,4 @@
-import { JobNotFoundError, SkyForgeError } from '../domain/errors.ts';
+import { DeadJobNotFoundError, JobNotFoundError } from '../domain/errors.ts';
 import { JOB_STATUS, type Job } from '../domain/job.ts';
 import type { ListQuery, Page } from '../ports/job-store.ts';
 import type { Dependencies } from './dependencies.ts';
@@ -20,9 +20,7 @@ export function listDeadJobs(query: { type?: string; limit: number; cursor?: str
 
 export async function getDeadJob(id: string, deps: Dependencies): Promise<Job> {
   const job = await getJob(id, deps);
-  if (job.status !== JOB_STATUS.DEAD) {
-    throw new SkyForgeError('NOT_FOUND', `job ${id} is not in the dead-letter list (it is ${job.status})`, { id, status: job.status });
-  }
+  if (job.status !== JOB_STATUS.DEAD) throw new DeadJobNotFoundError(id, job.status);
   return job;
 }
 

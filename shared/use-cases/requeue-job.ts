@@ -1,26 +1,12 @@
-import { SkyForgeError } from '../domain/errors.ts';
+import { CounterDeltas } from '../domain/counter-deltas.ts';
+import { InvalidStateError, JobNotSentError, SkyForgeError } from '../domain/errors.ts';
 import { JOB_STATUS, type Job, type JobStatus } from '../domain/job.ts';
+import { requeueChanges } from '../domain/job-changes.ts';
 import { JOB_EVENT } from '../domain/lifecycle.ts';
-import type { JobChanges } from '../ports/job-store.ts';
+import { groupOf } from '../domain/metrics.ts';
 import type { Dependencies } from './dependencies.ts';
 import { markUnsentDead } from './mark-unsent-dead.ts';
-import { CounterDeltas } from '../domain/counter-deltas.ts';
-import { flushCounters, groupOf, transitionJob } from './transition-job.ts';
-
-/** What a requeue writes: back to QUEUED with every trace of the last ending cleared. */
-function requeueChanges(resetAttempts: boolean): JobChanges {
-  return {
-    status: JOB_STATUS.QUEUED,
-    ...(resetAttempts ? { attempts: 0 } : {}),
-    nextRunAt: null,
-    finishedAt: null,
-    deadReason: null,
-    cancelReason: null,
-    expiresAt: null,
-    leaseToken: null,
-    leaseUntil: null,
-  };
-}
+import { flushCounters, transitionJob } from './transition-job.ts';
 
 /**
  * The table half of a requeue: DEAD | CANCELLED -> QUEUED. Refused while a cancelled or
@@ -28,10 +14,9 @@ function requeueChanges(resetAttempts: boolean): JobChanges {
  */
 async function markRequeued(id: string, resetAttempts: boolean, onlyFrom: JobStatus | undefined, deps: Dependencies): Promise<Job> {
   const { after } = await transitionJob(deps, id, JOB_EVENT.REQUEUE, (job, now) => {
-    if (onlyFrom && job.status !== onlyFrom) {
-      throw new SkyForgeError('INVALID_STATE', `job ${id} is ${job.status}, not ${onlyFrom}`, { status: job.status });
-    }
-    return { changes: requeueChanges(resetAttempts), guard: { noLiveLeaseAt: now } };
+    // Replaying from the dead-letter list: a job that left it meanwhile is not there any more.
+    if (onlyFrom && job.status !== onlyFrom) throw new InvalidStateError(JOB_EVENT.REQUEUE, job.status, `job ${id} is ${job.status}, not ${onlyFrom}`);
+    return { changes: requeueChanges(resetAttempts), noLiveLeaseAt: now };
   });
   return after;
 }
@@ -48,8 +33,9 @@ export async function requeueJob(
   const after = await markRequeued(id, options.resetAttempts, options.onlyFrom, deps);
   const failures = await deps.queue.enqueue([{ jobId: after.id, priority: after.priority, delaySeconds: 0 }]);
   if (failures.length > 0) {
-    await revertToDead(after, failures[0]?.reason ?? 'send failed', deps);
-    throw new SkyForgeError('INTERNAL', `job ${id} could not be queued again; it stays in the dead-letter list`, { jobId: id });
+    const reason = failures[0]?.reason ?? 'send failed';
+    await revertToDead(after, reason, deps);
+    throw new JobNotSentError(id, 'queued again', reason);
   }
   return after;
 }

@@ -1,12 +1,15 @@
 import { JOB_DEFAULTS, LIMITS } from '../domain/job-defaults.ts';
 import {
   IdempotencyKeyReusedError,
+  JobNotSentError,
   PayloadTooLargeError,
   SkyForgeError,
   UnknownJobTypeError,
   ValidationError,
 } from '../domain/errors.ts';
 import { JOB_STATUS, type BackoffPolicy, type Job } from '../domain/job.ts';
+import { createdStatus, JOB_EVENT, type CreateEvent } from '../domain/lifecycle.ts';
+import { groupOf } from '../domain/metrics.ts';
 import type { JobTemplate } from '../domain/schedule.ts';
 import { isoAt } from '../domain/time.ts';
 import { CounterDeltas } from '../domain/counter-deltas.ts';
@@ -15,7 +18,7 @@ import { jobScheduleName } from '../domain/schedule-names.ts';
 import { canonicalJson, jobIdForIdempotencyKey, sha256 } from './body-hash.ts';
 import type { Dependencies } from './dependencies.ts';
 import { markUnsentDead } from './mark-unsent-dead.ts';
-import { flushCounters, groupOf } from './transition-job.ts';
+import { flushCounters } from './transition-job.ts';
 
 /** A job body as the API accepts it (already checked for shape by the HTTP schema). */
 export interface JobRequest extends JobTemplate {
@@ -30,6 +33,8 @@ export type SubmitOutcome =
 
 interface Prepared {
   job: Job;
+  /** SUBMIT, or SUBMIT_DELAYED for a job that waits for its time. */
+  event: CreateEvent;
   /** SQS DelaySeconds of its message (0..900). */
   delaySeconds: number;
   /** Due more than 15 minutes out: a one-time EventBridge schedule sends its message instead. */
@@ -65,7 +70,7 @@ export async function submitJobs(
   await Promise.all(
     prepared.map(async (p, index) => {
       if (!p) return;
-      const created = await deps.store.create(p.job, now);
+      const created = await deps.store.create(p.job, p.event, now);
       if (created.created) {
         outcomes[index] = { ok: true, status: 201, job: created.job, replayed: false };
         if (p.viaScheduler) toSchedule.push({ index, job: p.job });
@@ -78,16 +83,16 @@ export async function submitJobs(
     }),
   );
 
-  const failed = new Map<string, string>();
+  const failed = new Map<string, { what: 'queued' | 'scheduled'; reason: string }>();
   if (toSend.length > 0) {
-    for (const f of await deps.queue.enqueue(toSend.map((s) => s.message))) failed.set(f.jobId, `could not be queued (${f.reason})`);
+    for (const f of await deps.queue.enqueue(toSend.map((s) => s.message))) failed.set(f.jobId, { what: 'queued', reason: f.reason });
   }
   await Promise.all(
     toSchedule.map(async ({ job }) => {
       try {
         await deps.scheduler.scheduleJob(job.pendingSchedule as string, job.id, job.priority, Date.parse(job.nextRunAt as string));
       } catch (error) {
-        failed.set(job.id, `could not be scheduled (${error instanceof Error ? error.message : String(error)})`);
+        failed.set(job.id, { what: 'scheduled', reason: error instanceof Error ? error.message : String(error) });
       }
     }),
   );
@@ -95,16 +100,33 @@ export async function submitJobs(
   for (const { index } of [...toSend, ...toSchedule]) {
     const outcome = outcomes[index];
     if (!outcome?.ok) continue;
-    const reason = failed.get(outcome.job.id);
-    if (reason === undefined) {
+    const failure = failed.get(outcome.job.id);
+    if (failure === undefined) {
       deltas.move(groupOf(outcome.job), null, outcome.job.status);
       continue;
     }
-    outcomes[index] = { ok: false, error: await recordEnqueueFailure(outcome.job, reason, deps) };
+    outcomes[index] = { ok: false, error: await recordEnqueueFailure(outcome.job, failure, deps) };
     deltas.move(groupOf(outcome.job), null, JOB_STATUS.DEAD);
   }
   await flushCounters(deps, deltas);
-  return outcomes.map((o) => o ?? { ok: false, error: new SkyForgeError('INTERNAL', 'job was not processed') });
+  return outcomes.map((outcome, index) => {
+    // Every index was answered above; a hole would be a bug, and a job is never dropped silently.
+    if (!outcome) throw new Error(`submit produced no outcome for item ${index}`);
+    return outcome;
+  });
+}
+
+/**
+ * POST /jobs/batch: the items that passed the HTTP schema are submitted together; the ones that
+ * did not keep their error. Outcomes come back in the items' order.
+ */
+export async function submitJobBatch(items: readonly (JobRequest | SkyForgeError)[], deps: Dependencies): Promise<SubmitOutcome[]> {
+  const submitted = await submitJobs(
+    items.filter((item): item is JobRequest => !(item instanceof SkyForgeError)),
+    deps,
+  );
+  let next = 0;
+  return items.map((item): SubmitOutcome => (item instanceof SkyForgeError ? { ok: false, error: item } : (submitted[next++] as SubmitOutcome)));
 }
 
 export interface BuildOptions {
@@ -168,6 +190,7 @@ export function buildJob(request: JobRequest, deps: Dependencies, now: number, o
   };
   const id = options.id ?? (request.idempotencyKey ? jobIdForIdempotencyKey(request.idempotencyKey) : deps.newId(now));
   const delayed = delayMs > 0;
+  const event = delayed ? JOB_EVENT.SUBMIT_DELAYED : JOB_EVENT.SUBMIT;
   const nowIso = isoAt(now);
   const job: Job = {
     id,
@@ -175,7 +198,7 @@ export function buildJob(request: JobRequest, deps: Dependencies, now: number, o
     // Kept exactly as sent (absent stays absent) so the worker validates what the API validated.
     payload: request.payload,
     priority,
-    status: delayed ? JOB_STATUS.SCHEDULED : JOB_STATUS.QUEUED,
+    status: createdStatus(event),
     attempts: 0,
     maxAttempts,
     backoff,
@@ -201,12 +224,10 @@ export function buildJob(request: JobRequest, deps: Dependencies, now: number, o
     expiresAt: null,
     pendingSchedule: viaScheduler ? jobScheduleName(id, 0) : null,
   };
-  return { job, delaySeconds: viaScheduler ? 0 : Math.ceil(delayMs / 1000), viaScheduler };
+  return { job, event, delaySeconds: viaScheduler ? 0 : Math.ceil(delayMs / 1000), viaScheduler };
 }
 
-async function recordEnqueueFailure(job: Job, reason: string, deps: Dependencies): Promise<SkyForgeError> {
-  await markUnsentDead(job, `${reason}; replay it with POST /dlq/${job.id}/replay`, deps);
-  return new SkyForgeError('INTERNAL', `job ${job.id} was stored but ${reason.split(' (')[0]}; it is in the dead-letter list`, {
-    jobId: job.id,
-  });
+async function recordEnqueueFailure(job: Job, failure: { what: 'queued' | 'scheduled'; reason: string }, deps: Dependencies): Promise<SkyForgeError> {
+  await markUnsentDead(job, `could not be ${failure.what} (${failure.reason}); replay it with POST /dlq/${job.id}/replay`, deps);
+  return new JobNotSentError(job.id, failure.what, failure.reason);
 }

@@ -1,36 +1,40 @@
+import { CounterDeltas } from '../domain/counter-deltas.ts';
 import { InvalidStateError, JobNotFoundError, StaleJobStateError } from '../domain/errors.ts';
 import type { Job } from '../domain/job.ts';
-import type { MetricGroup } from '../domain/metrics.ts';
+import type { JobChanges } from '../domain/job-changes.ts';
 import { canTransition, type JobEvent } from '../domain/lifecycle.ts';
-import { CounterDeltas } from '../domain/counter-deltas.ts';
-import type { JobChanges, WriteGuard } from '../ports/job-store.ts';
+import { groupOf } from '../domain/metrics.ts';
 import type { Dependencies } from './dependencies.ts';
 
+/** An operator's event: what it writes, decided from the job as read. */
 export interface TransitionPlan {
   changes: JobChanges;
-  /** Extra conditions on top of "still in the status we read". */
-  guard?: Omit<WriteGuard, 'statuses'>;
+  /** The job may hold no live lease at this instant (a requeue waits for a stopping attempt). */
+  noLiveLeaseAt?: number;
 }
 
+type OperatorEvent = Exclude<JobEvent, 'DELETE'>;
+
 /**
- * Applies an operator's transition (cancel, dead-letter, requeue) with optimistic concurrency:
- * read the job, check the lifecycle table, write on the condition that the status is still the
- * one read. If the job moved meanwhile, decide again from its new state (a few rounds).
+ * Applies an operator's event (cancel, dead-letter, requeue) with optimistic concurrency: read
+ * the job, check the lifecycle table, and perform the event on the condition that the status is
+ * still the one read. If the job moved meanwhile, decide again from its new state (a few rounds).
  */
 export async function transitionJob(
   deps: Pick<Dependencies, 'store' | 'counters' | 'metrics' | 'clock' | 'logger'>,
   id: string,
-  event: JobEvent,
+  event: OperatorEvent,
   plan: (job: Job, nowMs: number) => TransitionPlan,
 ): Promise<{ before: Job; after: Job }> {
   for (let round = 0; round < 5; round += 1) {
     const now = deps.clock.now();
-    const before = await deps.store.get(id, now);
-    if (!before) throw new JobNotFoundError(id);
-    if (!canTransition(before.status, event)) throw new InvalidStateError(event, before.status);
-    const { changes, guard } = plan(before, now);
+    const read = await deps.store.get(id, now);
+    if (!read) throw new JobNotFoundError(id);
+    if (!canTransition(read.status, event)) throw new InvalidStateError(event, read.status);
+    const { changes, noLiveLeaseAt } = plan(read, now);
     try {
-      const after = await deps.store.update(id, { ...guard, statuses: [before.status] }, changes, now);
+      const request = { event, from: read.status, changes, ...(noLiveLeaseAt !== undefined ? { noLiveLeaseAt } : {}) };
+      const { before, after } = await deps.store.transition(id, request, now);
       const deltas = new CounterDeltas();
       deltas.move(groupOf(before), before.status, after.status);
       await flushCounters(deps, deltas);
@@ -38,7 +42,7 @@ export async function transitionJob(
     } catch (error) {
       if (!(error instanceof StaleJobStateError)) throw error;
       const current = error.current as Job | null;
-      if (current && current.status === before.status && guard?.noLiveLeaseAt !== undefined) {
+      if (current && current.status === read.status && noLiveLeaseAt !== undefined) {
         throw new InvalidStateError(event, current.status, `job ${id} is still stopping its last attempt; try again in a few seconds`);
       }
     }
@@ -59,9 +63,4 @@ export async function flushCounters(deps: Pick<Dependencies, 'counters' | 'metri
   } catch (error) {
     deps.logger.warn('could not update job counters', { error: String(error), deltas: deltas.entries() });
   }
-}
-
-/** The (queue, type) a job's counters belong to. */
-export function groupOf(job: Pick<Job, 'priority' | 'type'>): MetricGroup {
-  return { queue: job.priority, type: job.type };
 }

@@ -263,7 +263,7 @@ describe('api', () => {
       const retry = await call('POST', `/jobs/${id}/retry`);
       expectError(retry, 409, 'INVALID_STATE');
       expect(retry.body.details.status).toBe('QUEUED');
-      await h.deps.store.claim(id, { now: Date.now(), leaseToken: 't', graceMs: 60_000 });
+      await h.deps.store.transition(id, { event: 'CLAIM', newLease: { token: 't', graceMs: 60_000 } }, Date.now());
       expectError(await call('DELETE', `/jobs/${id}`), 409, 'INVALID_STATE');
     });
 

@@ -21,89 +21,133 @@ describe('DynamoDbJobStore', () => {
   afterAll(async () => h.stop());
 
   it('creates a job once: a second create of the same id returns the stored one', async () => {
-    const first = await h.deps.store.create(job('create-1', { payload: { big: 1e308, empty: '', nested: [{ a: '' }] } }), NOW);
-    const second = await h.deps.store.create(job('create-1', { payload: 'other' }), NOW);
+    const first = await h.deps.store.create(job('create-1', { payload: { big: 1e308, empty: '', nested: [{ a: '' }] } }), 'SUBMIT', NOW);
+    const second = await h.deps.store.create(job('create-1', { payload: 'other' }), 'SUBMIT', NOW);
     expect(first.created).toBe(true);
     expect(second).toMatchObject({ created: false, existing: { id: 'create-1', payload: { big: 1e308, empty: '', nested: [{ a: '' }] } } });
   });
 
   it('claims a QUEUED job once; a second claim sees it RUNNING', async () => {
-    await h.deps.store.create(job('claim-1', { timeoutMs: 5000 }), NOW);
-    const { job: claimed, previousStatus } = await h.deps.store.claim('claim-1', { now: NOW, leaseToken: 'A', graceMs: 1000 });
-    expect(previousStatus).toBe('QUEUED');
+    await h.deps.store.create(job('claim-1', { timeoutMs: 5000 }), 'SUBMIT', NOW);
+    const { after: claimed, before } = await h.deps.store.transition('claim-1', { event: 'CLAIM', newLease: { token: 'A', graceMs: 1000 } }, NOW);
+    expect(before.status).toBe('QUEUED');
     expect(claimed).toMatchObject({ status: 'RUNNING', attempts: 1, leaseToken: 'A', leaseUntil: NOW + 6000 });
     const stored = await h.deps.store.get('claim-1', NOW);
     expect(stored).toMatchObject({ status: 'RUNNING', attempts: 1, leaseToken: 'A', leaseUntil: NOW + 6000 });
 
-    const again = h.deps.store.claim('claim-1', { now: NOW, leaseToken: 'B', graceMs: 1000 });
+    const again = h.deps.store.transition('claim-1', { event: 'CLAIM', newLease: { token: 'B', graceMs: 1000 } }, NOW);
     await expect(again).rejects.toBeInstanceOf(StaleJobStateError);
     await again.catch((e: StaleJobStateError<Job>) => expect(e.current?.leaseToken).toBe('A'));
   });
 
   it('refuses to claim a SCHEDULED job before it is due, and claims it once due', async () => {
     const due = NOW + 60_000;
-    await h.deps.store.create(job('sched-1', { status: 'SCHEDULED', runAt: new Date(due).toISOString(), nextRunAt: new Date(due).toISOString() }), NOW);
-    await expect(h.deps.store.claim('sched-1', { now: due - 1, leaseToken: 'A', graceMs: 0 })).rejects.toBeInstanceOf(StaleJobStateError);
-    const { job: claimed, previousStatus } = await h.deps.store.claim('sched-1', { now: due, leaseToken: 'A', graceMs: 0 });
-    expect(previousStatus).toBe('SCHEDULED');
+    const delayed = job('sched-1', { runAt: new Date(due).toISOString(), nextRunAt: new Date(due).toISOString() });
+    expect((await h.deps.store.create(delayed, 'SUBMIT_DELAYED', NOW)).created).toBe(true);
+    const claim = { event: 'CLAIM', newLease: { token: 'A', graceMs: 0 } } as const;
+    await expect(h.deps.store.transition('sched-1', claim, due - 1)).rejects.toBeInstanceOf(StaleJobStateError);
+    const { after: claimed, before } = await h.deps.store.transition('sched-1', claim, due);
+    expect(before.status).toBe('SCHEDULED');
     expect(claimed.nextRunAt).toBeNull();
     expect((await h.deps.store.get('sched-1', due))?.nextRunAt).toBeNull();
   });
 
   it('reclaims a RUNNING job only after its lease ran out, and only with the stale token', async () => {
-    await h.deps.store.create(job('reclaim-1', { timeoutMs: 1000 }), NOW);
-    await h.deps.store.claim('reclaim-1', { now: NOW, leaseToken: 'old', graceMs: 0 });
-    const early = h.deps.store.claim('reclaim-1', { now: NOW + 500, leaseToken: 'new', graceMs: 0, staleLeaseToken: 'old' });
+    await h.deps.store.create(job('reclaim-1', { timeoutMs: 1000 }), 'SUBMIT', NOW);
+    await h.deps.store.transition('reclaim-1', { event: 'CLAIM', newLease: { token: 'old', graceMs: 0 } }, NOW);
+    const reclaim = (stale: string) => ({ event: 'RECLAIM', leaseToken: stale, newLease: { token: 'new', graceMs: 0 } }) as const;
+    const early = h.deps.store.transition('reclaim-1', reclaim('old'), NOW + 500);
     await expect(early).rejects.toBeInstanceOf(StaleJobStateError);
-    const wrongToken = h.deps.store.claim('reclaim-1', { now: NOW + 5000, leaseToken: 'new', graceMs: 0, staleLeaseToken: 'other' });
+    const wrongToken = h.deps.store.transition('reclaim-1', reclaim('other'), NOW + 5000);
     await expect(wrongToken).rejects.toBeInstanceOf(StaleJobStateError);
-    const { job: taken, previousStatus } = await h.deps.store.claim('reclaim-1', {
-      now: NOW + 5000,
-      leaseToken: 'new',
-      graceMs: 0,
-      staleLeaseToken: 'old',
-    });
-    expect(previousStatus).toBe('RUNNING');
+    const { after: taken, before } = await h.deps.store.transition('reclaim-1', reclaim('old'), NOW + 5000);
+    expect(before.status).toBe('RUNNING');
     expect(taken).toMatchObject({ attempts: 2, leaseToken: 'new' });
   });
 
   it('writes an outcome only for the lease holder', async () => {
-    await h.deps.store.create(job('finish-1'), NOW);
-    await h.deps.store.claim('finish-1', { now: NOW, leaseToken: 'A', graceMs: 0 });
-    const wrong = h.deps.store.update('finish-1', { statuses: ['RUNNING'], leaseToken: 'B' }, { status: 'SUCCEEDED' }, NOW);
+    await h.deps.store.create(job('finish-1'), 'SUBMIT', NOW);
+    await h.deps.store.transition('finish-1', { event: 'CLAIM', newLease: { token: 'A', graceMs: 0 } }, NOW);
+    const wrong = h.deps.store.transition('finish-1', { event: 'SUCCEED', leaseToken: 'B' }, NOW);
     await expect(wrong).rejects.toBeInstanceOf(StaleJobStateError);
-    const done = await h.deps.store.update(
+    const { after: done } = await h.deps.store.transition(
       'finish-1',
-      { statuses: ['RUNNING'], leaseToken: 'A' },
-      { status: 'SUCCEEDED', result: { ok: true }, leaseToken: null, leaseUntil: null },
+      { event: 'SUCCEED', leaseToken: 'A', changes: { result: { ok: true }, leaseToken: null, leaseUntil: null } },
       NOW,
     );
+    expect(await h.deps.store.get('finish-1', NOW)).toMatchObject({ status: 'SUCCEEDED', result: { ok: true }, leaseToken: null });
     expect(done).toMatchObject({ status: 'SUCCEEDED', result: { ok: true }, leaseToken: null, leaseUntil: null });
   });
 
   it('refuses a guarded write on a job that moved, reporting where it stands', async () => {
-    await h.deps.store.create(job('guard-1', { status: 'SUCCEEDED' }), NOW);
-    const write = h.deps.store.update('guard-1', { statuses: ['QUEUED', 'RUNNING'] }, { status: 'CANCELLED' }, NOW);
+    await h.seed(job('guard-1', { status: 'SUCCEEDED' }));
+    const write = h.deps.store.transition('guard-1', { event: 'CANCEL' }, NOW);
     await expect(write).rejects.toBeInstanceOf(StaleJobStateError);
     await write.catch((e: StaleJobStateError<Job>) => expect(e.current?.status).toBe('SUCCEEDED'));
-    await expect(h.deps.store.update('missing', { statuses: ['QUEUED'] }, { status: 'CANCELLED' }, NOW)).rejects.toMatchObject({
+    await expect(h.deps.store.transition('missing', { event: 'CANCEL', from: 'QUEUED' }, NOW)).rejects.toMatchObject({
       current: null,
     });
   });
 
-  it('deletes only when the guard holds', async () => {
-    await h.deps.store.create(job('del-1', { status: 'RUNNING' }), NOW);
-    await expect(h.deps.store.delete('del-1', { statuses: ['QUEUED', 'SUCCEEDED'] }, NOW)).rejects.toBeInstanceOf(StaleJobStateError);
+  it('deletes only from the states DELETE allows', async () => {
+    await h.seed(job('del-1', { status: 'RUNNING' }));
+    await expect(h.deps.store.transition('del-1', { event: 'DELETE' }, NOW)).rejects.toBeInstanceOf(StaleJobStateError);
     expect(await h.deps.store.get('del-1', NOW)).not.toBeNull();
-    await h.deps.store.delete('del-1', { statuses: ['RUNNING'] }, NOW);
+    await h.seed(job('del-1', { status: 'SUCCEEDED' }));
+    const { before, after } = await h.deps.store.transition('del-1', { event: 'DELETE' }, NOW);
+    expect(before.status).toBe('SUCCEEDED');
+    expect(after).toBeNull();
     expect(await h.deps.store.get('del-1', NOW)).toBeNull();
   });
 
+  /*
+   * The store's conditions come from the lifecycle table: for every event that changes an
+   * existing job and every status, the write succeeds exactly where the expected matrix of
+   * test/unit/lifecycle.test.ts says it may (written out here again, by hand).
+   */
+  const ALLOWED_FROM: Record<string, readonly JobStatus[]> = {
+    CLAIM: ['SCHEDULED', 'QUEUED', 'RETRYING'],
+    RECLAIM: ['RUNNING'],
+    PROGRESS: ['RUNNING'],
+    SUCCEED: ['RUNNING'],
+    RETRY_LATER: ['RUNNING'],
+    FAIL: ['RUNNING'],
+    CANCEL: ['SCHEDULED', 'QUEUED', 'RETRYING', 'RUNNING'],
+    DEAD_LETTER: ['SCHEDULED', 'QUEUED', 'RETRYING', 'RUNNING'],
+    RELEASE: ['CANCELLED', 'DEAD'],
+    REQUEUE: ['DEAD', 'CANCELLED'],
+    DELETE: ['SCHEDULED', 'QUEUED', 'RETRYING', 'SUCCEEDED', 'DEAD', 'CANCELLED'],
+  };
+  const STATUSES: JobStatus[] = ['SCHEDULED', 'QUEUED', 'RUNNING', 'RETRYING', 'SUCCEEDED', 'DEAD', 'CANCELLED'];
+  const MATRIX = Object.entries(ALLOWED_FROM).flatMap(([event, from]) =>
+    STATUSES.map((status) => ({ event, status, allowed: from.includes(status) })),
+  );
+
+  it.each(MATRIX)('$event from $status: allowed = $allowed', async ({ event, status, allowed }) => {
+    // Prepare: the job holds lease L, which ran out a second ago (so RECLAIM may take it).
+    const id = `matrix-${event}-${status}`;
+    await h.seed(job(id, { status, leaseToken: 'L', leaseUntil: NOW - 1000 }));
+    const request = { event, leaseToken: 'L', newLease: { token: 'M', graceMs: 0 } } as unknown as Parameters<Harness['deps']['store']['transition']>[1];
+
+    // Act
+    const write = h.deps.store.transition(id, request, NOW);
+
+    // Assess
+    if (allowed) await expect(write).resolves.toMatchObject({ before: { status } });
+    else await expect(write).rejects.toBeInstanceOf(StaleJobStateError);
+  });
+
+  it('refuses an event that needs the lease token without one, before writing', async () => {
+    await h.seed(job('lease-needed', { status: 'RUNNING', leaseToken: 'L' }));
+    await expect(h.deps.store.transition('lease-needed', { event: 'SUCCEED' }, NOW)).rejects.toThrow('SUCCEED needs the lease token');
+    expect(await h.deps.store.get('lease-needed', NOW)).toMatchObject({ status: 'RUNNING' });
+  });
+
   it('treats an item past its TTL as gone, before DynamoDB deletes it', async () => {
-    await h.deps.store.create(job('ttl-1', { status: 'SUCCEEDED', expiresAt: Math.floor(NOW / 1000) - 1 }), NOW);
+    await h.seed(job('ttl-1', { status: 'SUCCEEDED', expiresAt: Math.floor(NOW / 1000) - 1 }));
     expect(await h.deps.store.get('ttl-1', NOW)).toBeNull();
     // and its id can be taken again (an idempotency key outlived by its job)
-    expect((await h.deps.store.create(job('ttl-1'), NOW)).created).toBe(true);
+    expect((await h.deps.store.create(job('ttl-1'), 'SUBMIT', NOW)).created).toBe(true);
   });
 
   it('adds counters from many writers and reads their sum per queue and type', async () => {
@@ -185,7 +229,7 @@ describe('listing', () => {
       });
       all.push(j);
     }
-    await Promise.all(all.map((j) => h.deps.store.create(j, clock.now())));
+    await Promise.all(all.map((j) => h.seed(j)));
   });
   afterAll(async () => h.stop());
 
@@ -239,9 +283,9 @@ describe('listing', () => {
   it('lists dead jobs from the sparse index, following status changes', async () => {
     const dead = all.filter((j) => j.status === 'DEAD');
     const target = all.find((j) => j.status === 'QUEUED') as Job;
-    await h.deps.store.update(target.id, { statuses: ['QUEUED'] }, { status: 'DEAD', deadReason: 'test' }, clock.now());
+    await h.deps.store.transition(target.id, { event: 'DEAD_LETTER', changes: { deadReason: 'test' } }, clock.now());
     const revived = dead[0] as Job;
-    await h.deps.store.update(revived.id, { statuses: ['DEAD'] }, { status: 'QUEUED' }, clock.now());
+    await h.deps.store.transition(revived.id, { event: 'REQUEUE' }, clock.now());
     const page = await h.deps.store.listDead({ limit: 200 }, clock.now());
     const ids = page.items.map((j) => j.id);
     expect(ids).toContain(target.id);
@@ -249,8 +293,8 @@ describe('listing', () => {
     expect(ids).toHaveLength(dead.length);
     expect(page.items.every((j) => j.status === 'DEAD')).toBe(true);
     // restore for other tests
-    await h.deps.store.update(target.id, { statuses: ['DEAD'] }, { status: 'QUEUED', deadReason: null }, clock.now());
-    await h.deps.store.update(revived.id, { statuses: ['QUEUED'] }, { status: 'DEAD' }, clock.now());
+    await h.deps.store.transition(target.id, { event: 'REQUEUE', changes: { deadReason: null } }, clock.now());
+    await h.deps.store.transition(revived.id, { event: 'DEAD_LETTER' }, clock.now());
   });
 
   it('refuses a cursor that was not issued by the API', async () => {

@@ -97,7 +97,7 @@ describe('worker', () => {
     const retry = await submit({ type: 'demo.fail', payload: { failTimes: 1 }, backoff: { delayMs: 2000 } });
     const retryUnsent = await submit({ type: 'demo.fail', payload: { failTimes: 1 } });
     const running = await submit({ type: 'test.count' });
-    await h.deps.store.claim(running.id, { now: Date.now(), leaseToken: 'elsewhere', graceMs: 60_000 });
+    await h.deps.store.transition(running.id, { event: 'CLAIM', newLease: { token: 'elsewhere', graceMs: 60_000 } }, Date.now());
     h.queue.failFor.add(retryUnsent.id);
     h.queue.sent.length = 0;
 
@@ -196,7 +196,7 @@ describe('worker', () => {
 
   it('runs the next attempt when a lost worker’s lease ran out, recording the lost attempt', async () => {
     const job = await submit({ type: 'test.count', maxAttempts: 3 });
-    await h.deps.store.claim(job.id, { now: Date.now() - 120_000, leaseToken: 'crashed', graceMs: 0 });
+    await h.deps.store.transition(job.id, { event: 'CLAIM', newLease: { token: 'crashed', graceMs: 0 } }, Date.now() - 120_000);
     await run(record(job.id));
     const stored = await get(job.id);
     expect(stored).toMatchObject({ status: 'SUCCEEDED', attempts: 2 });
@@ -206,7 +206,7 @@ describe('worker', () => {
 
   it('marks a job DEAD when the lost attempt was its last', async () => {
     const job = await submit({ type: 'test.count', maxAttempts: 1 });
-    await h.deps.store.claim(job.id, { now: Date.now() - 120_000, leaseToken: 'crashed', graceMs: 0 });
+    await h.deps.store.transition(job.id, { event: 'CLAIM', newLease: { token: 'crashed', graceMs: 0 } }, Date.now() - 120_000);
     expect((await run(record(job.id))).batchItemFailures).toEqual([]);
     const stored = await get(job.id);
     expect(stored.status).toBe('DEAD');
@@ -270,8 +270,8 @@ describe('dead-letter consumer', () => {
         return (o as { job: Job }).job;
       }),
     );
-    await h.deps.store.claim(running!.id, { now: Date.now(), leaseToken: 'live', graceMs: 60_000 });
-    await h.deps.store.update(done!.id, { statuses: ['QUEUED'] }, { status: 'SUCCEEDED' }, Date.now());
+    await h.deps.store.transition(running!.id, { event: 'CLAIM', newLease: { token: 'live', graceMs: 60_000 } }, Date.now());
+    await h.seed({ ...done!, status: 'SUCCEEDED' });
     const records = [record(queued!.id, 'high'), record(running!.id, 'high'), record(done!.id, 'high')];
     const response = await consumer({ Records: records }, context);
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: records[1]!.messageId }]);

@@ -1,6 +1,9 @@
 import { monotonicFactory } from 'ulid';
 import { DynamoDbJobCounters } from '../../shared/adapters/dynamodb/dynamodb-job-counters.ts';
 import { DynamoDbJobStore } from '../../shared/adapters/dynamodb/dynamodb-job-store.ts';
+import { toItem } from '../../shared/adapters/dynamodb/job-item.ts';
+import type { Job } from '../../shared/domain/job.ts';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Priority } from '../../shared/config/definitions.ts';
 import { createJobRegistry } from '../../shared/jobs/create-registry.ts';
 import type { JobDefinitions, JobLogger } from '../../shared/jobs/registry.ts';
@@ -136,7 +139,14 @@ export async function createHarness(options: { jobs?: JobDefinitions; clock?: { 
     newId: (now) => nextId(now),
     random: () => 0.5,
   };
-  return { deps, queue, scheduler, logger, emf, table, stop: () => table.stop() };
+  /**
+   * Puts a job item in whatever state the test needs, as a crash or a race may leave it. Only
+   * tests write items this way; the system writes through the lifecycle's events.
+   */
+  const seed = async (job: Job): Promise<void> => {
+    await table.client.send(new PutCommand({ TableName: table.tableName, Item: toItem(job) }));
+  };
+  return { deps, queue, scheduler, logger, emf, table, seed, stop: () => table.stop() };
 }
 
 export type Harness = Awaited<ReturnType<typeof createHarness>>;

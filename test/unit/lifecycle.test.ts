@@ -1,13 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidStateError } from '../../shared/domain/errors.ts';
 import { JOB_STATUS, type JobStatus } from '../../shared/domain/job.ts';
-import { allowedFrom, canTransition, JOB_EVENT, nextStatus, type FromState, type JobEvent } from '../../shared/domain/lifecycle.ts';
+import {
+  allowedFrom,
+  canTransition,
+  createdStatus,
+  JOB_EVENT,
+  nextStatus,
+  TRANSITIONS,
+  type FromState,
+  type JobEvent,
+} from '../../shared/domain/lifecycle.ts';
 
 /*
  * The expected state machine, written out by hand from ARCHITECTURE.md ("Job lifecycle") and
  * API.md (the "allowed from" column of the transition routes), plus the design decisions:
  * CLAIM is also allowed from SCHEDULED (the "time" step is folded into the claim of an
- * SQS-delayed job), RECLAIM is RUNNING -> RUNNING, DELETE works from every state but RUNNING.
+ * SQS-delayed job), RECLAIM and PROGRESS are RUNNING -> RUNNING, RELEASE keeps the status of the
+ * stopped job it writes, DELETE works from every state but RUNNING.
  * It is deliberately NOT derived from TRANSITIONS.
  */
 
@@ -26,14 +36,16 @@ const MATRIX: Record<JobEvent, Row> = {
   //               NEW          SCHEDULED    QUEUED       RUNNING      RETRYING     SUCCEEDED  DEAD      CANCELLED
   SUBMIT:         ['QUEUED',    NO,          NO,          NO,          NO,          NO,        NO,       NO      ],
   SUBMIT_DELAYED: ['SCHEDULED', NO,          NO,          NO,          NO,          NO,        NO,       NO      ],
-  DUE:            [NO,          'QUEUED',    NO,          NO,          NO,          NO,        NO,       NO      ],
+  MISSED_FIRING:  ['DEAD',      NO,          NO,          NO,          NO,          NO,        NO,       NO      ],
   CLAIM:          [NO,          'RUNNING',   'RUNNING',   NO,          'RUNNING',   NO,        NO,       NO      ],
   RECLAIM:        [NO,          NO,          NO,          'RUNNING',   NO,          NO,        NO,       NO      ],
+  PROGRESS:       [NO,          NO,          NO,          'RUNNING',   NO,          NO,        NO,       NO      ],
   SUCCEED:        [NO,          NO,          NO,          'SUCCEEDED', NO,          NO,        NO,       NO      ],
   RETRY_LATER:    [NO,          NO,          NO,          'RETRYING',  NO,          NO,        NO,       NO      ],
   FAIL:           [NO,          NO,          NO,          'DEAD',      NO,          NO,        NO,       NO      ],
   CANCEL:         [NO,          'CANCELLED', 'CANCELLED', 'CANCELLED', 'CANCELLED', NO,        NO,       NO      ],
   DEAD_LETTER:    [NO,          'DEAD',      'DEAD',      'DEAD',      'DEAD',      NO,        NO,       NO      ],
+  RELEASE:        [NO,          NO,          NO,          NO,          NO,          NO,        'DEAD',   'CANCELLED'],
   REQUEUE:        [NO,          NO,          NO,          NO,          NO,          NO,        'QUEUED', 'QUEUED'],
   DELETE:         [NO,          GONE,        GONE,        NO,          GONE,        GONE,      GONE,     GONE    ],
 };
@@ -67,8 +79,8 @@ describe('the expected matrix itself', () => {
     // Assess: a new event or state in the code must show up here as a failure until the table covers it.
     expect([...matrixEvents].sort()).toEqual([...events].sort());
     expect([...matrixStates].sort()).toEqual([...statuses].sort());
-    expect(CASES).toHaveLength(12 * 8);
-    expect(ALLOWED).toHaveLength(26);
+    expect(CASES).toHaveLength(14 * 8);
+    expect(ALLOWED).toHaveLength(29);
   });
 });
 
@@ -131,13 +143,45 @@ describe('allowedFrom (the store condition)', () => {
     expect([...states].sort()).toEqual(['QUEUED', 'RETRYING', 'SCHEDULED']);
   });
 
-  it('SUBMIT and SUBMIT_DELAYED have no existing state to start from', () => {
+  it('SUBMIT, SUBMIT_DELAYED and MISSED_FIRING have no existing state to start from', () => {
     // Act
     const submit = allowedFrom('SUBMIT');
     const delayed = allowedFrom('SUBMIT_DELAYED');
+    const missed = allowedFrom('MISSED_FIRING');
 
     // Assess
     expect(submit).toEqual([]);
     expect(delayed).toEqual([]);
+    expect(missed).toEqual([]);
+  });
+});
+
+describe('lease rules (who may write)', () => {
+  // prettier-ignore
+  const EXPECTED_LEASE: Record<JobEvent, string> = {
+    SUBMIT: 'none', SUBMIT_DELAYED: 'none', MISSED_FIRING: 'none', CLAIM: 'none', CANCEL: 'none', DEAD_LETTER: 'none',
+    REQUEUE: 'none', DELETE: 'none',
+    // only the running attempt records its own progress, outcome and stop
+    PROGRESS: 'held', SUCCEED: 'held', RETRY_LATER: 'held', FAIL: 'held', RELEASE: 'held',
+    // a lost attempt is taken over only once its lease has run out
+    RECLAIM: 'expired',
+  };
+
+  it.each(Object.entries(EXPECTED_LEASE))('%s: lease %s', (event, lease) => {
+    expect(TRANSITIONS[event as JobEvent].lease ?? 'none').toBe(lease);
+  });
+
+  it('exactly CLAIM and RECLAIM start an attempt, and only CLAIM waits for the job to be due', () => {
+    const starts = Object.entries(TRANSITIONS).filter(([, rule]) => rule.startsAttempt).map(([event]) => event);
+    const waits = Object.entries(TRANSITIONS).filter(([, rule]) => rule.onlyWhenDue).map(([event]) => event);
+    expect(starts.sort()).toEqual(['CLAIM', 'RECLAIM']);
+    expect(waits).toEqual(['CLAIM']);
+  });
+
+  it('createdStatus names the status each create event makes, and refuses the others', () => {
+    expect(createdStatus('SUBMIT')).toBe('QUEUED');
+    expect(createdStatus('SUBMIT_DELAYED')).toBe('SCHEDULED');
+    expect(createdStatus('MISSED_FIRING')).toBe('DEAD');
+    expect(() => createdStatus('CLAIM' as never)).toThrow('CLAIM does not create a job');
   });
 });

@@ -1,0 +1,89 @@
+import { randomUUID } from 'node:crypto';
+import { decideLostAttempt } from '../domain/attempt-decision.ts';
+import { StaleJobStateError } from '../domain/errors.ts';
+import { isTerminal, JOB_STATUS, type Job } from '../domain/job.ts';
+import { LIMITS } from '../domain/job-defaults.ts';
+import { JOB_EVENT } from '../domain/lifecycle.ts';
+import { groupOf } from '../domain/metrics.ts';
+import type { Dependencies } from './dependencies.ts';
+import type { BatchContext, MessageOutcome, ReceivedMessage } from './message-outcome.ts';
+
+/** The job claimed for an attempt, or what to do with the message instead. */
+export type ClaimOutcome = { claimed: true; job: Job; waitMs: number } | { claimed: false; outcome: MessageOutcome };
+
+/**
+ * Takes the job of a message for its next attempt with a lease (one conditional write, CLAIM).
+ * A job that is finished, gone, running elsewhere or not yet due says what to do with the
+ * message; a RUNNING job whose lease ran out is taken over (RECLAIM) or, with no attempts left,
+ * ends DEAD, as the retry policy decides.
+ */
+export async function claimJob(message: ReceivedMessage, deps: Dependencies, batch: BatchContext): Promise<ClaimOutcome> {
+  const now = deps.clock.now();
+  const newLease = { token: randomUUID(), graceMs: LIMITS.leaseGraceMs };
+  try {
+    const { before, after } = await deps.store.transition(message.jobId, { event: JOB_EVENT.CLAIM, newLease }, now);
+    batch.deltas.move(groupOf(after), before.status, JOB_STATUS.RUNNING);
+    return { claimed: true, job: after, waitMs: waitedSince(before, now) };
+  } catch (error) {
+    if (!(error instanceof StaleJobStateError)) throw error;
+    return explainRefusedClaim(error.current as Job | null, message, newLease, deps, batch, now);
+  }
+}
+
+async function explainRefusedClaim(
+  current: Job | null,
+  message: ReceivedMessage,
+  newLease: { token: string; graceMs: number },
+  deps: Dependencies,
+  batch: BatchContext,
+  now: number,
+): Promise<ClaimOutcome> {
+  const skip = (action: MessageOutcome['action'], note: string): ClaimOutcome => ({ claimed: false, outcome: { action, note } });
+  if (!current) return skip('ack', 'job no longer exists (deleted or expired)');
+  if (isTerminal(current.status)) return skip('ack', `duplicate delivery: job is already ${current.status}`);
+  if (current.status === JOB_STATUS.RUNNING) {
+    if ((current.leaseUntil ?? 0) >= now) {
+      // Another delivery holds a live lease. Keep this copy: if that worker dies, this copy
+      // (back after the visibility timeout, which outlasts any lease) lets the job go on.
+      return skip('keep', 'duplicate delivery while the job runs elsewhere');
+    }
+    return reclaimLostJob(current, newLease, deps, batch, now);
+  }
+  const dueAt = current.nextRunAt ? Date.parse(current.nextRunAt) : now;
+  if (dueAt > now) {
+    await deps.queue.defer(message.priority, message.receiptHandle, (dueAt - now) / 1000);
+    return skip('keep', `not due until ${current.nextRunAt}; message hidden until then`);
+  }
+  return skip('keep', `job changed during the claim (now ${current.status}); will try again`);
+}
+
+/** The lease of a RUNNING job ran out: its worker crashed or its Lambda timed out. */
+async function reclaimLostJob(
+  current: Job,
+  newLease: { token: string; graceMs: number },
+  deps: Dependencies,
+  batch: BatchContext,
+  now: number,
+): Promise<ClaimOutcome> {
+  const decision = decideLostAttempt(current, now, deps.config, deps.random);
+  const leaseToken = current.leaseToken ?? '';
+  try {
+    if (decision.event === JOB_EVENT.FAIL) {
+      await deps.store.transition(current.id, { event: JOB_EVENT.FAIL, leaseToken, changes: decision.changes }, now);
+      batch.deltas.merge(decision.deltas);
+      return { claimed: false, outcome: { action: 'ack', note: 'lost attempt was the last one: job is DEAD' } };
+    }
+    const { after } = await deps.store.transition(current.id, { event: JOB_EVENT.RECLAIM, leaseToken, newLease, changes: decision.changes }, now);
+    batch.deltas.merge(decision.deltas);
+    return { claimed: true, job: after, waitMs: Math.max(0, now - (current.leaseUntil ?? now)) };
+  } catch (error) {
+    if (error instanceof StaleJobStateError) return { claimed: false, outcome: { action: 'keep', note: 'another worker took the lost job first' } };
+    throw error;
+  }
+}
+
+/** ms between the job becoming due (its delay or backoff ended, or it was queued) and now. */
+function waitedSince(before: Job, now: number): number {
+  const dueAt = Date.parse(before.nextRunAt ?? before.updatedAt);
+  return Number.isNaN(dueAt) ? 0 : Math.max(0, now - dueAt);
+}
