@@ -282,7 +282,7 @@ function handlerEnvironment(
     [ENV.metricsNamespace]: 'SkyForge',
     [ENV.logLevel]: process.env[ENV.logLevel] ?? (options.quiet ? 'WARN' : 'INFO'),
     // EMF lines are for CloudWatch; in a terminal they are noise unless asked for.
-    POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
+    [ENV.metricsDisabled]: process.env[ENV.metricsDisabled] ?? 'true',
     ...(options.env ?? {}),
   };
 }

@@ -28,9 +28,14 @@ export const ENV = {
   /** Standard AWS SDK variables, listed so every place uses the same spelling. */
   awsEndpointUrl: 'AWS_ENDPOINT_URL',
   awsRegion: 'AWS_REGION',
+  awsDefaultRegion: 'AWS_DEFAULT_REGION',
+  /** Set by Lambda for each invocation when X-Ray is on; read per invocation, not at cold start. */
+  traceHeader: '_X_AMZN_TRACE_ID',
   logLevel: 'POWERTOOLS_LOG_LEVEL',
   serviceName: 'POWERTOOLS_SERVICE_NAME',
   metricsNamespace: 'POWERTOOLS_METRICS_NAMESPACE',
+  /** 'true' turns the EMF output off (the local cloud's default: no CloudWatch to read it). */
+  metricsDisabled: 'POWERTOOLS_METRICS_DISABLED',
 } as const;
 
 export type EnvName = (typeof ENV)[keyof typeof ENV];

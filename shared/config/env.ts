@@ -49,6 +49,12 @@ const schema = z.object({
       .transform((v) => v === 'true' || v === '1'),
   ),
   [ENV.apiToken]: z.preprocess(unsetIfEmpty, z.string().min(16, 'must be at least 16 characters').optional()),
+  [ENV.awsEndpointUrl]: z.preprocess(unsetIfEmpty, z.url().optional()),
+  [ENV.awsRegion]: z.preprocess(unsetIfEmpty, z.string().optional()),
+  [ENV.awsDefaultRegion]: z.preprocess(unsetIfEmpty, z.string().optional()),
+  [ENV.serviceName]: z.preprocess(unsetIfEmpty, z.string().optional()),
+  [ENV.metricsNamespace]: z.preprocess(unsetIfEmpty, z.string().default('SkyForge')),
+  [ENV.metricsDisabled]: z.preprocess(unsetIfEmpty, z.enum(['true', 'false']).default('false').transform((v) => v === 'true')),
 });
 
 export interface SkyForgeConfig {
@@ -67,6 +73,18 @@ export interface SkyForgeConfig {
   cancelPollMs: number;
   demoJobs: boolean;
   apiToken: string | undefined;
+  /** Where the AWS SDK clients go: region (us-east-1 for the local cloud when unset) and an endpoint override. */
+  aws: AwsSettings;
+  /** POWERTOOLS_SERVICE_NAME, when the deployment sets one (each function has its own default). */
+  serviceName: string | undefined;
+  metricsNamespace: string;
+  metricsDisabled: boolean;
+}
+
+/** What the AWS SDK client factory needs (shared/adapters/aws-clients.ts). */
+export interface AwsSettings {
+  region: string;
+  endpoint: string | undefined;
 }
 
 /** Parses the handlers' environment once, at cold start; a missing or bad name fails loudly. */
@@ -99,5 +117,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SkyForgeConfig
     cancelPollMs: e[ENV.cancelPollMs],
     demoJobs: e[ENV.demoJobs],
     apiToken: e[ENV.apiToken],
+    aws: { region: e[ENV.awsRegion] ?? e[ENV.awsDefaultRegion] ?? 'us-east-1', endpoint: e[ENV.awsEndpointUrl] },
+    serviceName: e[ENV.serviceName],
+    metricsNamespace: e[ENV.metricsNamespace],
+    metricsDisabled: e[ENV.metricsDisabled],
   };
+}
+
+/**
+ * The X-Ray trace header of the invocation in progress: Lambda sets it anew for each invocation,
+ * so it is read when a message is sent, not parsed once at cold start.
+ */
+export function currentTraceHeader(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  return env[ENV.traceHeader] || undefined;
 }

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { LIMITS } from '../domain/job-defaults.ts';
 import { PRIORITIES } from '../config/definitions.ts';
-import { BACKOFF_TYPES, JOB_STATUSES } from '../domain/job.ts';
+import { BACKOFF_TYPES, JOB_STATUS, JOB_STATUSES } from '../domain/job.ts';
 import { SCHEDULE_NAME } from '../domain/schedule.ts';
 
 /**
@@ -110,7 +110,7 @@ export const batchRequestSchema = z
   .strict();
 
 export const listQuerySchema = z.object({
-  status: z.enum(JOB_STATUSES as [string, ...string[]], { error: `status must be one of ${JOB_STATUSES.join(', ')}` }).optional(),
+  status: z.enum(JOB_STATUS, { error: `status must be one of ${JOB_STATUSES.join(', ')}` }).optional(),
   type: z.string().min(1).max(LIMITS.maxTypeLength).optional(),
   priority: z.enum(PRIORITIES, { error: `priority must be one of ${PRIORITIES.join(', ')}` }).optional(),
   limit: pageQuerySchema.shape.limit,
@@ -140,3 +140,6 @@ export const replayManyBodySchema = z
 export const priorityParamSchema = z.enum(PRIORITIES, { error: `priority must be one of ${PRIORITIES.join(', ')}` });
 
 export type JobRequestBody = z.infer<typeof jobRequestSchema>;
+
+/** Action routes that take no fields refuse any (a typo is a 400, not ignored). */
+export const emptyBodySchema = z.object({}).strict();

@@ -7,7 +7,7 @@ import { DynamoDbScheduleStore } from '../adapters/dynamodb/dynamodb-schedule-st
 import { EventBridgeJobScheduler } from '../adapters/scheduler/eventbridge-job-scheduler.ts';
 import { SqsJobQueue } from '../adapters/sqs/sqs-job-queue.ts';
 import { createAwsClients, type AwsClients } from '../adapters/aws-clients.ts';
-import type { SkyForgeConfig } from '../config/env.ts';
+import { currentTraceHeader, type SkyForgeConfig } from '../config/env.ts';
 import { createJobRegistry } from '../jobs/create-registry.ts';
 import type { JobDefinitions } from '../jobs/registry.ts';
 import type { Clock } from '../ports/clock.ts';
@@ -37,10 +37,11 @@ export function createDependencies(options: {
   clients?: AwsClients;
 }): RuntimeDependencies {
   const { config } = options;
-  const tracing = createTracing(process.env.POWERTOOLS_SERVICE_NAME ?? options.serviceName);
-  const clients = options.clients ?? createAwsClients(process.env, (client) => tracing.captureClient(client));
+  const serviceName = config.serviceName ?? options.serviceName;
+  const tracing = createTracing(serviceName);
+  const clients = options.clients ?? createAwsClients(config.aws, (client) => tracing.captureClient(client));
   const nextUlid = monotonicFactory();
-  const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? options.serviceName });
+  const logger = new Logger({ serviceName });
   return {
     clients,
     tracing,
@@ -50,7 +51,7 @@ export function createDependencies(options: {
       queueUrls: config.queueUrls,
       deadLetterQueueUrls: config.deadLetterQueueUrls,
       // Lambda sets the invocation's trace header; SQS carries it to the worker's invocation.
-      traceHeader: () => process.env._X_AMZN_TRACE_ID,
+      traceHeader: () => currentTraceHeader(),
     }),
     scheduler: new EventBridgeJobScheduler({
       client: clients.scheduler,
@@ -62,8 +63,8 @@ export function createDependencies(options: {
     schedules: new DynamoDbScheduleStore({ client: clients.dynamo, tableName: config.tableName }),
     counters: new DynamoDbJobCounters({ client: clients.dynamo, tableName: config.tableName }),
     metrics: new EmfMetricsSink({
-      namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'SkyForge',
-      disabled: process.env.POWERTOOLS_METRICS_DISABLED === 'true',
+      namespace: config.metricsNamespace,
+      disabled: config.metricsDisabled,
     }),
     registry: createJobRegistry(options.jobs, { demoJobs: config.demoJobs }),
     clock: options.clock ?? systemClock,

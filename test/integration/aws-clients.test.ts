@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startEmulatedAws } from '../../local/emulated-aws.ts';
 import { createAwsClients } from '../../shared/adapters/aws-clients.ts';
 
-/** The one client factory honours AWS_ENDPOINT_URL, so handlers reach LocalStack or the local cloud. */
+/** The one client factory takes the endpoint (AWS_ENDPOINT_URL, parsed by the loader), so handlers reach LocalStack or the local cloud. */
 describe('createAwsClients', () => {
   let aws: Awaited<ReturnType<typeof startEmulatedAws>>;
   beforeAll(async () => {
@@ -19,10 +19,7 @@ describe('createAwsClients', () => {
   });
 
   it('sends DynamoDB and SQS calls to AWS_ENDPOINT_URL', async () => {
-    const clients = createAwsClients({
-      AWS_ENDPOINT_URL: aws.url,
-      AWS_REGION: 'eu-west-1',
-    } as NodeJS.ProcessEnv);
+    const clients = createAwsClients({ endpoint: aws.url, region: 'eu-west-1' });
     await clients.sqs.send(new CreateQueueCommand({ QueueName: 'wiring-check' }));
     const queues = await clients.sqs.send(new ListQueuesCommand({ QueueNamePrefix: 'wiring-' }));
     expect(queues.QueueUrls?.[0]).toMatch(/\/wiring-check$/);
@@ -32,7 +29,7 @@ describe('createAwsClients', () => {
   });
 
   it('uses the AWS endpoints when no endpoint is set', async () => {
-    const clients = createAwsClients({ AWS_REGION: 'eu-west-1' } as NodeJS.ProcessEnv);
+    const clients = createAwsClients({ region: 'eu-west-1', endpoint: undefined });
     expect(clients.sqs.config.endpoint).toBeUndefined();
     expect(await clients.dynamo.config.region()).toBe('eu-west-1');
   });

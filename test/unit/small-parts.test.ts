@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeCursor, encodeCursor } from '../../shared/adapters/dynamodb/cursor.ts';
 import { fromItem, isExpired, shardOf, toItem } from '../../shared/adapters/dynamodb/job-item.ts';
 import { maximumConcurrencyByPriority, TABLE, visibilityTimeoutSeconds } from '../../shared/config/definitions.ts';
-import { loadConfig } from '../../shared/config/env.ts';
+import { currentTraceHeader, loadConfig } from '../../shared/config/env.ts';
 import { ValidationError } from '../../shared/domain/errors.ts';
 import type { Job } from '../../shared/domain/job.ts';
 import { canonicalJson, jobIdForIdempotencyKey } from '../../shared/use-cases/body-hash.ts';
@@ -391,7 +391,37 @@ describe('loadConfig', () => {
       cancelPollMs: 1000,
       demoJobs: true,
       apiToken: undefined,
+      aws: { region: 'us-east-1', endpoint: undefined },
+      serviceName: undefined,
+      metricsNamespace: 'SkyForge',
+      metricsDisabled: false,
     });
+  });
+
+  it('reads the AWS and Powertools settings through the same loader', () => {
+    // Act
+    const config = loadConfig(
+      validEnv({
+        AWS_DEFAULT_REGION: 'eu-central-1',
+        AWS_ENDPOINT_URL: 'http://127.0.0.1:4566',
+        POWERTOOLS_SERVICE_NAME: 'my-jobs',
+        POWERTOOLS_METRICS_NAMESPACE: 'Jobs',
+        POWERTOOLS_METRICS_DISABLED: 'true',
+      }),
+    );
+    const regionWins = loadConfig(validEnv({ AWS_REGION: 'eu-west-1', AWS_DEFAULT_REGION: 'eu-central-1' }));
+
+    // Assess
+    expect(config).toMatchObject({
+      aws: { region: 'eu-central-1', endpoint: 'http://127.0.0.1:4566' },
+      serviceName: 'my-jobs',
+      metricsNamespace: 'Jobs',
+      metricsDisabled: true,
+    });
+    expect(regionWins.aws.region).toBe('eu-west-1');
+    expect(() => loadConfig(validEnv({ POWERTOOLS_METRICS_DISABLED: 'yes' }))).toThrow(/POWERTOOLS_METRICS_DISABLED/);
+    expect(currentTraceHeader({ _X_AMZN_TRACE_ID: 'Root=1-abc' })).toBe('Root=1-abc');
+    expect(currentTraceHeader({})).toBeUndefined();
   });
 
   it('parses the optional names when set', () => {
