@@ -57,6 +57,7 @@ export function apiRoutes(deps: Dependencies): Route[] {
         return ok(readiness, readiness.ready ? 200 : 503);
       },
     },
+    ...submitRoutes(deps),
     ...jobRoutes(deps),
     ...deadLetterRoutes(deps),
     { method: 'GET', path: '/stats', handler: async () => ok(await getStats(deps)) },
@@ -65,8 +66,8 @@ export function apiRoutes(deps: Dependencies): Route[] {
   ];
 }
 
-/** /jobs and /queues/{priority}/jobs. */
-function jobRoutes(deps: Dependencies): Route[] {
+/** POST /jobs and /jobs/batch. */
+function submitRoutes(deps: Dependencies): Route[] {
   return [
     {
       method: 'POST',
@@ -95,6 +96,12 @@ function jobRoutes(deps: Dependencies): Route[] {
         return ok({ results: outcomes.map((outcome, index) => batchResult(outcome, index, request.requestId)) });
       },
     },
+  ];
+}
+
+/** Reading and acting on jobs: /jobs, /jobs/{id}/..., /queues/{priority}/jobs. */
+function jobRoutes(deps: Dependencies): Route[] {
+  return [
     {
       method: 'GET',
       path: '/jobs',

@@ -24,6 +24,11 @@ const ok = (body: unknown, status = 200): ApiResponse => ({ status, body });
 
 /** /schedules (API.md, Schedules): recurring jobs on EventBridge Scheduler. */
 export function scheduleRoutes(deps: Dependencies): Route[] {
+  return [...scheduleCrudRoutes(deps), ...scheduleActionRoutes(deps)];
+}
+
+/** Create, list, read, replace and delete schedules. */
+function scheduleCrudRoutes(deps: Dependencies): Route[] {
   return [
     {
       method: 'POST',
@@ -62,6 +67,12 @@ export function scheduleRoutes(deps: Dependencies): Route[] {
         return { status: 204 };
       },
     },
+  ];
+}
+
+/** Pause, resume and run-now of one schedule. */
+function scheduleActionRoutes(deps: Dependencies): Route[] {
+  return [
     {
       method: 'POST',
       path: '/schedules/{name}/pause',

@@ -88,8 +88,10 @@ const COMMON = errors(401, 500);
  * validates requests with (and the response schemas tests check answers against). Served at
  * GET /openapi.json and written to docs/openapi.json by `npm run openapi`.
  */
+type Operation = (summary: string, spec: JsonObject) => JsonObject;
+
 export function buildOpenApiDocument(version: string = API_VERSION): JsonObject {
-  const op = (summary: string, spec: JsonObject) => ({ summary, ...spec, responses: { ...(spec.responses as JsonObject), ...COMMON } });
+  const op: Operation = (summary, spec) => ({ summary, ...spec, responses: { ...(spec.responses as JsonObject), ...COMMON } });
   return {
     openapi: '3.1.0',
     info: {
@@ -106,60 +108,83 @@ export function buildOpenApiDocument(version: string = API_VERSION): JsonObject 
       },
     },
     security: [{ sigv4: [] }, { bearer: [] }],
-    paths: {
-      '/jobs': {
-        post: op('Create a job', {
-          ...body('JobRequest'),
-          responses: { '201': answer('Created', 'Job'), '200': answer('Idempotent replay (header Idempotent-Replayed: true)', 'Job'), ...errors(400, 409, 413, 415) },
-        }),
-        get: op('List jobs, newest first', { parameters: queryParams(listQuerySchema), responses: { '200': answer('A page of jobs', 'JobPage'), ...errors(400) } }),
-      },
-      '/jobs/batch': {
-        post: op('Create up to 100 jobs; one bad item never sinks the others', {
-          ...body('JobBatchRequest'),
-          responses: { '200': answer('Per-item results', 'JobBatchResponse'), ...errors(400, 413, 415) },
-        }),
-      },
-      '/jobs/{id}': {
-        get: op('Get a job', { parameters: [ID], responses: { '200': answer('The job', 'Job'), ...errors(404) } }),
-        delete: op('Delete a job (any state but RUNNING)', { parameters: [ID], responses: { '204': { description: 'Deleted' }, ...errors(404, 409) } }),
-      },
-      '/jobs/{id}/cancel': {
-        post: op('Cancel (SCHEDULED, QUEUED, RETRYING, RUNNING)', { parameters: [ID], ...body('ReasonRequest', false), responses: { '200': answer('The job as it now stands', 'Job'), ...errors(400, 404, 409) } }),
-      },
-      '/jobs/{id}/retry': {
-        post: op('Queue a DEAD or CANCELLED job again', { parameters: [ID], ...body('RetryRequest', false), responses: { '200': answer('The job', 'Job'), ...errors(400, 404, 409) } }),
-      },
-      '/jobs/{id}/dlq': {
-        post: op('Move an unfinished job to the dead-letter list', { parameters: [ID], ...body('ReasonRequest', false), responses: { '200': answer('The job', 'Job'), ...errors(400, 404, 409) } }),
-      },
-      '/queues/{priority}/jobs': {
-        get: op('List one queue’s jobs', {
-          parameters: [{ ...pathParam('priority', 'critical, high, normal or low'), schema: { type: 'string', enum: ['critical', 'high', 'normal', 'low'] } }, ...queryParams(listQuerySchema.omit({ priority: true, type: true }))],
-          responses: { '200': answer('A page of jobs', 'JobPage'), ...errors(400) },
-        }),
-      },
-      '/dlq': { get: op('List dead jobs, newest death first', { parameters: queryParams(deadListQuerySchema), responses: { '200': answer('A page of dead jobs', 'JobPage'), ...errors(400) } }) },
-      '/dlq/replay': { post: op('Replay many dead jobs', { ...body('ReplayRequest', false), responses: { '200': answer('How many', 'ReplayResult'), ...errors(400) } }) },
-      '/dlq/{id}': { get: op('Get a dead job', { parameters: [ID], responses: { '200': answer('The dead job', 'Job'), ...errors(404) } }) },
-      '/dlq/{id}/replay': { post: op('Replay a dead job (attempts reset)', { parameters: [ID], responses: { '200': answer('The job', 'Job'), ...errors(404, 409) } }) },
-      '/schedules': {
-        post: op('Create a recurring schedule', { ...body('ScheduleCreateRequest'), responses: { '201': answer('Created', 'Schedule'), ...errors(400, 409, 415) } }),
-        get: op('List schedules by name', { parameters: queryParams(pageQuerySchema), responses: { '200': answer('A page of schedules', 'SchedulePage'), ...errors(400) } }),
-      },
-      '/schedules/{name}': {
-        get: op('Get a schedule with its nextRunAt', { parameters: [NAME], responses: { '200': answer('The schedule', 'Schedule'), ...errors(404) } }),
-        put: op('Replace a schedule', { parameters: [NAME], ...body('ScheduleReplaceRequest'), responses: { '200': answer('The schedule', 'Schedule'), ...errors(400, 404, 415) } }),
-        delete: op('Delete a schedule', { parameters: [NAME], responses: { '204': { description: 'Deleted' }, ...errors(404) } }),
-      },
-      '/schedules/{name}/pause': { post: op('Pause a schedule', { parameters: [NAME], responses: { '200': answer('The schedule', 'Schedule'), ...errors(404) } }) },
-      '/schedules/{name}/resume': { post: op('Resume a schedule', { parameters: [NAME], responses: { '200': answer('The schedule', 'Schedule'), ...errors(404) } }) },
-      '/schedules/{name}/trigger': { post: op('Run one firing now', { parameters: [NAME], responses: { '202': answer('The new job', 'Job'), ...errors(404) } }) },
-      '/stats': { get: op('Queue depths and jobs per status', { responses: { '200': answer('Stats', 'Stats') } }) },
-      '/healthz': { get: { summary: 'Liveness (no credential needed)', security: [], responses: { '200': answer('Up', 'Health') } } },
-      '/readyz': { get: op('Readiness of DynamoDB and SQS', { responses: { '200': answer('Ready', 'Readiness'), '503': answer('Not ready', 'Readiness') } }) },
-      '/metrics': { get: op('Prometheus text exposition', { responses: { '200': { description: 'Metrics', content: { 'text/plain': { schema: { type: 'string' } } } } } }) },
-      '/openapi.json': { get: op('This document', { responses: { '200': { description: 'OpenAPI 3.1', content: { 'application/json': { schema: { type: 'object' } } } } } }) },
+    paths: { ...jobPaths(op), ...deadLetterPaths(op), ...schedulePaths(op), ...operationPaths(op) },
+  };
+}
+
+/** /jobs and /queues/{priority}/jobs. */
+function jobPaths(op: Operation): JsonObject {
+  return {
+    '/jobs': {
+      post: op('Create a job', {
+        ...body('JobRequest'),
+        responses: { '201': answer('Created', 'Job'), '200': answer('Idempotent replay (header Idempotent-Replayed: true)', 'Job'), ...errors(400, 409, 413, 415) },
+      }),
+      get: op('List jobs, newest first', { parameters: queryParams(listQuerySchema), responses: { '200': answer('A page of jobs', 'JobPage'), ...errors(400) } }),
     },
+    '/jobs/batch': {
+      post: op('Create up to 100 jobs; one bad item never sinks the others', {
+        ...body('JobBatchRequest'),
+        responses: { '200': answer('Per-item results', 'JobBatchResponse'), ...errors(400, 413, 415) },
+      }),
+    },
+    '/jobs/{id}': {
+      get: op('Get a job', { parameters: [ID], responses: { '200': answer('The job', 'Job'), ...errors(404) } }),
+      delete: op('Delete a job (any state but RUNNING)', { parameters: [ID], responses: { '204': { description: 'Deleted' }, ...errors(404, 409) } }),
+    },
+    '/jobs/{id}/cancel': {
+      post: op('Cancel (SCHEDULED, QUEUED, RETRYING, RUNNING)', { parameters: [ID], ...body('ReasonRequest', false), responses: { '200': answer('The job as it now stands', 'Job'), ...errors(400, 404, 409) } }),
+    },
+    '/jobs/{id}/retry': {
+      post: op('Queue a DEAD or CANCELLED job again', { parameters: [ID], ...body('RetryRequest', false), responses: { '200': answer('The job', 'Job'), ...errors(400, 404, 409) } }),
+    },
+    '/jobs/{id}/dlq': {
+      post: op('Move an unfinished job to the dead-letter list', { parameters: [ID], ...body('ReasonRequest', false), responses: { '200': answer('The job', 'Job'), ...errors(400, 404, 409) } }),
+    },
+    '/queues/{priority}/jobs': {
+      get: op('List one queue’s jobs', {
+        parameters: [{ ...pathParam('priority', 'critical, high, normal or low'), schema: { type: 'string', enum: ['critical', 'high', 'normal', 'low'] } }, ...queryParams(listQuerySchema.omit({ priority: true, type: true }))],
+        responses: { '200': answer('A page of jobs', 'JobPage'), ...errors(400) },
+      }),
+    },
+  };
+}
+
+/** /dlq. */
+function deadLetterPaths(op: Operation): JsonObject {
+  return {
+    '/dlq': { get: op('List dead jobs, newest death first', { parameters: queryParams(deadListQuerySchema), responses: { '200': answer('A page of dead jobs', 'JobPage'), ...errors(400) } }) },
+    '/dlq/replay': { post: op('Replay many dead jobs', { ...body('ReplayRequest', false), responses: { '200': answer('How many', 'ReplayResult'), ...errors(400) } }) },
+    '/dlq/{id}': { get: op('Get a dead job', { parameters: [ID], responses: { '200': answer('The dead job', 'Job'), ...errors(404) } }) },
+    '/dlq/{id}/replay': { post: op('Replay a dead job (attempts reset)', { parameters: [ID], responses: { '200': answer('The job', 'Job'), ...errors(404, 409) } }) },
+  };
+}
+
+/** /schedules. */
+function schedulePaths(op: Operation): JsonObject {
+  return {
+    '/schedules': {
+      post: op('Create a recurring schedule', { ...body('ScheduleCreateRequest'), responses: { '201': answer('Created', 'Schedule'), ...errors(400, 409, 415) } }),
+      get: op('List schedules by name', { parameters: queryParams(pageQuerySchema), responses: { '200': answer('A page of schedules', 'SchedulePage'), ...errors(400) } }),
+    },
+    '/schedules/{name}': {
+      get: op('Get a schedule with its nextRunAt', { parameters: [NAME], responses: { '200': answer('The schedule', 'Schedule'), ...errors(404) } }),
+      put: op('Replace a schedule', { parameters: [NAME], ...body('ScheduleReplaceRequest'), responses: { '200': answer('The schedule', 'Schedule'), ...errors(400, 404, 415) } }),
+      delete: op('Delete a schedule', { parameters: [NAME], responses: { '204': { description: 'Deleted' }, ...errors(404) } }),
+    },
+    '/schedules/{name}/pause': { post: op('Pause a schedule', { parameters: [NAME], responses: { '200': answer('The schedule', 'Schedule'), ...errors(404) } }) },
+    '/schedules/{name}/resume': { post: op('Resume a schedule', { parameters: [NAME], responses: { '200': answer('The schedule', 'Schedule'), ...errors(404) } }) },
+    '/schedules/{name}/trigger': { post: op('Run one firing now', { parameters: [NAME], responses: { '202': answer('The new job', 'Job'), ...errors(404) } }) },
+  };
+}
+
+/** Health, readiness, stats, metrics and this document. */
+function operationPaths(op: Operation): JsonObject {
+  return {
+    '/stats': { get: op('Queue depths and jobs per status', { responses: { '200': answer('Stats', 'Stats') } }) },
+    '/healthz': { get: { summary: 'Liveness (no credential needed)', security: [], responses: { '200': answer('Up', 'Health') } } },
+    '/readyz': { get: op('Readiness of DynamoDB and SQS', { responses: { '200': answer('Ready', 'Readiness'), '503': answer('Not ready', 'Readiness') } }) },
+    '/metrics': { get: op('Prometheus text exposition', { responses: { '200': { description: 'Metrics', content: { 'text/plain': { schema: { type: 'string' } } } } } }) },
+    '/openapi.json': { get: op('This document', { responses: { '200': { description: 'OpenAPI 3.1', content: { 'application/json': { schema: { type: 'object' } } } } } }) },
   };
 }

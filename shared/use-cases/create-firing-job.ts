@@ -3,7 +3,7 @@ import { groupOf } from '../domain/metrics.ts';
 import { jobIdForFiring } from './body-hash.ts';
 import type { Dependencies } from './dependencies.ts';
 import type { BatchContext, MessageOutcome } from './message-outcome.ts';
-import { buildJob } from './submit-jobs.ts';
+import { buildJob } from './build-job.ts';
 
 /**
  * A recurring schedule fired: create the firing's job (its id derives from the schedule and the

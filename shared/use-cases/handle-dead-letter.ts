@@ -1,6 +1,6 @@
 import type { CounterDeltas } from '../domain/counter-deltas.ts';
 import { StaleJobStateError } from '../domain/errors.ts';
-import { appendHistory, isTerminal, JOB_STATUS, lostAttempt, type Job } from '../domain/job.ts';
+import { appendHistory, isTerminal, JOB_STATUS, lostAttempt } from '../domain/job.ts';
 import { applyChanges, deadChanges } from '../domain/job-changes.ts';
 import { JOB_EVENT } from '../domain/lifecycle.ts';
 import { groupOf } from '../domain/metrics.ts';
@@ -8,7 +8,7 @@ import { isoAt } from '../domain/time.ts';
 import { jobIdForFiring } from './body-hash.ts';
 import type { Dependencies } from './dependencies.ts';
 import type { MessageOutcome } from './message-outcome.ts';
-import { buildJob } from './submit-jobs.ts';
+import { buildJob } from './build-job.ts';
 
 /**
  * A message reached an SQS dead-letter queue: it was received maxReceiveCount times without

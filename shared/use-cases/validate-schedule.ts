@@ -3,7 +3,7 @@ import type { JobTemplate, Schedule } from '../domain/schedule.ts';
 import { isValidTimeZone, parseScheduleExpression, ScheduleExpressionError } from '../domain/schedule-expression.ts';
 import type { RecurringScheduleSpec } from '../ports/job-scheduler.ts';
 import type { Dependencies } from './dependencies.ts';
-import { buildJob } from './submit-jobs.ts';
+import { buildJob } from './build-job.ts';
 import { JOB_DEFAULTS } from '../domain/job-defaults.ts';
 
 export interface ScheduleInput {
