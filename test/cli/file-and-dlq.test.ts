@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startLocalCloud, type LocalCloud } from '../../local/cloud.ts';
 import { API_ERROR_LINE, cli, recordingFetch } from './run-cli.ts';
 
@@ -131,13 +131,13 @@ describe('skyforge enqueue --file and dlq', () => {
 
     /** Polls the dead-letter list (one request at a time) until `count` demo.fail jobs are in it. */
     async function untilDead(count: number): Promise<void> {
-      const deadline = Date.now() + 20_000;
-      for (;;) {
-        const { items } = (await sf(['dlq', 'list', '--type', 'demo.fail', '--all', '--json'])).json();
-        if (items.length >= count) return;
-        if (Date.now() > deadline) throw new Error(`only ${items.length} of ${count} jobs are dead`);
-        await new Promise((r) => setTimeout(r, 200));
-      }
+      await vi.waitFor(
+        async () => {
+          const { items } = (await sf(['dlq', 'list', '--type', 'demo.fail', '--all', '--json'])).json();
+          if (items.length < count) throw new Error(`only ${items.length} of ${count} jobs are dead`);
+        },
+        { timeout: 20_000, interval: 200 },
+      );
     }
 
     beforeAll(async () => {

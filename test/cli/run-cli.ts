@@ -42,11 +42,13 @@ export interface CliOptions {
   signal?: AbortSignal;
   cwd?: string;
   fetch?: typeof fetch;
+  /** Where stdout goes; pass one to read what a command still running (watch) has written so far. */
+  stdout?: Capture;
 }
 
 /** Runs one `skyforge` command line in this process and captures what it wrote. */
 export async function cli(argv: readonly string[], options: CliOptions = {}): Promise<CliResult> {
-  const stdout = new Capture(options.tty);
+  const stdout = options.stdout ?? new Capture(options.tty);
   const stderr = new Capture(options.tty);
   const code = await run(argv, {
     stdout,

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalCloud, type LocalCloud } from '../../local/cloud.ts';
-import { API_ERROR_LINE, cli } from './run-cli.ts';
+import { API_ERROR_LINE, Capture, cli } from './run-cli.ts';
 
 const PRIORITY_NAMES = ['critical', 'high', 'normal', 'low'];
 const STATUS_NAMES = ['SCHEDULED', 'QUEUED', 'RUNNING', 'RETRYING', 'SUCCEEDED', 'DEAD', 'CANCELLED'];
@@ -120,10 +120,13 @@ describe('skyforge schedules, stats, watch, help', () => {
 
     it('watch redraws in place on a terminal and exits 0 on Ctrl-C', async () => {
       const controller = new AbortController();
-      const watching = sf(['watch', '--interval', '200ms'], { tty: true, signal: controller.signal });
-      await new Promise((r) => setTimeout(r, 750));
+      const stdout = new Capture(true);
+      const watching = sf(['watch', '--interval', '200ms'], { tty: true, signal: controller.signal, stdout });
+      // A first frame is drawn before the job moves, so a later frame can show the change.
+      await expect.poll(() => stdout.text, { timeout: 5_000, interval: 20 }).toContain('SUCCEEDED');
       await sf(['enqueue', 'demo.echo', '--wait']);
-      await new Promise((r) => setTimeout(r, 450));
+      await expect.poll(() => stdout.text, { timeout: 5_000, interval: 20 }).toMatch(/SUCCEEDED.*\s+\d+\s+.*\+1/);
+      await expect.poll(() => stdout.text.split(/\x1b\[\d+A\r\x1b\[J/).length, { timeout: 5_000, interval: 20 }).toBeGreaterThanOrEqual(3);
       controller.abort();
       const result = await watching;
       expect(result.code).toBe(0);
@@ -137,8 +140,9 @@ describe('skyforge schedules, stats, watch, help', () => {
 
     it('watch off a terminal appends frames; --json writes one line per refresh', async () => {
       const controller = new AbortController();
-      const watching = sf(['watch', '--interval', '200ms', '--json'], { signal: controller.signal });
-      await new Promise((r) => setTimeout(r, 700));
+      const stdout = new Capture();
+      const watching = sf(['watch', '--interval', '200ms', '--json'], { signal: controller.signal, stdout });
+      await expect.poll(() => stdout.text.split('\n').filter(Boolean).length, { timeout: 5_000, interval: 20 }).toBeGreaterThanOrEqual(2);
       controller.abort();
       const result = await watching;
       expect(result.code).toBe(0);

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startLocalCloud, type LocalCloud } from '../../local/cloud.ts';
 import { httpClient, type Json } from '../support/http-client.ts';
 
@@ -77,6 +77,7 @@ describe('jobs end to end', () => {
     expect(job.status).toBe('SCHEDULED');
     const cancelled = await http.post(`/jobs/${job.id}/cancel`, { reason: 'no longer needed' });
     expect(cancelled.body.status).toBe('CANCELLED');
+    // Fixed wait on purpose: proves that the cancelled job does not run when its 2 s delay is over (within 2,500 ms).
     await new Promise((r) => setTimeout(r, 2_500));
     const after = await http.get(`/jobs/${job.id}`);
     expect(after.body).toMatchObject({ status: 'CANCELLED', attempts: 0 });
@@ -95,13 +96,15 @@ describe('jobs end to end', () => {
     await http.waitFor(job.id, ['RUNNING']);
     const cancelled = await http.post(`/jobs/${job.id}/cancel`);
     expect(cancelled.body.status).toBe('CANCELLED');
-    const deadline = Date.now() + 5_000;
-    let stored: Json = {};
-    while (Date.now() < deadline) {
-      stored = (await http.get(`/jobs/${job.id}`)).body;
-      if (stored.history.length > 0) break;
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    // The attempt is recorded once the handler has stopped on its signal.
+    const stored = await vi.waitFor(
+      async () => {
+        const body = (await http.get(`/jobs/${job.id}`)).body;
+        if (body.history.length === 0) throw new Error(`no attempt recorded yet: ${JSON.stringify(body)}`);
+        return body;
+      },
+      { timeout: 5_000, interval: 50 },
+    );
     expect(stored.history).toEqual([expect.objectContaining({ attempt: 1, outcome: 'CANCELLED' })]);
     expect(stored.status).toBe('CANCELLED');
   });
@@ -110,6 +113,7 @@ describe('jobs end to end', () => {
     const job = await submit({ type: 'demo.echo', delayMs: 1_000 });
     expect((await http.del(`/jobs/${job.id}`)).status).toBe(204);
     expect((await http.get(`/jobs/${job.id}`)).status).toBe(404);
+    // Fixed wait on purpose: proves that the job does not come back when its message (due after 1 s) arrives, within 1,800 ms.
     await new Promise((r) => setTimeout(r, 1_800));
     expect((await http.get(`/jobs/${job.id}`)).status).toBe(404);
   });

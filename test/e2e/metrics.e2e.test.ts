@@ -61,6 +61,7 @@ describe('metrics end to end', () => {
   });
 
   it('counts N successes, M retries and K dead letters exactly, in /metrics and in EMF', async () => {
+    const deletedBefore = cloud.usage().sqs.messagesDeleted;
     const bodies = [
       ...Array.from({ length: N }, () => ({ type: 'demo.echo', payload: { ok: true } })),
       ...Array.from({ length: M }, () => ({ type: 'demo.fail', payload: { failTimes: 1 }, backoff: { type: 'fixed', delayMs: 100 } })),
@@ -71,8 +72,10 @@ describe('metrics end to end', () => {
     const finished = await Promise.all(ids.map((id: string) => http.waitFor(id, ['SUCCEEDED', 'DEAD'], 15_000)));
     expect(finished.filter((j) => j.status === 'SUCCEEDED')).toHaveLength(N + M);
     expect(finished.filter((j) => j.status === 'DEAD')).toHaveLength(K);
-    // the last batch's counter write lands just after the job's outcome write
-    await new Promise((r) => setTimeout(r, 300));
+    // The last batch's counter write lands just after the job's outcome write. A batch's messages
+    // are deleted only after it returned, counters written: wait until every attempt's message is.
+    const attempts = N + 2 * M + K;
+    await expect.poll(() => cloud.usage().sqs.messagesDeleted - deletedBefore, { timeout: 5_000, interval: 20 }).toBeGreaterThanOrEqual(attempts);
 
     const callsBefore = cloud.awsCalls();
     const res = await fetch(`${cloud.apiUrl}/metrics`);
@@ -81,7 +84,6 @@ describe('metrics end to end', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
 
-    const attempts = N + 2 * M + K;
     expect(sum(text, 'skyforge_jobs_submitted_total')).toBe(N + M + K);
     expect(sum(text, 'skyforge_jobs_succeeded_total')).toBe(N + M);
     expect(sum(text, 'skyforge_jobs_retried_total')).toBe(M);
@@ -130,9 +132,11 @@ describe('metrics end to end', () => {
   it('writes one counter update and at most one EMF document per (queue, type) per worker batch', async () => {
     const before = cloud.awsCalls();
     const emfBefore = emf.length;
+    const deletedBefore = cloud.usage().sqs.messagesDeleted;
     const res = await http.post('/jobs/batch', { jobs: Array.from({ length: 10 }, () => ({ type: 'demo.echo', priority: 'low' })) });
     await Promise.all(res.body.results.map((r: Json) => http.waitFor(r.job.id, ['SUCCEEDED'])));
-    await new Promise((r) => setTimeout(r, 300));
+    // Every batch has returned (its messages are deleted after it wrote its counters).
+    await expect.poll(() => cloud.usage().sqs.messagesDeleted - deletedBefore, { timeout: 5_000, interval: 20 }).toBeGreaterThanOrEqual(10);
     const calls = diff(cloud.awsCalls(), before);
     // GetItem calls are this test's own polling; the rest is the system's work for 10 jobs.
     const { 'DynamoDB.GetItem': _polling, ...system } = calls;

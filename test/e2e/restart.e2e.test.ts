@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { httpClient, type Json } from '../support/http-client.ts';
 
 /**
@@ -42,17 +42,20 @@ async function startCloud(dataDir: string, port: number, edgePort: number): Prom
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
   const http = httpClient(`http://127.0.0.1:${port}`);
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`local cloud exited (${child.exitCode}): ${output}`);
-    try {
-      if ((await http.get('/healthz')).status === 200) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error(`local cloud did not start: ${output}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  const state = await vi
+    .waitFor(
+      async () => {
+        if (child.exitCode !== null) return 'exited';
+        // Throws (and is tried again) while the port is not listening yet.
+        expect((await http.get('/healthz')).status).toBe(200);
+        return 'up';
+      },
+      { timeout: 30_000, interval: 100 },
+    )
+    .catch((error: unknown) => {
+      throw new Error(`local cloud did not start: ${output}`, { cause: error });
+    });
+  if (state === 'exited') throw new Error(`local cloud exited (${child.exitCode}): ${output}`);
   return { child, http, output: () => output };
 }
 

@@ -1,6 +1,6 @@
 import { GetScheduleCommand, ResourceNotFoundException, SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startLocalCloud, type LocalCloud } from '../../local/cloud.ts';
 import { encodeFiringMessageTemplate } from '../../shared/domain/queue-message.ts';
 import { httpClient, type Json } from '../support/http-client.ts';
@@ -36,20 +36,34 @@ describe('schedules end to end', () => {
     offsetMs += ms;
     await cloud.scheduler.runDue();
   }
-  async function jobsOf(scheduleName: string, settle = true): Promise<Json[]> {
-    if (settle) await new Promise((r) => setTimeout(r, 300));
+  async function jobsOf(scheduleName: string): Promise<Json[]> {
     const res = await http.get('/jobs?type=demo.echo&limit=200');
     return res.body.items.filter((j: Json) => j.scheduleName === scheduleName);
   }
   async function waitForJobs(scheduleName: string, count: number): Promise<Json[]> {
-    const deadline = Date.now() + 5_000;
-    let jobs: Json[] = [];
-    while (Date.now() < deadline) {
-      jobs = await jobsOf(scheduleName, false);
-      if (jobs.length >= count) return jobs;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    return jobs;
+    return vi.waitFor(
+      async () => {
+        const jobs = await jobsOf(scheduleName);
+        if (jobs.length < count) throw new Error(`${jobs.length} of ${count} jobs of ${scheduleName}`);
+        return jobs;
+      },
+      { timeout: 5_000, interval: 50 },
+    );
+  }
+  /**
+   * Waits until no queue holds a message: every firing sent so far (advance() returns once the
+   * Scheduler has sent them) has been taken by the worker and made its job, or was dropped.
+   */
+  async function queuesDrained(): Promise<void> {
+    await expect
+      .poll(
+        async () => {
+          const { queues } = (await http.get('/stats')).body as { queues: Record<string, { ready: number; inFlight: number; delayed: number }> };
+          return Object.values(queues).reduce((n, q) => n + q.ready + q.inFlight + q.delayed, 0);
+        },
+        { timeout: 5_000, interval: 50 },
+      )
+      .toBe(0);
   }
 
   it('runs a job with delayMs of 2 s after about 2 s', async () => {
@@ -98,6 +112,7 @@ describe('schedules end to end', () => {
     expect((await http.post('/schedules/every-minute/pause')).body).toMatchObject({ enabled: false, nextRunAt: null });
     await advance(60_000);
     await advance(60_000);
+    await queuesDrained();
     expect(await jobsOf('every-minute')).toHaveLength(2);
 
     const resumed = await http.post('/schedules/every-minute/resume');
@@ -121,7 +136,8 @@ describe('schedules end to end', () => {
     await sqs.send(new SendMessageCommand({ QueueUrl: cloud.resources.queueUrls.normal, MessageBody: body }));
     await sqs.send(new SendMessageCommand({ QueueUrl: cloud.resources.queueUrls.normal, MessageBody: body }));
     const jobs = await waitForJobs('twice', 1);
-    await new Promise((r) => setTimeout(r, 500));
+    // Both deliveries have been taken and handled: whatever jobs they make exist now.
+    await queuesDrained();
     const after = await jobsOf('twice');
     expect(after).toHaveLength(1);
     const done = await http.waitFor(jobs[0]!.id, ['SUCCEEDED']);

@@ -15,9 +15,11 @@ import { startEdgeServer } from '../../local/edge.ts';
 import { sqsRoute, type SqsRequestHandler } from '../../local/edge-routes.ts';
 
 let aws: EmulatedAws;
+/** What the local cloud logged (a route that failed, with its error). */
+const awsLog: string[] = [];
 
 beforeAll(async () => {
-  aws = await startEmulatedAws({ port: 0, dataDir: null });
+  aws = await startEmulatedAws({ port: 0, dataDir: null, log: (line) => void awsLog.push(line) });
 });
 
 afterAll(async () => {
@@ -84,23 +86,26 @@ describe('edge router', () => {
   it('survives a DynamoDB client hanging up in the middle of its request body', async () => {
     // Prepare
     const { port } = new URL(aws.url);
+    const listTablesBefore = aws.calls.get('DynamoDB.ListTables') ?? 0;
+    const logBefore = awsLog.length;
 
-    // Act: announce 1,000 bytes, send 10, hang up.
-    await new Promise<void>((resolve) => {
-      const req = httpRequest({
-        host: '127.0.0.1',
-        port,
-        method: 'POST',
-        headers: { 'x-amz-target': 'DynamoDB_20120810.ListTables', 'content-type': 'application/x-amz-json-1.0', 'content-length': '1000' },
-      });
-      req.on('error', () => resolve());
-      req.write('{"Limit":1');
-      setTimeout(() => {
-        req.destroy();
-        resolve();
-      }, 100);
+    // Act: announce 1,000 bytes, send 10, hang up once the edge has taken the request.
+    const req = httpRequest({
+      host: '127.0.0.1',
+      port,
+      method: 'POST',
+      headers: { 'x-amz-target': 'DynamoDB_20120810.ListTables', 'content-type': 'application/x-amz-json-1.0', 'content-length': '1000' },
     });
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    const closed = new Promise<void>((resolve) => {
+      req.on('error', () => resolve());
+      req.on('close', () => resolve());
+    });
+    req.write('{"Limit":1');
+    await expect.poll(() => aws.calls.get('DynamoDB.ListTables') ?? 0, { timeout: 5_000, interval: 10 }).toBe(listTablesBefore + 1);
+    req.destroy();
+    await closed;
+    // The edge has seen the hang-up: its read of the body failed (and it answered a gone client).
+    await expect.poll(() => awsLog.slice(logBefore).join('\n'), { timeout: 5_000, interval: 10 }).toMatch(/^dynamodb failed: .*aborted/m);
 
     // Assess: the edge (and dynalite behind it) still answers.
     const tables = await aws.clients.dynamodb.send(new ListTablesCommand({}));
@@ -198,7 +203,8 @@ describe('SQS route', () => {
       body: JSON.stringify({ QueueUrl: 'http://x/000000000000/q', WaitTimeSeconds: 20 }),
       signal: aborted.signal,
     });
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // The edge has handed the long poll to the emulator, which now waits for a message.
+    await expect.poll(() => calls.length, { timeout: 5_000, interval: 10 }).toBe(1);
     aborted.abort();
     await poll.catch(() => undefined);
     await expect.poll(() => calls.length).toBe(2);

@@ -133,7 +133,8 @@ describe('SQS event source mapping', () => {
     // Act
     await sendBodies(queue.url, ['ok-1', 'bad-1', 'ok-2', 'bad-2', 'ok-3']);
     await expect.poll(() => deliveries.length, { timeout: 8_000 }).toBe(7);
-    await new Promise((resolve) => setTimeout(resolve, 1_300)); // one more visibility timeout: nothing else may return
+    // Fixed wait on purpose: proves that no deleted message comes back within 1,300 ms (one more visibility timeout).
+    await new Promise((resolve) => setTimeout(resolve, 1_300));
 
     // Assess
     const byBody = (body: string): string[] => deliveries.filter((d) => d.body === body).map((d) => d.receiveCount);
@@ -206,6 +207,8 @@ describe('SQS event source mapping', () => {
       handler: async () => {
         running += 1;
         peak = Math.max(peak, running);
+        // Fixed wait on purpose: each batch lasts 150 ms, so batches overlap and the test proves
+        // that no fourth one starts while three run.
         await new Promise((resolve) => setTimeout(resolve, 150));
         running -= 1;
         done += 1;
@@ -222,8 +225,10 @@ describe('SQS event source mapping', () => {
 
   it('stop() returns promptly from an idle long poll', async () => {
     const queue = await freshQueue();
+    const receivesBefore = aws.sqs.calls.get('ReceiveMessage') ?? 0;
     const mapping = map({ queueUrl: queue.url, handler: async () => undefined });
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // The mapping's long poll (20 s) has reached the emulator and waits there.
+    await expect.poll(() => aws.sqs.calls.get('ReceiveMessage') ?? 0, { timeout: 5_000, interval: 10 }).toBeGreaterThan(receivesBefore);
     const started = Date.now();
     await mapping.stop();
     expect(Date.now() - started).toBeLessThan(1_000);
@@ -250,6 +255,7 @@ describe('SQS event source mapping', () => {
       stopped = true;
       return left;
     });
+    // Fixed wait on purpose: proves that stop() does not return within 300 ms while a batch is in flight.
     await new Promise((resolve) => setTimeout(resolve, 300));
     const stoppedEarly = stopped;
     release();

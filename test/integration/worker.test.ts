@@ -136,7 +136,8 @@ describe('worker', () => {
   it('does not run a job twice when two deliveries arrive while it runs', async () => {
     const job = await submit({ type: 'test.count', payload: { ms: 300 } });
     const first = run(record(job.id));
-    await sleep(50);
+    // The first delivery has claimed the job (its handler runs for 300 ms).
+    await expect.poll(async () => (await get(job.id)).status, { timeout: 2_000, interval: 10 }).toBe('RUNNING');
     const duplicate = record(job.id);
     const second = await run(duplicate);
     expect(second.batchItemFailures).toEqual([{ itemIdentifier: duplicate.messageId }]);
@@ -177,7 +178,7 @@ describe('worker', () => {
     onTestFinished(() => {
       h.deps.config.cancelPollMs = pollBefore;
     });
-    for (let i = 0; i < 200 && (await get(job.id)).status !== 'RUNNING'; i += 1) await sleep(10);
+    await expect.poll(async () => (await get(job.id)).status, { timeout: 2_000, interval: 10 }).toBe('RUNNING');
     const cancelled = await cancelJob(job.id, 'changed my mind', h.deps);
     expect(cancelled.status).toBe('CANCELLED');
     // the attempt is still stopping: a retry now would overlap it
