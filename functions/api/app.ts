@@ -4,7 +4,7 @@ import { UnauthorizedError } from '../../shared/domain/errors.ts';
 import { ApiRequest } from '../../shared/http/api-request.ts';
 import { Router } from '../../shared/http/router.ts';
 import type { Dependencies } from '../../shared/use-cases/dependencies.ts';
-import { errorBody, jsonResult } from './responses.ts';
+import { errorBody, errorHeaders, jsonResult } from './responses.ts';
 import { apiRoutes } from './routes.ts';
 
 /** Routes that answer without a credential (load balancers and uptime checks). */
@@ -45,7 +45,7 @@ export function createApiApp(
           error: error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : String(error),
         });
       }
-      const headers: Record<string, string> = status === 401 ? { 'WWW-Authenticate': 'Bearer' } : {};
+      const headers: Record<string, string> = { ...errorHeaders(body), ...(status === 401 ? { 'WWW-Authenticate': 'Bearer' } : {}) };
       return jsonResult(status, body, request.requestId, headers);
     }
   };

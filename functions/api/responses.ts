@@ -1,5 +1,6 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { SkyForgeError, type ErrorCode } from '../../shared/domain/errors.ts';
+import { isAwsServiceError, isPermanentAwsError } from '../../shared/adapters/aws-errors.ts';
+import { SkyForgeError, UnavailableError, type ErrorCode } from '../../shared/domain/errors.ts';
 import { ERROR_STATUS } from '../../shared/http/error-status.ts';
 
 export interface ErrorBody {
@@ -9,8 +10,15 @@ export interface ErrorBody {
   requestId: string;
 }
 
-/** The API's error shape. Anything that is not a SkyForgeError is INTERNAL, without its stack. */
+/**
+ * The API's error shape. An AWS call that failed for a passing reason (throttling, a 5xx, the
+ * network) after the SDK's retries is UNAVAILABLE (503, Retry-After); anything else that is not a
+ * SkyForgeError is INTERNAL, without its stack.
+ */
 export function errorBody(error: unknown, requestId: string): { status: number; body: ErrorBody } {
+  if (isAwsServiceError(error) && !isPermanentAwsError(error)) {
+    return errorBody(new UnavailableError('AWS is busy or failing right now; retry the request (with the same idempotency key)'), requestId);
+  }
   if (error instanceof SkyForgeError) {
     return { status: ERROR_STATUS[error.code], body: { code: error.code, message: error.message, details: error.details, requestId } };
   }
@@ -35,4 +43,10 @@ export function jsonResult(
     },
     body: body === undefined ? '' : JSON.stringify(body),
   };
+}
+
+/** Headers an error answer carries besides the body: Retry-After for 503 and 429. */
+export function errorHeaders(body: ErrorBody): Record<string, string> {
+  const seconds = body.details.retryAfterSeconds;
+  return (body.code === 'UNAVAILABLE' || body.code === 'RATE_LIMITED') && typeof seconds === 'number' ? { 'Retry-After': String(seconds) } : {};
 }

@@ -1,5 +1,6 @@
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { CounterDeltas } from '../../shared/domain/counter-deltas.ts';
+import { messageVisibilitySeconds } from '../../shared/domain/lease.ts';
 import { decodeQueueMessage } from '../../shared/domain/queue-message.ts';
 import { priorityResolver } from '../../shared/runtime/queue-priority.ts';
 import { KeepMessageError, processSqsBatch } from '../../shared/runtime/sqs-batch.ts';
@@ -23,6 +24,9 @@ export function createWorkerApp(deps: Dependencies, options: WorkerOptions) {
 
   return async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
     const batch: BatchContext = { deltas: new CounterDeltas(), logger: deps.logger };
+    // First of all, hide each message for just its job's lease: if this worker dies, the
+    // messages come back within a minute of the lease's end, not after the queue's timeout.
+    const hiding = hideForLease(event, priorityOf, deps);
     const recordHandler = async (record: SQSRecord): Promise<void> => {
       const message = decodeQueueMessage(record.body);
       if (!message) {
@@ -30,7 +34,11 @@ export function createWorkerApp(deps: Dependencies, options: WorkerOptions) {
         deps.logger.error('dropping a message that names no job or schedule', { messageId: record.messageId, body: record.body.slice(0, 200) });
         return;
       }
-      const common = { priority: priorityOf(record.eventSourceARN), receiptHandle: record.receiptHandle };
+      const common = {
+        priority: priorityOf(record.eventSourceARN),
+        receiptHandle: record.receiptHandle,
+        visibilitySeconds: messageVisibilitySeconds(message.kind === 'job' ? message.timeoutMs : undefined),
+      };
       try {
         const outcome = await runMessage(message, common, deps, batch);
         if (outcome.action === 'keep') throw new KeepMessageError(outcome.note);
@@ -45,7 +53,7 @@ export function createWorkerApp(deps: Dependencies, options: WorkerOptions) {
       }
     };
     const response = await processSqsBatch(event, context, recordHandler);
-    await flushCounters(deps, batch.deltas);
+    await Promise.all([flushCounters(deps, batch.deltas), hiding]);
     return response;
   };
 }
@@ -53,7 +61,7 @@ export function createWorkerApp(deps: Dependencies, options: WorkerOptions) {
 /** A job's message runs its job; a schedule's firing first creates the firing's job, then runs it. */
 async function runMessage(
   message: QueueMessage,
-  common: { priority: ReceivedMessage['priority']; receiptHandle: string },
+  common: Omit<ReceivedMessage, 'jobId'>,
   deps: Dependencies,
   batch: BatchContext,
 ): Promise<MessageOutcome> {
@@ -61,4 +69,21 @@ async function runMessage(
   const firing = await createFiringJob(message, deps, batch);
   if ('action' in firing) return firing;
   return runJobMessage({ jobId: firing.jobId, ...common }, deps, batch);
+}
+
+/** One ChangeMessageVisibilityBatch per queue for the whole batch; a failure only delays recovery. */
+async function hideForLease(event: SQSEvent, priorityOf: (arn: string) => ReceivedMessage['priority'], deps: Dependencies): Promise<void> {
+  const changes = event.Records.flatMap((record) => {
+    const message = decodeQueueMessage(record.body);
+    if (!message) return [];
+    const seconds = messageVisibilitySeconds(message.kind === 'job' ? message.timeoutMs : undefined);
+    return [{ priority: priorityOf(record.eventSourceARN), receiptHandle: record.receiptHandle, seconds }];
+  });
+  if (changes.length === 0) return;
+  try {
+    const failed = await deps.queue.hide(changes);
+    if (failed > 0) deps.logger.warn('could not shorten the visibility of some messages; a crash would delay them', { failed });
+  } catch (error) {
+    deps.logger.warn('could not shorten the visibility of the batch; a crash would delay it', { error: String(error) });
+  }
 }

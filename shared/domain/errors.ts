@@ -15,7 +15,8 @@ export type ErrorCode =
   | 'PAYLOAD_TOO_LARGE'
   | 'UNSUPPORTED_MEDIA_TYPE'
   | 'RATE_LIMITED'
-  | 'INTERNAL';
+  | 'INTERNAL'
+  | 'UNAVAILABLE';
 
 /** An error the API reports to its caller with a code, a message and details. */
 export class SkyForgeError extends Error {
@@ -111,6 +112,20 @@ export class UnauthorizedError extends SkyForgeError {
   override name = 'UnauthorizedError';
   constructor(message: string) {
     super('UNAUTHORIZED', message);
+  }
+}
+
+/**
+ * AWS throttled or failed a call the API could not absorb (after the SDK's own retries). Nothing
+ * was lost: a retry with the same idempotency key is safe and ends with one job that runs.
+ */
+export class UnavailableError extends SkyForgeError {
+  override name = 'UnavailableError';
+  /** Seconds the caller should wait before retrying (the Retry-After header). */
+  readonly retryAfterSeconds: number;
+  constructor(message: string, details: Record<string, unknown> = {}, retryAfterSeconds = 1) {
+    super('UNAVAILABLE', message, { ...details, retryAfterSeconds });
+    this.retryAfterSeconds = retryAfterSeconds;
   }
 }
 

@@ -1,7 +1,11 @@
 /** The bodies of SkyForge's SQS messages: a job id (claim check) or a schedule's firing. */
 
-export function encodeJobMessage(jobId: string): string {
-  return JSON.stringify({ v: 1, id: jobId });
+/**
+ * A job's message: its id, and its timeout so the worker can hide the message for just the
+ * attempt's lease as soon as it receives it (see messageVisibilitySeconds).
+ */
+export function encodeJobMessage(jobId: string, timeoutMs?: number): string {
+  return JSON.stringify(timeoutMs === undefined ? { v: 1, id: jobId } : { v: 1, id: jobId, t: timeoutMs });
 }
 
 /**
@@ -13,14 +17,18 @@ export function encodeFiringMessageTemplate(scheduleName: string): string {
 }
 
 export type QueueMessage =
-  | { kind: 'job'; jobId: string }
+  /** timeoutMs: the job's timeout when the message was sent (absent in older messages). */
+  | { kind: 'job'; jobId: string; timeoutMs?: number }
   | { kind: 'firing'; scheduleName: string; scheduledAt: string };
 
 /** What a message body asks for, or null when it is not a SkyForge message. */
 export function decodeQueueMessage(body: string): QueueMessage | null {
   try {
-    const parsed = JSON.parse(body) as { id?: unknown; schedule?: unknown; at?: unknown };
-    if (typeof parsed.id === 'string' && parsed.id.length > 0) return { kind: 'job', jobId: parsed.id };
+    const parsed = JSON.parse(body) as { id?: unknown; t?: unknown; schedule?: unknown; at?: unknown };
+    if (typeof parsed.id === 'string' && parsed.id.length > 0) {
+      const timeout = typeof parsed.t === 'number' && Number.isInteger(parsed.t) && parsed.t > 0 ? { timeoutMs: parsed.t } : {};
+      return { kind: 'job', jobId: parsed.id, ...timeout };
+    }
     if (typeof parsed.schedule === 'string' && typeof parsed.at === 'string' && !Number.isNaN(Date.parse(parsed.at))) {
       return { kind: 'firing', scheduleName: parsed.schedule, scheduledAt: new Date(Date.parse(parsed.at)).toISOString() };
     }

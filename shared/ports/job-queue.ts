@@ -6,11 +6,25 @@ export interface JobMessage {
   priority: Priority;
   /** 0..900 (SQS DelaySeconds). */
   delaySeconds: number;
+  /** The job's timeout, carried so the worker can hide the message for just its lease. */
+  timeoutMs?: number;
+}
+
+/** A received message to hide for `seconds` from now (ChangeMessageVisibility). */
+export interface VisibilityChange {
+  priority: Priority;
+  receiptHandle: string;
+  seconds: number;
 }
 
 export interface EnqueueFailure {
   jobId: string;
   reason: string;
+  /**
+   * The cause will not pass by itself (the queue does not exist, access is denied): retrying the
+   * send is pointless. Otherwise (throttling, a 5xx, the network) a later send may work.
+   */
+  permanent: boolean;
 }
 
 export interface QueueDepth {
@@ -29,6 +43,8 @@ export interface JobQueue {
   enqueue(messages: readonly JobMessage[]): Promise<EnqueueFailure[]>;
   /** Hide a received message for `seconds` more (it comes back when its job is due). */
   defer(priority: Priority, receiptHandle: string, seconds: number): Promise<void>;
+  /** Hides many received messages (ChangeMessageVisibilityBatch, 10 per call); resolves with how many failed. */
+  hide(changes: readonly VisibilityChange[]): Promise<number>;
   depths(): Promise<Record<Priority, QueueDepth>>;
   ping(): Promise<void>;
 }

@@ -19,7 +19,7 @@ export interface RecurringScheduleSpec {
  */
 export interface JobScheduler {
   /** A one-time schedule named `name` that sends the job's message at `dueAt` (epoch ms), then deletes itself. */
-  scheduleJob(name: string, jobId: string, priority: Priority, dueAt: number): Promise<void>;
+  scheduleJob(name: string, jobId: string, priority: Priority, dueAt: number, timeoutMs?: number): Promise<void>;
   /** Removes a schedule; a schedule that is already gone is fine. */
   remove(name: string): Promise<void>;
   createRecurring(spec: RecurringScheduleSpec): Promise<void>;

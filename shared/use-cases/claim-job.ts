@@ -3,6 +3,7 @@ import { decideLostAttempt } from '../domain/attempt-decision.ts';
 import { StaleJobStateError } from '../domain/errors.ts';
 import { isTerminal, JOB_STATUS, type Job } from '../domain/job.ts';
 import { LIMITS } from '../domain/job-defaults.ts';
+import { messageVisibilitySeconds } from '../domain/lease.ts';
 import { JOB_EVENT } from '../domain/lifecycle.ts';
 import { groupOf } from '../domain/metrics.ts';
 import type { Dependencies } from './dependencies.ts';
@@ -23,6 +24,7 @@ export async function claimJob(message: ReceivedMessage, deps: Dependencies, bat
   try {
     const { before, after } = await deps.store.transition(message.jobId, { event: JOB_EVENT.CLAIM, newLease }, now);
     batch.deltas.move(groupOf(after), before.status, JOB_STATUS.RUNNING);
+    await hideForWholeLease(after, message, deps);
     return { claimed: true, job: after, waitMs: waitedSince(before, now) };
   } catch (error) {
     if (!(error instanceof StaleJobStateError)) throw error;
@@ -47,7 +49,7 @@ async function explainRefusedClaim(
       // (back after the visibility timeout, which outlasts any lease) lets the job go on.
       return skip('keep', 'duplicate delivery while the job runs elsewhere');
     }
-    return reclaimLostJob(current, newLease, deps, batch, now);
+    return reclaimLostJob(current, message, newLease, deps, batch, now);
   }
   const dueAt = current.nextRunAt ? Date.parse(current.nextRunAt) : now;
   if (dueAt > now) {
@@ -60,6 +62,7 @@ async function explainRefusedClaim(
 /** The lease of a RUNNING job ran out: its worker crashed or its Lambda timed out. */
 async function reclaimLostJob(
   current: Job,
+  message: ReceivedMessage,
   newLease: { token: string; graceMs: number },
   deps: Dependencies,
   batch: BatchContext,
@@ -75,10 +78,26 @@ async function reclaimLostJob(
     }
     const { after } = await deps.store.transition(current.id, { event: JOB_EVENT.RECLAIM, leaseToken, newLease, changes: decision.changes }, now);
     batch.deltas.merge(decision.deltas);
+    await hideForWholeLease(after, message, deps);
     return { claimed: true, job: after, waitMs: Math.max(0, now - (current.leaseUntil ?? now)) };
   } catch (error) {
     if (error instanceof StaleJobStateError) return { claimed: false, outcome: { action: 'keep', note: 'another worker took the lost job first' } };
     throw error;
+  }
+}
+
+/**
+ * The message was hidden on receipt for the timeout it carried (or the default); a job whose
+ * timeout is longer (an older message, a schedule's firing) keeps it hidden for its whole lease,
+ * so it does not come back while the attempt runs.
+ */
+async function hideForWholeLease(job: Job, message: ReceivedMessage, deps: Dependencies): Promise<void> {
+  const needed = messageVisibilitySeconds(job.timeoutMs);
+  if (needed <= message.visibilitySeconds) return;
+  try {
+    await deps.queue.defer(message.priority, message.receiptHandle, needed);
+  } catch (error) {
+    deps.logger.warn('could not extend the message to the attempt’s lease; it may come back while the attempt runs', { jobId: job.id, error: String(error) });
   }
 }
 

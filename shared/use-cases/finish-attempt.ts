@@ -59,8 +59,8 @@ export async function finishAttempt(
   if (!decision.followUp) return { action: 'ack', note: decision.outcome };
   const failure = await sendFollowUp(job, decision.followUp, deps);
   if (failure) {
-    // The job is RETRYING in the table; this message comes back after its visibility timeout
-    // and runs the retry then (hidden again until due). Slower, but nothing is lost.
+    // The job is RETRYING in the table; this message comes back once its visibility (the
+    // attempt's lease and slack) ends and runs the retry then (hidden again until due).
     logger.warn('retry could not be sent or scheduled; keeping the current message', { reason: failure });
     return { action: 'keep', note: 'retry not sent; original kept' };
   }
@@ -89,12 +89,12 @@ async function record(
 async function sendFollowUp(job: Job, followUp: FollowUp, deps: Dependencies): Promise<string | null> {
   if (followUp.kind === 'schedule') {
     try {
-      await deps.scheduler.scheduleJob(followUp.name, job.id, job.priority, followUp.dueAt);
+      await deps.scheduler.scheduleJob(followUp.name, job.id, job.priority, followUp.dueAt, job.timeoutMs);
       return null;
     } catch (error) {
       return error instanceof Error ? error.message : String(error);
     }
   }
-  const failures = await deps.queue.enqueue([{ jobId: job.id, priority: job.priority, delaySeconds: followUp.delaySeconds }]);
+  const failures = await deps.queue.enqueue([{ jobId: job.id, priority: job.priority, delaySeconds: followUp.delaySeconds, timeoutMs: job.timeoutMs }]);
   return failures[0]?.reason ?? null;
 }

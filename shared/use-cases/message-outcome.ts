@@ -19,4 +19,6 @@ export interface ReceivedMessage {
   jobId: string;
   priority: Priority;
   receiptHandle: string;
+  /** How long the worker hid the message on receipt (from the timeout it carried, or the default). */
+  visibilitySeconds: number;
 }

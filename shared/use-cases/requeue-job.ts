@@ -1,5 +1,5 @@
 import { CounterDeltas } from '../domain/counter-deltas.ts';
-import { InvalidStateError, JobNotSentError, SkyForgeError } from '../domain/errors.ts';
+import { InvalidStateError, JobNotSentError, SkyForgeError, UnavailableError } from '../domain/errors.ts';
 import { JOB_STATUS, type Job, type JobStatus } from '../domain/job.ts';
 import { requeueChanges } from '../domain/job-changes.ts';
 import { JOB_EVENT } from '../domain/lifecycle.ts';
@@ -31,11 +31,12 @@ export async function requeueJob(
   deps: Dependencies,
 ): Promise<Job> {
   const after = await markRequeued(id, options.resetAttempts, options.onlyFrom, deps);
-  const failures = await deps.queue.enqueue([{ jobId: after.id, priority: after.priority, delaySeconds: 0 }]);
-  if (failures.length > 0) {
-    const reason = failures[0]?.reason ?? 'send failed';
-    await revertToDead(after, reason, deps);
-    throw new JobNotSentError(id, 'queued again', reason);
+  const [failure] = await deps.queue.enqueue([{ jobId: after.id, priority: after.priority, delaySeconds: 0, timeoutMs: after.timeoutMs }]);
+  if (failure) {
+    // Back where it was (DEAD, replayable), so the request changed nothing.
+    await revertToDead(after, failure.reason, deps);
+    if (!failure.permanent) throw new UnavailableError(`job ${id} could not be queued again yet (${failure.reason}); it stays in the dead-letter list, retry the request`, { jobId: id });
+    throw new JobNotSentError(id, 'queued again', failure.reason);
   }
   return after;
 }
@@ -59,7 +60,7 @@ export async function requeueJobs(jobs: readonly Job[], deps: Dependencies, conc
     }
   });
   await Promise.all(workers);
-  const failures = await deps.queue.enqueue(requeued.map((j) => ({ jobId: j.id, priority: j.priority, delaySeconds: 0 })));
+  const failures = await deps.queue.enqueue(requeued.map((j) => ({ jobId: j.id, priority: j.priority, delaySeconds: 0, timeoutMs: j.timeoutMs })));
   const failed = new Set(failures.map((f) => f.jobId));
   for (const failure of failures) {
     const job = requeued.find((j) => j.id === failure.jobId);

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiApp } from '../../functions/api/app.ts';
 import { createWorkerApp } from '../../functions/worker/app.ts';
 import { encodeJobMessage } from '../../shared/domain/queue-message.ts';
+import { jobIdForIdempotencyKey } from '../../shared/use-cases/body-hash.ts';
 import { apiEvent } from '../support/api-event.ts';
 import { createHarness, queueArn, TEST_QUEUE_URLS, type Harness } from '../support/harness.ts';
 import type { Context } from 'aws-lambda';
@@ -88,7 +89,7 @@ describe('api', () => {
       });
       expect(res.body).not.toHaveProperty('leaseToken');
       expect(res.body).not.toHaveProperty('bodyHash');
-      expect(h.queue.sent.at(-1)).toEqual({ jobId: res.body.id, priority: 'normal', delaySeconds: 0 });
+      expect(h.queue.sent.at(-1)).toEqual({ jobId: res.body.id, priority: 'normal', delaySeconds: 0, timeoutMs: 30_000 });
     });
 
     it('echoes X-Request-ID, or makes one', async () => {
@@ -103,7 +104,7 @@ describe('api', () => {
       expect(res.status).toBe(201);
       expect(res.body.status).toBe('SCHEDULED');
       expect(Date.parse(res.body.runAt) - Date.parse(res.body.createdAt)).toBe(61_500);
-      expect(h.queue.sent.at(-1)).toEqual({ jobId: res.body.id, priority: 'low', delaySeconds: 62 });
+      expect(h.queue.sent.at(-1)).toEqual({ jobId: res.body.id, priority: 'low', delaySeconds: 62, timeoutMs: 30_000 });
     });
 
     it('holds a job due beyond 15 minutes in a one-time schedule instead of an SQS delay', async () => {
@@ -120,9 +121,9 @@ describe('api', () => {
       expect(h.scheduler.oneTime.has(`job.${res.body.id}.0`)).toBe(false);
     });
 
-    it('marks a job DEAD and answers 500 when its schedule cannot be created', async () => {
+    it('marks a job DEAD and answers 500 when its schedule cannot be created for good', async () => {
       const id = '01KFAILSCHEDULE00000000000';
-      h.scheduler.failFor.add(`job.${id}.0`);
+      h.scheduler.failPermanentlyFor.add(`job.${id}.0`);
       const original = h.deps.newId;
       h.deps.newId = () => id;
       try {
@@ -133,7 +134,52 @@ describe('api', () => {
         h.deps.newId = original;
       }
       const dead = await call('GET', `/dlq/${id}`);
-      expect(dead.body.deadReason).toMatch(/could not be scheduled/);
+      expect(dead.body.deadReason).toMatch(/could not be scheduled \(ResourceNotFoundException/);
+      expect(dead.body.nextRunAt).toBeNull();
+    });
+
+    it('answers 503 with Retry-After when a schedule is throttled, and takes back a job without a key', async () => {
+      const id = '01KTHROTTLEDSCHEDULE000000';
+      h.scheduler.failFor.add(`job.${id}.0`);
+      const original = h.deps.newId;
+      h.deps.newId = () => id;
+      try {
+        const res = await call('POST', '/jobs', { body: { type: 'demo.echo', delayMs: 3600_000 } });
+        expectError(res, 503, 'UNAVAILABLE');
+        expect(res.headers['Retry-After']).toBe('1');
+      } finally {
+        h.deps.newId = original;
+      }
+      // Nothing was created: the client's retry makes the only job.
+      expectError(await call('GET', `/jobs/${id}`), 404, 'NOT_FOUND');
+    });
+
+    it('keeps a keyed job whose message could not be sent yet, and its retry with the key sends it', async () => {
+      const body = { type: 'demo.echo', payload: { n: 1 }, idempotencyKey: 'throttled-send-1' };
+      h.queue.sent.length = 0;
+      // Fail the next send of the id the key derives.
+      const id = jobIdForIdempotencyKey(body.idempotencyKey);
+      h.queue.failFor.add(id);
+      const refused = await call('POST', '/jobs', { body });
+      expectError(refused, 503, 'UNAVAILABLE');
+      expect(refused.headers['Retry-After']).toBe('1');
+      expect(refused.body.details.jobId).toBe(id);
+      expect(h.queue.sent).toEqual([]);
+      const stored = await call('GET', `/jobs/${id}`);
+      expect(stored.body.status).toBe('QUEUED');
+
+      // The retry, a second later: 200 with the same job, and its message goes out now.
+      const later = Date.parse(stored.body.updatedAt) + 1500;
+      const clock = h.deps.clock;
+      h.deps.clock = { now: () => later };
+      try {
+        const retried = await call('POST', '/jobs', { body });
+        expect(retried.status).toBe(200);
+        expect(retried.body.id).toBe(id);
+      } finally {
+        h.deps.clock = clock;
+      }
+      expect(h.queue.sent).toEqual([{ jobId: id, priority: 'normal', delaySeconds: 0, timeoutMs: 30_000 }]);
     });
 
     it.each([

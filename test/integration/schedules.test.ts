@@ -155,7 +155,7 @@ describe('schedules', () => {
       const res = await call('POST', '/schedules/trigger-me/trigger');
       expect(res.status).toBe(202);
       expect(res.body).toMatchObject({ status: 'QUEUED', scheduleName: 'trigger-me', priority: 'low', payload: { report: 'nightly' } });
-      expect(h.queue.sent).toEqual([{ jobId: res.body.id, priority: 'low', delaySeconds: 0 }]);
+      expect(h.queue.sent).toEqual([{ timeoutMs: 30_000, jobId: res.body.id, priority: 'low', delaySeconds: 0 }]);
       const second = await call('POST', '/schedules/trigger-me/trigger');
       expect(second.body.id).not.toBe(res.body.id);
     });

@@ -120,7 +120,7 @@ describe('worker', () => {
     expect(await get(permanent.id)).toMatchObject({ status: 'DEAD', attempts: 1, lastError: { name: 'PermanentError', message: 'boom' } });
     expect((await get(permanent.id)).deadReason).toMatch(/permanent error on attempt 1/);
     expect(await get(retry.id)).toMatchObject({ status: 'RETRYING', attempts: 1, lastError: { message: 'boom' } });
-    expect(h.queue.sent).toEqual([{ jobId: retry.id, priority: 'normal', delaySeconds: 2 }]);
+    expect(h.queue.sent).toEqual([{ jobId: retry.id, priority: 'normal', timeoutMs: 30_000, delaySeconds: 2 }]);
     expect(await get(retryUnsent.id)).toMatchObject({ status: 'RETRYING' });
     expect(runs.get(running.id)).toBeUndefined();
   });
@@ -213,6 +213,29 @@ describe('worker', () => {
     expect(stored.status).toBe('DEAD');
     expect(stored.deadReason).toMatch(/worker stopped .* attempt 1 of 1/);
     expect(runs.get(job.id)).toBeUndefined();
+  });
+
+  it('hides each message of a batch for just its job\'s lease on receipt, and a longer job for its whole lease after the claim', async () => {
+    // Prepare: one message carries its job's 5 s timeout; one (an older message) carries none,
+    // and its job's timeout (60 s) is longer than the default the worker assumes.
+    const short = await submit({ type: 'demo.echo', timeoutMs: 5000 });
+    const long = await submit({ type: 'demo.echo', timeoutMs: 60_000 });
+    h.queue.hidden.length = 0;
+    h.queue.deferred.length = 0;
+    const records = [record(short.id, 'normal', encodeJobMessage(short.id, 5000)), record(long.id, 'normal', encodeJobMessage(long.id))];
+
+    // Act
+    await run(...records);
+
+    // Assess: lease (timeout + 10 s grace) + 20 s slack, in one batch call at receipt...
+    expect(h.queue.hidden).toEqual([
+      { priority: 'normal', receiptHandle: records[0]!.receiptHandle, seconds: 35 },
+      { priority: 'normal', receiptHandle: records[1]!.receiptHandle, seconds: 60 },
+    ]);
+    // ...and the 60 s job, found longer at its claim, hidden for its own lease.
+    expect(h.queue.deferred).toEqual([{ priority: 'normal', receiptHandle: records[1]!.receiptHandle, seconds: 90 }]);
+    expect((await get(short.id)).status).toBe('SUCCEEDED');
+    expect((await get(long.id)).status).toBe('SUCCEEDED');
   });
 
   it('hides a message that arrives before its job is due until then', async () => {

@@ -7,7 +7,7 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Priority } from '../../shared/config/definitions.ts';
 import { createJobRegistry } from '../../shared/jobs/create-registry.ts';
 import type { JobDefinitions, JobLogger } from '../../shared/jobs/registry.ts';
-import type { EnqueueFailure, JobMessage, JobQueue, QueueDepth } from '../../shared/ports/job-queue.ts';
+import type { EnqueueFailure, JobMessage, JobQueue, QueueDepth, VisibilityChange } from '../../shared/ports/job-queue.ts';
 import type { JobScheduler, RecurringScheduleSpec } from '../../shared/ports/job-scheduler.ts';
 import { DynamoDbScheduleStore } from '../../shared/adapters/dynamodb/dynamodb-schedule-store.ts';
 import { EmfMetricsSink } from '../../shared/runtime/emf-metrics-sink.ts';
@@ -22,13 +22,17 @@ import { startTestTable } from './dynamo.ts';
 export class RecordingQueue implements JobQueue {
   readonly sent: JobMessage[] = [];
   readonly deferred: { priority: Priority; receiptHandle: string; seconds: number }[] = [];
-  /** Job ids whose next send fails. */
+  readonly hidden: VisibilityChange[] = [];
+  /** Job ids whose next send fails for a passing reason (throttled). */
   readonly failFor = new Set<string>();
+  /** Job ids whose next send fails for good (the queue does not exist). */
+  readonly failPermanentlyFor = new Set<string>();
 
   async enqueue(messages: readonly JobMessage[]): Promise<EnqueueFailure[]> {
     const failures: EnqueueFailure[] = [];
     for (const m of messages) {
-      if (this.failFor.delete(m.jobId)) failures.push({ jobId: m.jobId, reason: 'ServiceUnavailable: injected' });
+      if (this.failFor.delete(m.jobId)) failures.push({ jobId: m.jobId, reason: 'ServiceUnavailable: injected', permanent: false });
+      else if (this.failPermanentlyFor.delete(m.jobId)) failures.push({ jobId: m.jobId, reason: 'QueueDoesNotExist: injected', permanent: true });
       else this.sent.push(m);
     }
     return failures;
@@ -36,6 +40,11 @@ export class RecordingQueue implements JobQueue {
 
   async defer(priority: Priority, receiptHandle: string, seconds: number): Promise<void> {
     this.deferred.push({ priority, receiptHandle, seconds });
+  }
+
+  async hide(changes: readonly VisibilityChange[]): Promise<number> {
+    this.hidden.push(...changes);
+    return 0;
   }
 
   async depths(): Promise<Record<Priority, QueueDepth>> {
@@ -84,11 +93,16 @@ export class RecordingScheduler implements JobScheduler {
   readonly oneTime = new Map<string, { jobId: string; priority: Priority; dueAt: number }>();
   readonly recurring = new Map<string, RecurringScheduleSpec>();
   readonly removed: string[] = [];
-  /** Names whose next create fails. */
+  /** Names whose next create fails for a passing reason (throttled). */
   readonly failFor = new Set<string>();
+  /** Names whose next create fails for good (as the SDK reports a client fault). */
+  readonly failPermanentlyFor = new Set<string>();
 
   async scheduleJob(name: string, jobId: string, priority: Priority, dueAt: number): Promise<void> {
-    if (this.failFor.delete(name)) throw new Error('ThrottlingException: injected');
+    if (this.failFor.delete(name)) throw Object.assign(new Error('Rate exceeded (injected)'), { name: 'ThrottlingException', $fault: 'client' });
+    if (this.failPermanentlyFor.delete(name)) {
+      throw Object.assign(new Error('Schedule group not found (injected)'), { name: 'ResourceNotFoundException', $fault: 'client' });
+    }
     this.oneTime.set(name, { jobId, priority, dueAt });
   }
 

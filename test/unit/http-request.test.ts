@@ -523,6 +523,7 @@ describe('ERROR_STATUS', () => {
     ['UNSUPPORTED_MEDIA_TYPE', 415],
     ['RATE_LIMITED', 429],
     ['INTERNAL', 500],
+    ['UNAVAILABLE', 503],
   ];
 
   it.each(API_TABLE)('%s -> %i', (code, status) => {

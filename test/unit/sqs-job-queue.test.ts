@@ -1,6 +1,7 @@
-import { SendMessageBatchCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { ChangeMessageVisibilityBatchCommand, SendMessageBatchCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { isPermanentAwsError } from '../../shared/adapters/aws-errors.ts';
 import { SqsJobQueue } from '../../shared/adapters/sqs/sqs-job-queue.ts';
 
 /** The SQS adapter alone (aws-sdk-client-mock): batching, failures, trace propagation. */
@@ -65,7 +66,7 @@ describe('SqsJobQueue', () => {
       [urls.normal, 10],
       [urls.normal, 3],
     ]);
-    expect(failures).toEqual([{ jobId: 'n13', reason: 'InternalError: try again' }]);
+    expect(failures).toEqual([{ jobId: 'n13', reason: 'InternalError: try again', permanent: false }]);
   });
 
   it('reports every job of a batch whose call failed, never throwing', async () => {
@@ -77,5 +78,41 @@ describe('SqsJobQueue', () => {
     ]);
     expect(failures.map((f) => f.jobId)).toEqual(['a', 'b']);
     expect(failures[0]?.reason).toMatch(/socket hang up/);
+  });
+
+  it('sends one ChangeMessageVisibilityBatch per queue and chunk of 10, and counts the entries that failed', async () => {
+    // Prepare
+    sqs.on(ChangeMessageVisibilityBatchCommand).callsFake((input: { Entries: { Id: string }[] }) => ({
+      Successful: input.Entries.slice(1).map((e) => ({ Id: e.Id })),
+      Failed: [{ Id: '0', Code: 'ReceiptHandleIsInvalid', Message: 'gone', SenderFault: true }],
+    }));
+    const queue = new SqsJobQueue({ client: new SQSClient({ region: 'us-east-1' }), queueUrls: urls, deadLetterQueueUrls: urls });
+    const changes = Array.from({ length: 12 }, (_, i) => ({ priority: i < 11 ? ('normal' as const) : ('high' as const), receiptHandle: `r${i}`, seconds: 40 + i }));
+
+    // Act
+    const failed = await queue.hide(changes);
+
+    // Assess
+    const calls = sqs.commandCalls(ChangeMessageVisibilityBatchCommand).map((c) => [c.args[0].input.QueueUrl, c.args[0].input.Entries?.map((e) => e.VisibilityTimeout)]);
+    expect(calls).toEqual([
+      [urls.high, [51]],
+      [urls.normal, [40, 41, 42, 43, 44, 45, 46, 47, 48, 49]],
+      [urls.normal, [50]],
+    ]);
+    expect(failed).toBe(3);
+  });
+});
+
+describe('isPermanentAwsError', () => {
+  it.each([
+    ['QueueDoesNotExist (client fault)', { name: 'QueueDoesNotExist', $fault: 'client' }, true],
+    ['AccessDeniedException', { name: 'AccessDeniedException', $fault: 'client' }, true],
+    ['ThrottlingException (a client fault that passes)', { name: 'ThrottlingException', $fault: 'client' }, false],
+    ['RequestThrottled with $retryable.throttling', { name: 'RequestThrottled', $fault: 'client', $retryable: { throttling: true } }, false],
+    ['ProvisionedThroughputExceededException', { name: 'ProvisionedThroughputExceededException', $fault: 'client' }, false],
+    ['InternalError (server fault)', { name: 'InternalError', $fault: 'server' }, false],
+    ['a network error', Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }), false],
+  ])('%s -> permanent: %s', (_name, error, permanent) => {
+    expect(isPermanentAwsError(error)).toBe(permanent);
   });
 });

@@ -39,7 +39,7 @@ export class EventBridgeJobScheduler implements JobScheduler {
     this.deadLetterArn = options.deadLetterArn;
   }
 
-  async scheduleJob(name: string, jobId: string, priority: Priority, dueAt: number): Promise<void> {
+  async scheduleJob(name: string, jobId: string, priority: Priority, dueAt: number, timeoutMs?: number): Promise<void> {
     const input: CreateScheduleCommandInput = {
       Name: name,
       GroupName: this.groupName,
@@ -48,7 +48,7 @@ export class EventBridgeJobScheduler implements JobScheduler {
       FlexibleTimeWindow: { Mode: 'OFF' },
       ActionAfterCompletion: 'DELETE',
       Description: `SkyForge job ${jobId}`,
-      Target: this.target(priority, encodeJobMessage(jobId)),
+      Target: this.target(priority, encodeJobMessage(jobId, timeoutMs)),
     };
     try {
       await this.client.send(new CreateScheduleCommand(input));

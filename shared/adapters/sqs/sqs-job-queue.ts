@@ -1,4 +1,5 @@
 import {
+  ChangeMessageVisibilityBatchCommand,
   ChangeMessageVisibilityCommand,
   GetQueueAttributesCommand,
   SendMessageBatchCommand,
@@ -7,7 +8,8 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import { PRIORITIES, type Priority } from '../../config/definitions.ts';
-import { type EnqueueFailure, type JobMessage, type JobQueue, type QueueDepth } from '../../ports/job-queue.ts';
+import type { EnqueueFailure, JobMessage, JobQueue, QueueDepth, VisibilityChange } from '../../ports/job-queue.ts';
+import { isPermanentAwsError } from '../aws-errors.ts';
 import { encodeJobMessage } from '../../domain/queue-message.ts';
 
 /** SQS takes at most 10 entries per batch request. */
@@ -51,14 +53,14 @@ export class SqsJobQueue implements JobQueue {
         await this.client.send(
           new SendMessageCommand({
             QueueUrl: this.queueUrls[message.priority],
-            MessageBody: encodeJobMessage(message.jobId),
+            MessageBody: encodeJobMessage(message.jobId, message.timeoutMs),
             DelaySeconds: clampDelay(message.delaySeconds),
             ...this.traceAttributes(),
           }),
         );
         return [];
       } catch (error) {
-        return [{ jobId: message.jobId, reason: describe(error) }];
+        return [{ jobId: message.jobId, reason: describe(error), permanent: isPermanentAwsError(error) }];
       }
     }
     const chunks: JobMessage[][] = [];
@@ -75,9 +77,33 @@ export class SqsJobQueue implements JobQueue {
       new ChangeMessageVisibilityCommand({
         QueueUrl: this.queueUrls[priority],
         ReceiptHandle: receiptHandle,
-        VisibilityTimeout: Math.max(0, Math.min(MAX_VISIBILITY_SECONDS, Math.ceil(seconds))),
+        VisibilityTimeout: clampVisibility(seconds),
       }),
     );
+  }
+
+  async hide(changes: readonly VisibilityChange[]): Promise<number> {
+    const calls: Promise<number>[] = [];
+    for (const priority of PRIORITIES) {
+      const forQueue = changes.filter((c) => c.priority === priority);
+      for (let i = 0; i < forQueue.length; i += SQS_BATCH_MAX) calls.push(this.hideBatch(priority, forQueue.slice(i, i + SQS_BATCH_MAX)));
+    }
+    const failed = await Promise.all(calls);
+    return failed.reduce((sum, n) => sum + n, 0);
+  }
+
+  private async hideBatch(priority: Priority, chunk: readonly VisibilityChange[]): Promise<number> {
+    try {
+      const out = await this.client.send(
+        new ChangeMessageVisibilityBatchCommand({
+          QueueUrl: this.queueUrls[priority],
+          Entries: chunk.map((c, i) => ({ Id: String(i), ReceiptHandle: c.receiptHandle, VisibilityTimeout: clampVisibility(c.seconds) })),
+        }),
+      );
+      return out.Failed?.length ?? 0;
+    } catch {
+      return chunk.length;
+    }
   }
 
   async depths(): Promise<Record<Priority, QueueDepth>> {
@@ -127,7 +153,7 @@ export class SqsJobQueue implements JobQueue {
           QueueUrl: this.queueUrls[first.priority],
           Entries: chunk.map((m, i) => ({
             Id: String(i),
-            MessageBody: encodeJobMessage(m.jobId),
+            MessageBody: encodeJobMessage(m.jobId, m.timeoutMs),
             DelaySeconds: clampDelay(m.delaySeconds),
             ...this.traceAttributes(),
           })),
@@ -135,12 +161,17 @@ export class SqsJobQueue implements JobQueue {
       );
       return (out.Failed ?? []).flatMap((f) => {
         const message = chunk[Number(f.Id)];
-        return message ? [{ jobId: message.jobId, reason: `${f.Code ?? 'Error'}: ${f.Message ?? 'send failed'}` }] : [];
+        // An entry the service refused (SenderFault) will be refused again; the others may pass.
+        return message ? [{ jobId: message.jobId, reason: `${f.Code ?? 'Error'}: ${f.Message ?? 'send failed'}`, permanent: f.SenderFault === true }] : [];
       });
     } catch (error) {
-      return chunk.map((m) => ({ jobId: m.jobId, reason: describe(error) }));
+      return chunk.map((m) => ({ jobId: m.jobId, reason: describe(error), permanent: isPermanentAwsError(error) }));
     }
   }
+}
+
+function clampVisibility(seconds: number): number {
+  return Math.max(0, Math.min(MAX_VISIBILITY_SECONDS, Math.ceil(seconds)));
 }
 
 function clampDelay(seconds: number): number {
