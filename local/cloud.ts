@@ -96,6 +96,9 @@ export interface LocalCloud {
   stop(): Promise<void>;
 }
 
+/** Messages in flight when a killed local cloud starts again are visible again within this. */
+export const RESTART_RELEASE_MS = 5_000;
+
 /** The project root: FUNCTION_ENTRIES and the default data folder are relative to it. */
 export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const DEFAULT_DATA_DIR = join(PROJECT_ROOT, '.skyforge');
@@ -127,6 +130,9 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       ...(options.ttlSweepIntervalMs ? { ttlSweepIntervalMs: options.ttlSweepIntervalMs } : {}),
       ...(options.schedulerNow ? { schedulerNow: options.schedulerNow } : {}),
       ...(options.meterCapacity ? { meterCapacity: true } : {}),
+      // A killed local cloud took its pollers with it (on AWS they outlive any function): what
+      // they had received comes back soon, and the jobs' leases decide whether it may run.
+      releaseInFlightAfterMs: RESTART_RELEASE_MS,
       log,
     });
     cleanups.push(() => aws.close());

@@ -33,6 +33,8 @@ export interface EmulatedAwsOptions {
    * consistent read before and after it, so only the cost benchmark turns this on.
    */
   meterCapacity?: boolean;
+  /** See SqsEmulatorOptions.releaseInFlightAfterMs (the local cloud's restart after a kill). */
+  releaseInFlightAfterMs?: number;
   log?: (message: string) => void;
 }
 
@@ -113,6 +115,7 @@ export async function startEmulatedAws(options: EmulatedAwsOptions): Promise<Emu
       region,
       accountId: LOCAL_ACCOUNT_ID,
       ...(dataDir === null ? {} : { dataDir: join(dataDir, 'sqs') }),
+      ...(options.releaseInFlightAfterMs === undefined ? {} : { releaseInFlightAfterMs: options.releaseInFlightAfterMs }),
     });
     await sqs.open();
     cleanups.push(() => sqs.close());

@@ -21,6 +21,12 @@ export interface SqsEmulatorOptions {
   dataDir?: string;
   /** Clock in epoch ms; default Date.now. */
   now?: () => number;
+  /**
+   * Messages that were in flight when the state was loaded were received by a process that is
+   * gone (the local cloud was killed): they become visible at most this many ms after the load.
+   * Default: they keep their visibility, as SQS would.
+   */
+  releaseInFlightAfterMs?: number;
 }
 
 export interface EmulatorResponse {
@@ -82,6 +88,7 @@ export class SqsEmulator {
   private readonly region: string;
   private readonly accountId: string;
   private readonly now: () => number;
+  private readonly releaseInFlightAfterMs: number | undefined;
   private readonly state = new SqsState();
   private readonly journal: SqsJournal | undefined;
   private readonly longPolls: LongPolls<OperationOutput>;
@@ -94,6 +101,7 @@ export class SqsEmulator {
     this.region = options.region ?? 'us-east-1';
     this.accountId = options.accountId ?? '000000000000';
     this.now = options.now ?? Date.now;
+    this.releaseInFlightAfterMs = options.releaseInFlightAfterMs;
     this.journal = options.dataDir === undefined ? undefined : new SqsJournal(options.dataDir);
     this.longPolls = new LongPolls<OperationOutput>({
       now: this.now,
@@ -111,8 +119,18 @@ export class SqsEmulator {
     const loaded = this.journal.load();
     if (loaded.snapshot !== undefined) this.state.restore(loaded.snapshot);
     for (const mutation of loaded.mutations) this.state.apply(mutation);
+    if (this.releaseInFlightAfterMs !== undefined) this.releaseInFlight(this.now() + this.releaseInFlightAfterMs);
     // Start from a fresh snapshot so the journal only ever holds this run's changes.
     this.journal.compact(this.state.snapshot(), this.now(), true);
+  }
+
+  /** Every in-flight message (it has a receipt handle) visible again by `until` at the latest. */
+  private releaseInFlight(until: number): void {
+    for (const queue of this.state.queues.values()) {
+      for (const message of [...queue.values()]) {
+        if (message.receiptHandle !== undefined && message.visibleAt > until) queue.reschedule(message, until);
+      }
+    }
   }
 
   setEndpoint(url: string): void {

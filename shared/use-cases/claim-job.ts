@@ -9,6 +9,9 @@ import { groupOf } from '../domain/metrics.ts';
 import type { Dependencies } from './dependencies.ts';
 import type { BatchContext, MessageOutcome, ReceivedMessage } from './message-outcome.ts';
 
+/** A copy of a running job's message comes back this long after the attempt's lease ends. */
+const LEASE_END_MARGIN_SECONDS = 2;
+
 /** The job claimed for an attempt, or what to do with the message instead. */
 export type ClaimOutcome = { claimed: true; job: Job; waitMs: number } | { claimed: false; outcome: MessageOutcome };
 
@@ -44,10 +47,12 @@ async function explainRefusedClaim(
   if (!current) return skip('ack', 'job no longer exists (deleted or expired)');
   if (isTerminal(current.status)) return skip('ack', `duplicate delivery: job is already ${current.status}`);
   if (current.status === JOB_STATUS.RUNNING) {
-    if ((current.leaseUntil ?? 0) >= now) {
-      // Another delivery holds a live lease. Keep this copy: if that worker dies, this copy
-      // (back after the visibility timeout, which outlasts any lease) lets the job go on.
-      return skip('keep', 'duplicate delivery while the job runs elsewhere');
+    const leaseUntil = current.leaseUntil ?? 0;
+    if (leaseUntil >= now) {
+      // Another delivery holds a live lease. Keep this copy, hidden until just after that lease
+      // ends: if that worker died, this copy takes the job over then (RECLAIM).
+      await deps.queue.defer(message.priority, message.receiptHandle, (leaseUntil - now) / 1000 + LEASE_END_MARGIN_SECONDS);
+      return skip('keep', 'duplicate delivery while the job runs elsewhere; back when its lease ends');
     }
     return reclaimLostJob(current, message, newLease, deps, batch, now);
   }

@@ -1,69 +1,22 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it, vi } from 'vitest';
-import { httpClient, type Json } from '../support/http-client.ts';
+import { afterAll, describe, expect, it } from 'vitest';
+import { exited, freePort, startCloudProcess, type RunningCloud } from '../support/cloud-process.ts';
+import type { Json } from '../support/http-client.ts';
 
 /**
  * `npm start` as users run it (a child process), stopped with Ctrl-C's SIGTERM/SIGINT path and
  * killed with SIGKILL, then started again on the same data folder: every job reaches a
  * terminal state and none runs an attempt twice.
  */
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const WORKER_TIMEOUT_SECONDS = 4; // visibility timeout 24 s, job timeouts up to 2 s
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
+type Running = RunningCloud;
 
-interface Running {
-  child: ChildProcess;
-  http: ReturnType<typeof httpClient>;
-  output: () => string;
-}
-
-async function startCloud(dataDir: string, port: number, edgePort: number): Promise<Running> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'local/main.ts', '--port', String(port), '--edge-port', String(edgePort), '--data-dir', dataDir], {
-    cwd: ROOT,
-    env: { ...process.env, SKYFORGE_WORKER_TIMEOUT_SECONDS: String(WORKER_TIMEOUT_SECONDS), POWERTOOLS_LOG_LEVEL: 'WARN' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-  const http = httpClient(`http://127.0.0.1:${port}`);
-  const state = await vi
-    .waitFor(
-      async () => {
-        if (child.exitCode !== null) return 'exited';
-        // Throws (and is tried again) while the port is not listening yet.
-        expect((await http.get('/healthz')).status).toBe(200);
-        return 'up';
-      },
-      { timeout: 30_000, interval: 100 },
-    )
-    .catch((error: unknown) => {
-      throw new Error(`local cloud did not start: ${output}`, { cause: error });
-    });
-  if (state === 'exited') throw new Error(`local cloud exited (${child.exitCode}): ${output}`);
-  return { child, http, output: () => output };
-}
-
-function exited(child: ChildProcess): Promise<number | null> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) resolve(child.exitCode);
-    else child.once('exit', (code) => resolve(code));
-  });
+function startCloud(dataDir: string, port: number, edgePort: number): Promise<Running> {
+  return startCloudProcess({ dataDir, port, edgePort, env: { SKYFORGE_WORKER_TIMEOUT_SECONDS: String(WORKER_TIMEOUT_SECONDS) } });
 }
 
 async function submitMix(http: Running['http']): Promise<Json[]> {
