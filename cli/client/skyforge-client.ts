@@ -1,3 +1,4 @@
+import { retryDelayMs } from './retry-policy.ts';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isTerminal, type JobView } from '../../shared/domain/job.ts';
@@ -75,8 +76,10 @@ export class SkyForgeClient<D extends JobDefinitions = DefaultJobs> {
   /** Recurring schedules: CRUD, pause, resume, trigger. */
   readonly schedules: SchedulesApi<D>;
   private readonly http: HttpTransport;
+  private readonly retries: number;
 
   constructor(options: SkyForgeClientOptions) {
+    this.retries = options.retries ?? DEFAULT_RETRIES;
     this.http = new HttpTransport({
       baseUrl: options.baseUrl,
       token: options.token,
@@ -100,13 +103,29 @@ export class SkyForgeClient<D extends JobDefinitions = DefaultJobs> {
 
   /**
    * Submits up to 100 jobs in one call (POST /jobs/batch); one bad item never sinks the others.
-   * Each item without a key gets one, so the whole call is retried safely. Results are in input order.
+   * Each item without a key gets one, so the whole call is retried safely, and so are the items
+   * the API answered 503 UNAVAILABLE (AWS busy): they are sent again with the same keys, after
+   * their Retry-After, as often as the client retries a call. Results are in input order.
    */
   async enqueueBatch(jobs: readonly BatchItem<D>[]): Promise<BatchResult[]> {
     if (jobs.length > MAX_BATCH_JOBS) throw new BatchTooLargeError(jobs.length, MAX_BATCH_JOBS);
     if (jobs.length === 0) return [];
-    const body = { jobs: jobs.map((item) => jobBody(item.type, item.payload, item.options ?? {})) };
-    const { results } = await this.json<{ results: BatchResult[] }>({ method: 'POST', path: '/jobs/batch', body, idempotent: true });
+    const bodies = jobs.map((item) => jobBody(item.type, item.payload, item.options ?? {}));
+    const results: BatchResult[] = new Array(jobs.length);
+    let pending = bodies.map((_, index) => index);
+    for (let retry = 0; pending.length > 0; retry += 1) {
+      const body = { jobs: pending.map((index) => bodies[index]) };
+      const answer = await this.json<{ results: BatchResult[] }>({ method: 'POST', path: '/jobs/batch', body, idempotent: true });
+      for (const result of answer.results) {
+        const index = pending[result.index] as number;
+        results[index] = { ...result, index };
+      }
+      const unavailable = pending.filter((index) => results[index]?.status === 503);
+      if (unavailable.length === 0 || retry >= this.retries) break;
+      const retryAfterMs = Math.max(0, ...unavailable.map((index) => Number(results[index]?.error?.details?.retryAfterSeconds ?? 0) * 1000));
+      await new Promise((resolve) => setTimeout(resolve, retryDelayMs(retry, retryAfterMs > 0 ? retryAfterMs : null)));
+      pending = unavailable;
+    }
     return results;
   }
 
