@@ -85,7 +85,7 @@ describe('schedules end to end', () => {
     expect(schedule.ScheduleExpression).toBe(`at(${dueSecond})`);
     expect(schedule.ActionAfterCompletion).toBe('DELETE');
     expect(schedule.Target?.Arn).toBe(cloud.resources.queueArns.normal);
-    expect(JSON.parse(schedule.Target?.Input ?? '{}')).toEqual({ v: 1, id: job.id });
+    expect(JSON.parse(schedule.Target?.Input ?? '{}')).toEqual({ v: 1, id: job.id, t: job.timeoutMs });
 
     expect((await http.post(`/jobs/${job.id}/cancel`)).body.status).toBe('CANCELLED');
     await expect(scheduler.send(new GetScheduleCommand({ Name: name, GroupName: cloud.resources.scheduleGroupName }))).rejects.toBeInstanceOf(
