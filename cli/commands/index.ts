@@ -18,6 +18,7 @@ import {
 import { statsCommand } from './stats.ts';
 import { statusCommand } from './status.ts';
 import { waitCommand } from './wait.ts';
+import { uiCommand } from './ui.ts';
 import { watchCommand } from './watch.ts';
 
 /** Every command, in the order `skyforge --help` lists them. */
@@ -42,4 +43,5 @@ export const COMMANDS: readonly Command[] = [
   schedulesDeleteCommand,
   statsCommand,
   watchCommand,
+  uiCommand,
 ];
