@@ -1,4 +1,5 @@
 import { WorkerLostError } from './errors.ts';
+import { fingerprintOf } from './failure-fingerprint.ts';
 import type { Priority } from './priority.ts';
 
 export type { Priority } from './priority.ts';
@@ -103,11 +104,15 @@ export interface Job {
 }
 
 /** What the API shows of a job: everything but the internal bookkeeping. */
-export type JobView = Omit<Job, 'leaseToken' | 'leaseUntil' | 'bodyHash' | 'expiresAt' | 'pendingSchedule'>;
+export type JobView = Omit<Job, 'leaseToken' | 'leaseUntil' | 'bodyHash' | 'expiresAt' | 'pendingSchedule'> & {
+  /** DEAD jobs only: the failure group (API.md, Dead letters), derived from type and last error. */
+  fingerprint?: string;
+};
 
 export function toJobView(job: Job): JobView {
   const { leaseToken: _t, leaseUntil: _u, bodyHash: _h, expiresAt: _e, pendingSchedule: _p, ...view } = job;
-  return { ...view, payload: view.payload ?? null };
+  const fingerprint = fingerprintOf(job);
+  return { ...view, payload: view.payload ?? null, ...(fingerprint ? { fingerprint } : {}) };
 }
 
 /**
