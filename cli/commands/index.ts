@@ -2,7 +2,7 @@ import type { Command } from '../command.ts';
 import { cancelCommand } from './cancel.ts';
 import { deadLetterCommand } from './dead-letter.ts';
 import { deleteCommand } from './delete.ts';
-import { dlqListCommand, dlqReplayCommand, dlqShowCommand } from './dlq.ts';
+import { dlqGroupsCommand, dlqListCommand, dlqReplayCommand, dlqShowCommand } from './dlq.ts';
 import { enqueueCommand } from './enqueue.ts';
 import { listCommand } from './list.ts';
 import { retryCommand } from './retry.ts';
@@ -34,6 +34,7 @@ export const COMMANDS: readonly Command[] = [
   dlqListCommand,
   dlqShowCommand,
   dlqReplayCommand,
+  dlqGroupsCommand,
   schedulesListCommand,
   schedulesShowCommand,
   schedulesCreateCommand,
