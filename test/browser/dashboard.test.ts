@@ -268,7 +268,39 @@ describe('operator dashboard in Chromium', () => {
     await open('/ui/flows/does-not-exist');
     await page.getByRole('heading', { name: 'Flow does-not-exist' }).waitFor();
     await page.getByRole('alert').filter({ hasText: /No flow with this id/ }).waitFor();
-    await shoot('flow');
+  });
+
+  it("draws a flow's jobs in stages with their dependencies, from GET /flows/{id} as API.md defines it", async () => {
+    // The local cloud has no /flows routes yet, so this one answer is the documented shape
+    // (API.md, Flows) served in its place; the jobs in it are real jobs of this cloud.
+    const [fetchJob, resize, notify] = await Promise.all([
+      submit({ type: 'demo.echo', payload: { step: 'fetch' } }),
+      submit({ type: 'demo.echo', payload: { step: 'resize' }, delayMs: 600_000 }),
+      submit({ type: 'demo.echo', payload: { step: 'notify' }, delayMs: 600_000 }),
+    ]);
+    await http.waitFor(fetchJob.id, ['SUCCEEDED']);
+    const jobs = {
+      fetch: { ...(await http.get(`/jobs/${fetchJob.id}`)).body, flowId: 'order-42', ref: 'fetch', dependsOn: [] },
+      resize: { ...resize, status: 'QUEUED', flowId: 'order-42', ref: 'resize', dependsOn: [fetchJob.id] },
+      notify: { ...notify, status: 'BLOCKED', flowId: 'order-42', ref: 'notify', dependsOn: [fetchJob.id, resize.id] },
+    };
+    const flowApi = (url: URL) => url.pathname === '/flows/order-42'; // not the page /ui/flows/order-42
+    await page.route(flowApi, (route) => route.fulfill({ json: { id: 'order-42', status: 'RUNNING', jobs } }));
+    try {
+      await open('/ui/flows/order-42');
+      const stages = page.getByRole('list', { name: 'Stages' }).locator(':scope > li');
+      await expect.poll(() => stages.count()).toBe(3);
+      expect(await stages.nth(2).innerText()).toMatch(/notify\s+BLOCKED[\s\S]*after fetch, resize/);
+      const rows = page.locator('table tbody tr');
+      expect(await rows.filter({ hasText: 'resize' }).locator('td').nth(2).innerText()).toBe('fetch');
+      await page.getByRole('link', { name: 'fetch' }).first().click();
+      await page.waitForURL(`**/ui/jobs/${fetchJob.id}`);
+      await open('/ui/flows/order-42');
+      await stages.first().waitFor();
+      await shoot('flow');
+    } finally {
+      await page.unroute(flowApi);
+    }
   });
 
   it('stops refreshing while the tab is hidden and refreshes about every 3 s while shown', async () => {

@@ -1,6 +1,6 @@
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
-import type { DashboardConfig } from './api.ts';
+import type { DashboardConfig } from './dashboard-config.ts';
 
 export interface AppContext extends DashboardConfig {
   /** Shows a short message in the status line (announced politely). */

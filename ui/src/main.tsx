@@ -1,6 +1,6 @@
 import { render } from 'preact';
 import { useState } from 'preact/hooks';
-import { loadConfig, type DashboardConfig } from './api.ts';
+import { loadConfig, type DashboardConfig } from './dashboard-config.ts';
 import { App } from './app-context.ts';
 import { Link } from './components/link.tsx';
 import { useLocation } from './router.ts';

@@ -155,11 +155,13 @@ export function DeadLettersView() {
                     </Link>
                   ))}
                 </td>
-                <td class="row-actions">
-                  <Link to={`/dlq${query({ type, group: g.fingerprint })}`}>Show jobs</Link>
-                  {!app.readOnly ? (
-                    <ConfirmButton label="Replay" question={`Replay the ${g.count} dead job${g.count === 1 ? '' : 's'} of this group (${g.type}: ${g.errorName})?`} onConfirm={() => replayGroup(g)} />
-                  ) : null}
+                <td>
+                  <div class="row-actions">
+                    <Link to={`/dlq${query({ type, group: g.fingerprint })}`}>Show jobs</Link>
+                    {!app.readOnly ? (
+                      <ConfirmButton label="Replay" question={`Replay the ${g.count} dead job${g.count === 1 ? '' : 's'} of this group (${g.type}: ${g.errorName})?`} onConfirm={() => replayGroup(g)} />
+                    ) : null}
+                  </div>
                 </td>
               </tr>
             ))}

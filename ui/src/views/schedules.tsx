@@ -86,14 +86,16 @@ export function SchedulesView() {
                     )}
                   </td>
                   {!app.readOnly ? (
-                    <td class="row-actions">
-                      {s.enabled ? (
-                        <ConfirmButton label="Pause" question={`Pause schedule ${s.name}? It will not fire until resumed.`} onConfirm={() => act('Pause', s.name, () => api('POST', `/schedules/${encodeURIComponent(s.name)}/pause`, {}))} />
-                      ) : (
-                        <ConfirmButton label="Resume" question={`Resume schedule ${s.name}?`} onConfirm={() => act('Resume', s.name, () => api('POST', `/schedules/${encodeURIComponent(s.name)}/resume`, {}))} />
-                      )}
-                      <ConfirmButton label="Trigger" question={`Run schedule ${s.name} once now?`} onConfirm={() => act('Trigger', s.name, () => api('POST', `/schedules/${encodeURIComponent(s.name)}/trigger`, {}))} />
-                      <ConfirmButton label="Delete" danger question={`Delete schedule ${s.name}?`} onConfirm={() => act('Delete', s.name, () => api('DELETE', `/schedules/${encodeURIComponent(s.name)}`))} />
+                    <td>
+                      <div class="row-actions">
+                        {s.enabled ? (
+                          <ConfirmButton label="Pause" question={`Pause schedule ${s.name}? It will not fire until resumed.`} onConfirm={() => act('Pause', s.name, () => api('POST', `/schedules/${encodeURIComponent(s.name)}/pause`, {}))} />
+                        ) : (
+                          <ConfirmButton label="Resume" question={`Resume schedule ${s.name}?`} onConfirm={() => act('Resume', s.name, () => api('POST', `/schedules/${encodeURIComponent(s.name)}/resume`, {}))} />
+                        )}
+                        <ConfirmButton label="Trigger" question={`Run schedule ${s.name} once now?`} onConfirm={() => act('Trigger', s.name, () => api('POST', `/schedules/${encodeURIComponent(s.name)}/trigger`, {}))} />
+                        <ConfirmButton label="Delete" danger question={`Delete schedule ${s.name}?`} onConfirm={() => act('Delete', s.name, () => api('DELETE', `/schedules/${encodeURIComponent(s.name)}`))} />
+                      </div>
                     </td>
                   ) : null}
                 </tr>
