@@ -111,8 +111,8 @@ describe('operator dashboard in Chromium', () => {
     await page.getByLabel('Status').selectOption('SUCCEEDED');
     await page.waitForURL(/status=SUCCEEDED/);
     await page.getByRole('link', { name: second.id }).waitFor();
-    expect(await page.locator('table.jobs tbody tr td:nth-child(3)').allInnerTexts()).toEqual(expect.arrayContaining(['high']));
-    expect(new Set(await page.locator('table.jobs tbody tr td:nth-child(3)').allInnerTexts())).toEqual(new Set(['high']));
+    expect(await page.locator('table.jobs tbody tr td:nth-child(4)').allInnerTexts()).toEqual(expect.arrayContaining(['high']));
+    expect(new Set(await page.locator('table.jobs tbody tr td:nth-child(4)').allInnerTexts())).toEqual(new Set(['high']));
     await shoot('jobs');
 
     // The URL alone restores the filters (a link can be shared).

@@ -114,9 +114,9 @@ export function JobsView() {
           <thead>
             <tr>
               <th scope="col">Id</th>
+              <th scope="col">Status</th>
               <th scope="col">Type</th>
               <th scope="col">Priority</th>
-              <th scope="col">Status</th>
               <th scope="col" class="num">Attempts</th>
               <th scope="col">Created</th>
               <th scope="col">Updated</th>
@@ -128,11 +128,11 @@ export function JobsView() {
                 <td class="mono">
                   <Link to={`/jobs/${encodeURIComponent(job.id)}`}>{job.id}</Link>
                 </td>
-                <td>{job.type}</td>
-                <td>{job.priority}</td>
                 <td>
                   <StatusBadge status={job.status} />
                 </td>
+                <td>{job.type}</td>
+                <td>{job.priority}</td>
                 <td class="num">
                   {job.attempts}/{job.maxAttempts}
                 </td>
