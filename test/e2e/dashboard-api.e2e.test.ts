@@ -4,12 +4,13 @@ import { CounterDeltas } from '../../shared/domain/counter-deltas.ts';
 import { failureGroupsSchema, minuteStatsSchema } from '../../shared/http/dashboard-schemas.ts';
 import { jobPageSchema } from '../../shared/http/response-schemas.ts';
 import { startLocalCloud, type LocalCloud } from '../../local/cloud.ts';
-import { cli } from '../cli/run-cli.ts';
+import { run } from '../../cli/main.ts';
+import { Capture, cli } from '../cli/run-cli.ts';
 import { startTestTable } from '../support/dynamo.ts';
 import { httpClient, type Json } from '../support/http-client.ts';
 import { ManualClock } from '../support/harness.ts';
 
-/** The API the dashboard added: failure groups (API.md, Dead letters) and per-minute counts, over HTTP. */
+/** The API the dashboard added (failure groups, per-minute counts) and `skyforge ui`, over HTTP against one local cloud. */
 describe('failure groups and per-minute counts end to end', () => {
   let cloud: LocalCloud;
   let http: ReturnType<typeof httpClient>;
@@ -107,6 +108,30 @@ describe('failure groups and per-minute counts end to end', () => {
     expect(json.json().items.find((g: Json) => g.fingerprint === job.fingerprint)).toMatchObject({ count: 1, sampleJobIds: [job.id] });
     const replayed = await cli(['dlq', 'replay', '--group', job.fingerprint, '--json'], { url: cloud.apiUrl });
     expect(replayed.json()).toEqual({ replayed: 1 });
+  });
+
+  it('serves the dashboard on 127.0.0.1 until interrupted, forwarding reads and, read-only, refusing writes', async () => {
+    const stdout = new Capture();
+    const stderr = new Capture();
+    const interrupt = new AbortController();
+    const running = run(['ui', '--url', cloud.apiUrl, '--port', '0', '--read-only'], { stdout, stderr, env: {}, signal: interrupt.signal });
+    await expect.poll(() => stdout.text, { timeout: 10_000 }).toMatch(/^SkyForge dashboard: http:\/\/127\.0\.0\.1:\d+\/ui\/\n$/);
+    const url = stdout.text.split(': ')[1]?.trim() as string;
+    expect(stderr.text).toContain(`API ${cloud.apiUrl} (--url), read-only`);
+    expect(await (await fetch(`${url}config.json`)).json()).toMatchObject({ readOnly: true });
+    expect((await fetch(url)).headers.get('content-type')).toMatch(/text\/html/);
+    const origin = new URL(url).origin;
+    expect((await fetch(`${origin}/stats`)).status).toBe(200);
+    expect((await fetch(`${origin}/dlq/replay`, { method: 'POST', headers: { origin, 'content-type': 'application/json' }, body: '{}' })).status).toBe(403);
+    interrupt.abort();
+    expect(await running).toBe(0);
+    await expect(fetch(url)).rejects.toThrow();
+  });
+
+  it('refuses a bad --port as a usage error', async () => {
+    const result = await cli(['ui', '--url', cloud.apiUrl, '--port', 'eighty']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--port must be a whole number');
   });
 });
 
