@@ -47,10 +47,13 @@ export function failureFingerprint(job: Pick<Job, 'type' | 'lastError' | 'deadRe
   return createHash('sha256').update(`${job.type}\n${errorName}\n${normalizeFailureMessage(message)}`).digest('hex').slice(0, 16);
 }
 
-/** A DEAD job's fingerprint; none for any other status. */
-export function fingerprintOf(job: Pick<Job, 'status' | 'type' | 'lastError' | 'deadReason'>): string | undefined {
+/**
+ * A DEAD job's fingerprint: the one its dead write stored (deadChanges), or for a job that died
+ * before fingerprints were stored, the same computed from its fields. None for any other status.
+ */
+export function fingerprintOf(job: Pick<Job, 'status' | 'type' | 'lastError' | 'deadReason'> & { fingerprint?: string | null }): string | undefined {
   // 'DEAD' spelled out: job.ts imports this module for its view.
-  return job.status === 'DEAD' ? failureFingerprint(job) : undefined;
+  return job.status === 'DEAD' ? (job.fingerprint ?? failureFingerprint(job)) : undefined;
 }
 
 export const FINGERPRINT = /^[0-9a-f]{16}$/;

@@ -1,4 +1,4 @@
-import { failureFingerprint, failureOf, normalizeFailureMessage } from '../domain/failure-fingerprint.ts';
+import { failureFingerprint, failureOf, fingerprintOf, normalizeFailureMessage } from '../domain/failure-fingerprint.ts';
 import type { Job } from '../domain/job.ts';
 import type { Page } from '../ports/job-store.ts';
 import type { Dependencies } from './dependencies.ts';
@@ -27,14 +27,16 @@ export interface FailureGroups {
 }
 
 /**
- * The fingerprint is a pure function of fields every DEAD job already carries (type, last error,
- * dead reason), so it is computed when jobs are read: no extra write, no extra attribute, and the
- * jobs that died before the feature existed are grouped too. Grouping reads the newest dead jobs
+ * The write that makes a job DEAD stores its fingerprint (deadChanges); a job that died before
+ * that is fingerprinted from the same fields when read. Grouping reads the newest dead jobs
  * through the dead-letter index, at most this many per call (about 25 Query and 50 BatchGetItem
  * calls); `truncated` says when the list is longer.
  */
 export const GROUP_SCAN_LIMIT = 5000;
 const SAMPLES = 5;
+
+/** The group of a job read from the dead-letter index. */
+const groupOf = (job: Job): string => fingerprintOf(job) ?? failureFingerprint(job);
 const PAGE = 200;
 
 async function* deadJobs(deps: Dependencies, type: string | undefined, cursor?: string): AsyncGenerator<{ job: Job; page: Page<Job> }> {
@@ -57,7 +59,7 @@ export async function listFailureGroups(options: { type?: string }, deps: Depend
       break;
     }
     scanned += 1;
-    const fingerprint = failureFingerprint(job);
+    const fingerprint = groupOf(job);
     const deadAt = job.finishedAt ?? job.updatedAt;
     const group = groups.get(fingerprint);
     if (!group) {
@@ -102,7 +104,7 @@ export async function listDeadJobsOfGroup(
       deps.clock.now(),
     );
     scanned += page.items.length;
-    items.push(...page.items.filter((job) => failureFingerprint(job) === query.fingerprint));
+    items.push(...page.items.filter((job) => groupOf(job) === query.fingerprint));
     cursor = page.nextCursor ?? undefined;
   } while (cursor && items.length < query.limit && scanned < GROUP_SCAN_LIMIT);
   return { items, nextCursor: cursor ?? null };
@@ -123,7 +125,7 @@ export async function replayFailureGroup(fingerprint: string, options: { limit: 
   for await (const { job } of deadJobs(deps, undefined)) {
     if (scanned === GROUP_SCAN_LIMIT || replayed + batch.length >= options.limit) break;
     scanned += 1;
-    if (failureFingerprint(job) !== fingerprint) continue;
+    if (groupOf(job) !== fingerprint) continue;
     batch.push(job);
     if (batch.length === 100) await flush();
   }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { failureFingerprint, fingerprintOf, normalizeFailureMessage } from '../../shared/domain/failure-fingerprint.ts';
+import { deadChanges, requeueChanges } from '../../shared/domain/job-changes.ts';
 
 const at = '2026-11-23T12:00:00.000Z';
 const dead = (type: string, name: string, message: string) => ({ type, lastError: { name, message, at }, deadReason: 'x' });
@@ -46,5 +47,20 @@ describe('failure fingerprints', () => {
   it('fingerprints DEAD jobs only', () => {
     expect(fingerprintOf({ ...dead('t', 'Error', 'boom'), status: 'DEAD' })).toMatch(/^[0-9a-f]{16}$/);
     expect(fingerprintOf({ ...dead('t', 'Error', 'boom'), status: 'RETRYING' })).toBeUndefined();
+  });
+
+  it('is stored by the write that makes a job DEAD, from the error that ended it, and cleared by a replay', () => {
+    const job = { idempotencyKey: null, type: 'email.send', lastError: { name: 'Error', message: 'old 1', at } };
+    const ending = { at: Date.parse(at), retention: { jobRetentionSeconds: 60, deadJobRetentionSeconds: 60 }, releasesLease: true, reason: 'r' };
+    const lastError = { name: 'TypeError', message: 'x is 42', at };
+    expect(deadChanges(job, { ...ending, lastError }).fingerprint).toBe(failureFingerprint({ type: 'email.send', lastError, deadReason: 'r' }));
+    expect(deadChanges(job, ending).fingerprint).toBe(failureFingerprint({ type: 'email.send', lastError: job.lastError, deadReason: 'r' }));
+    expect(requeueChanges(true).fingerprint).toBeNull();
+  });
+
+  it('prefers the stored fingerprint, and computes one for a job that died before they were stored', () => {
+    const job = { ...dead('t', 'Error', 'boom'), status: 'DEAD' as const };
+    expect(fingerprintOf({ ...job, fingerprint: 'feedfacefeedface' })).toBe('feedfacefeedface');
+    expect(fingerprintOf({ ...job, fingerprint: null })).toBe(failureFingerprint(job));
   });
 });
