@@ -148,12 +148,14 @@ export function DeadLettersView() {
                 <td>
                   <TimeAgo at={g.lastDeadAt} />
                 </td>
-                <td class="samples">
-                  {g.sampleJobIds.slice(0, 3).map((id) => (
-                    <Link key={id} to={`/jobs/${encodeURIComponent(id)}`} class="mono">
-                      {id.slice(-8)}
-                    </Link>
-                  ))}
+                <td>
+                  <div class="samples">
+                    {g.sampleJobIds.slice(0, 3).map((id) => (
+                      <Link key={id} to={`/jobs/${encodeURIComponent(id)}`} class="mono">
+                        {id.slice(-8)}
+                      </Link>
+                    ))}
+                  </div>
                 </td>
                 <td>
                   <div class="row-actions">
