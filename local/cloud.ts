@@ -4,6 +4,7 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 import { DEFAULT_PREFIX, PRIORITIES, maxJobTimeoutMsFor, maximumConcurrencyByPriority } from '../shared/config/definitions.ts';
 import { ENV, FUNCTION_ENTRIES } from '../shared/config/env-names.ts';
 import { serveDashboard } from '../ui/serve-assets.ts';
+import { refuseCrossSiteWrite } from './cross-site-write-guard.ts';
 import { startApiGateway, API_GATEWAY_TIMEOUT_MS, type ApiHandler } from './api-gateway.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './aws-client-config.ts';
 import { bootstrapResources, type LocalResources } from './bootstrap.ts';
@@ -172,9 +173,9 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       functionName: `${DEFAULT_PREFIX}-api`,
       region,
       log,
-      ...(options.dashboard === false
-        ? {}
-        : { intercept: (req, res) => serveDashboard(req, res, { config: { readOnly: false, target: 'local cloud' } }) }),
+      intercept: async (req, res) =>
+        refuseCrossSiteWrite(req, res) ||
+        (options.dashboard !== false && (await serveDashboard(req, res, { config: { readOnly: false, target: 'local cloud' } }))),
     });
     // Closed first: no new work starts while the pollers drain.
     cleanups.push(() => api.close());

@@ -381,6 +381,21 @@ describe('operator dashboard in Chromium', () => {
       expect(signedCalls.some((c) => c.method === 'POST')).toBe(true);
     });
 
+    it("the local cloud itself refuses a write that a page of another site sends it (no-cors POST), and serves its own", async () => {
+      const job = await submit({ type: 'demo.echo', delayMs: 600_000 });
+      // The proxy's page is another origin than the local cloud's API port.
+      await page.goto(proxy.url);
+      await page.locator('main h1').waitFor();
+      await page.evaluate(`fetch(${JSON.stringify(`${cloud.apiUrl}/jobs/${job.id}/cancel`)}, { method: 'POST', mode: 'no-cors' }).catch(() => undefined)`);
+      const direct = await fetch(`${cloud.apiUrl}/jobs/${job.id}/cancel`, { method: 'POST', headers: { origin: 'https://evil.example' } });
+      expect(direct.status).toBe(403);
+      expect(await direct.json()).toMatchObject({ code: 'FORBIDDEN' });
+      expect((await http.get(`/jobs/${job.id}`)).body.status).toBe('SCHEDULED');
+      // Same origin (the dashboard on the API port) and clients that send no Origin (curl, SDKs) still write.
+      const own = await fetch(`${cloud.apiUrl}/jobs/${job.id}/cancel`, { method: 'POST', headers: { origin: cloud.apiUrl, 'content-type': 'application/json' }, body: '{}' });
+      expect(own.status).toBe(200);
+    });
+
     it('refuses writes from another origin, from scripts without one, and from another Host', async () => {
       const job = await submit({ type: 'demo.echo', delayMs: 600_000 });
       const path = `${proxy.url.replace(/\/ui\/$/, '')}/jobs/${job.id}/cancel`;
