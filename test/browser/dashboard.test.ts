@@ -176,6 +176,23 @@ describe('operator dashboard in Chromium', () => {
     await shoot('job');
   });
 
+  it('sends a job to the DLQ with a reason, then deletes it, from its page', async () => {
+    const job = await submit({ type: 'demo.echo', delayMs: 600_000 });
+    await open(`/ui/jobs/${job.id}`);
+    const actions = page.getByRole('group', { name: 'Actions' });
+    await actions.getByRole('button', { name: 'Send to DLQ', exact: true }).click();
+    await page.getByRole('dialog').getByLabel('Reason (optional)').fill('bad input from the UI');
+    await confirmIn('Send to DLQ').click();
+    await page.locator('h1 .badge', { hasText: 'DEAD' }).waitFor();
+    expect((await http.get(`/jobs/${job.id}`)).body).toMatchObject({ status: 'DEAD', deadReason: expect.stringContaining('bad input from the UI') });
+    await page.getByText(/Dead because/).waitFor();
+
+    await actions.getByRole('button', { name: 'Delete', exact: true }).click();
+    await confirmIn('Delete').click();
+    await page.waitForURL(/\/ui\/jobs$/);
+    expect((await http.get(`/jobs/${job.id}`)).status).toBe(404);
+  });
+
   it('shows a running job with a live progress bar, then its result', async () => {
     const job = await submit({ type: 'demo.progress', payload: { steps: 10, stepMs: 400 } });
     await open(`/ui/jobs/${job.id}`);
@@ -226,7 +243,7 @@ describe('operator dashboard in Chromium', () => {
     expect((await http.get(`/jobs/${jobs[1]?.id}`)).body.history).toHaveLength(1);
   });
 
-  it('creates a schedule from the form after previewing its firings, then pauses, resumes and triggers it', async () => {
+  it('creates a schedule from the form after previewing its firings, then pauses, resumes, triggers and deletes', async () => {
     await open('/ui/schedules');
     const form = page.getByRole('form', { name: 'New schedule' });
     await form.getByLabel('Name').fill('nightly-ui');
@@ -262,6 +279,15 @@ describe('operator dashboard in Chromium', () => {
     await page.getByRole('status').filter({ hasText: /Trigger nightly-ui: job .+ created/ }).waitFor();
     const triggered = await http.get('/jobs?type=demo.echo&limit=5');
     expect(triggered.body.items.some((j: Json) => j.scheduleName === 'nightly-ui')).toBe(true);
+
+    // Delete, on a second schedule (the read-only test below still lists the first).
+    expect((await http.post('/schedules', { name: 'hourly-ui', expression: 'rate(2 hours)', timezone: 'UTC', job: { type: 'demo.echo' } })).status).toBe(201);
+    const second = page.locator('table.schedules tbody tr', { hasText: 'hourly-ui' });
+    await second.waitFor();
+    await second.getByRole('button', { name: 'Delete', exact: true }).click();
+    await confirmIn('Delete').click();
+    await second.waitFor({ state: 'detached' });
+    expect((await http.get('/schedules/hourly-ui')).status).toBe(404);
   });
 
   it('shows the flow view (a note while this API has no flows)', async () => {
