@@ -38,10 +38,10 @@ export const GLOBAL_OPTIONS: OptionSpecs = {
 };
 
 const SECTIONS: readonly { title: string; matches: (c: Command) => boolean }[] = [
-  { title: 'Jobs', matches: (c) => !c.name.includes(' ') && !['stats', 'watch'].includes(c.name) },
+  { title: 'Jobs', matches: (c) => !c.name.includes(' ') && !['stats', 'watch', 'ui'].includes(c.name) },
   { title: 'Dead letters', matches: (c) => c.name.startsWith('dlq ') },
   { title: 'Schedules', matches: (c) => c.name.startsWith('schedules ') },
-  { title: 'Operations', matches: (c) => ['stats', 'watch'].includes(c.name) },
+  { title: 'Operations', matches: (c) => ['stats', 'watch', 'ui'].includes(c.name) },
 ];
 
 /** First words that only group commands (`dlq list`, `schedules create`). */

@@ -25,6 +25,11 @@ export interface ApiGatewayOptions {
   memoryMb?: number;
   region?: string;
   log?: (message: string) => void;
+  /**
+   * Requests this answers (true) never reach the function: the local cloud serves the operator
+   * dashboard under /ui/ on the API's port this way (nothing of it exists in API Gateway on AWS).
+   */
+  intercept?: (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
 }
 
 export interface ApiGateway {
@@ -54,7 +59,8 @@ export async function startApiGateway(options: ApiGatewayOptions): Promise<ApiGa
   const host = options.host ?? '127.0.0.1';
   let port = options.port;
   const server = createServer((req, res) => {
-    serve(req, res, port, options).catch((error: unknown) => {
+    const handled = options.intercept ? options.intercept(req, res) : Promise.resolve(false);
+    handled.then((done) => (done ? undefined : serve(req, res, port, options))).catch((error: unknown) => {
       options.log?.(`api gateway failed: ${(error as Error).stack ?? String(error)}`);
       if (!res.headersSent) send(res, gatewayError(500, 'Internal Server Error'), newApiRequestId());
       else res.destroy();

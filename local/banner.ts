@@ -30,6 +30,7 @@ export function renderBanner(facts: BannerFacts): string {
     'SkyForge local cloud is running',
     '',
     `  API        ${api}`,
+    `  Dashboard  ${api}/ui/`,
     `  AWS edge   ${edge}   DynamoDB + SQS; for the AWS CLI or SDKs: export AWS_ENDPOINT_URL=${edge}`,
     `  Data       ${facts.dataDir ?? 'in memory (nothing is saved)'}`,
     `  Job types  ${types}`,

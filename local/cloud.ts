@@ -3,6 +3,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { DEFAULT_PREFIX, PRIORITIES, maxJobTimeoutMsFor, maximumConcurrencyByPriority } from '../shared/config/definitions.ts';
 import { ENV, FUNCTION_ENTRIES } from '../shared/config/env-names.ts';
+import { serveDashboard } from '../ui/serve-assets.ts';
+import { refuseCrossSiteWrite } from './cross-site-write-guard.ts';
 import { startApiGateway, API_GATEWAY_TIMEOUT_MS, type ApiHandler } from './api-gateway.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './aws-client-config.ts';
 import { bootstrapResources, type LocalResources } from './bootstrap.ts';
@@ -57,6 +59,8 @@ export interface LocalCloudOptions {
    * Each write then costs two extra reads locally, so it is off by default.
    */
   meterCapacity?: boolean;
+  /** Serve the operator dashboard under /ui/ on the API port. Default true. */
+  dashboard?: boolean;
 }
 
 /** Invocations of one function and their duration, as Lambda bills them (per started ms). */
@@ -169,6 +173,9 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       functionName: `${DEFAULT_PREFIX}-api`,
       region,
       log,
+      intercept: async (req, res) =>
+        refuseCrossSiteWrite(req, res) ||
+        (options.dashboard !== false && (await serveDashboard(req, res, { config: { readOnly: false, target: 'local cloud' } }))),
     });
     // Closed first: no new work starts while the pollers drain.
     cleanups.push(() => api.close());

@@ -6,6 +6,7 @@
 import { renderBanner, loadJobTypes } from './banner.ts';
 import { CliUsageError, USAGE, parseCliOptions } from './cli-options.ts';
 import { startLocalCloud, type LocalCloud } from './cloud.ts';
+import { ensureDashboardAssets } from '../ui/build.ts';
 
 const STOP_GRACE_MS = 10_000;
 /** Past this the shutdown itself is stuck; leave rather than hang the terminal. */
@@ -43,6 +44,9 @@ async function main(): Promise<void> {
   console.log(
     renderBanner({ apiUrl: cloud.apiUrl, edgeUrl: cloud.edgeUrl, dataDir: cloud.dataDir, jobTypes: await loadJobTypes() }),
   );
+  // Build the dashboard now (when ui/ changed) rather than on its first page view; a failure is
+  // reported and the API runs on.
+  ensureDashboardAssets().catch((error: unknown) => console.error(`[local] the dashboard could not be built: ${(error as Error).message}`));
 
   let stopping = false;
   const shutdown = (signal: NodeJS.Signals): void => {

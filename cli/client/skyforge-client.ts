@@ -5,6 +5,8 @@ import { isTerminal, type JobView } from '../../shared/domain/job.ts';
 import type { JobDefinitions, JobPayloads } from '../../shared/jobs/registry.ts';
 import type { Readiness, Stats } from '../../shared/use-cases/get-stats.ts';
 import type { ScheduleView } from '../../shared/use-cases/schedule-view.ts';
+import type { FailureGroups } from '../../shared/use-cases/failure-groups.ts';
+import type { MinuteCounts } from '../../shared/domain/minute-counts.ts';
 import { apiErrorFromResponse, BatchTooLargeError, NetworkError, SkyForgeApiError, WaitTimeoutError } from './errors.ts';
 import { HttpTransport, strictEncode, type CallSpec } from './http-transport.ts';
 import type { SigV4Options } from './sigv4-signer.ts';
@@ -170,6 +172,11 @@ export class SkyForgeClient<D extends JobDefinitions = DefaultJobs> {
     return this.json<Stats>({ method: 'GET', path: '/stats', idempotent: true });
   }
 
+  /** Job events per minute (submitted, succeeded, failed attempts, retried, dead, cancelled) over the last `minutes` (default 60). */
+  async minuteStats(minutes?: number): Promise<{ items: MinuteCounts[] }> {
+    return this.json<{ items: MinuteCounts[] }>({ method: 'GET', path: '/stats/minutes', query: { minutes }, idempotent: true });
+  }
+
   /** True when GET /healthz answers 2xx; false on an error answer or none (one attempt, no retries). */
   async health(): Promise<boolean> {
     try {
@@ -241,6 +248,7 @@ export class SkyForgeClient<D extends JobDefinitions = DefaultJobs> {
         paginate((cursor) =>
           listPage({
             ...(query.type !== undefined ? { type: query.type } : {}),
+            ...(query.fingerprint !== undefined ? { fingerprint: query.fingerprint } : {}),
             ...(query.pageSize !== undefined ? { limit: query.pageSize } : {}),
             ...(cursor ? { cursor } : {}),
           }),
@@ -249,6 +257,9 @@ export class SkyForgeClient<D extends JobDefinitions = DefaultJobs> {
       replay: (id) => this.json<JobView>({ method: 'POST', path: `/dlq/${strictEncode(id)}/replay`, body: {}, idempotent: false }),
       replayAll: (options: ReplayAllOptions = {}) =>
         this.json<{ replayed: number }>({ method: 'POST', path: '/dlq/replay', body: pick(options, ['type', 'limit']), idempotent: false }),
+      groups: (query: { type?: string } = {}) => this.json<FailureGroups>({ method: 'GET', path: '/dlq/groups', query: { ...query }, idempotent: true }),
+      replayGroup: (fingerprint, options: { limit?: number } = {}) =>
+        this.json<{ replayed: number }>({ method: 'POST', path: `/dlq/groups/${strictEncode(fingerprint)}/replay`, body: pick(options, ['limit']), idempotent: false }),
     };
   }
 

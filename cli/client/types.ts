@@ -3,6 +3,7 @@ import type { demoJobs } from '../../shared/jobs/demo-jobs.ts';
 import type { jobs as defaultRegistryJobs } from '../../shared/jobs/default-registry.ts';
 import type { JobDefinitions, JobPayloads } from '../../shared/jobs/registry.ts';
 import type { ScheduleView } from '../../shared/use-cases/schedule-view.ts';
+import type { FailureGroups } from '../../shared/use-cases/failure-groups.ts';
 import type { ApiErrorBody } from './errors.ts';
 
 export type { BackoffPolicy, JobStatus, JobView, Priority } from '../../shared/domain/job.ts';
@@ -10,6 +11,8 @@ export type { JobDefinitions, JobPayloads } from '../../shared/jobs/registry.ts'
 export type { Readiness, Stats } from '../../shared/use-cases/get-stats.ts';
 export type { QueueDepth } from '../../shared/ports/job-queue.ts';
 export type { ScheduleView } from '../../shared/use-cases/schedule-view.ts';
+export type { FailureGroup, FailureGroups } from '../../shared/use-cases/failure-groups.ts';
+export type { MinuteCounts } from '../../shared/domain/minute-counts.ts';
 
 /** The job types of the default registry module plus the demo types, as the local cloud and a default deployment run them. */
 export type DefaultJobs = typeof defaultRegistryJobs & typeof demoJobs;
@@ -80,11 +83,14 @@ export interface ListPageQuery extends JobFilter {
 
 export interface DeadLetterListQuery {
   type?: string;
+  /** Only the jobs of this failure group (see `dlq.groups()`). */
+  fingerprint?: string;
   pageSize?: number;
 }
 
 export interface DeadLetterListPageQuery {
   type?: string;
+  fingerprint?: string;
   limit?: number;
   cursor?: string;
 }
@@ -157,6 +163,10 @@ export interface DeadLetterApi {
   replay(id: string): Promise<JobView>;
   /** Replays many DEAD jobs at once. */
   replayAll(options?: ReplayAllOptions): Promise<{ replayed: number }>;
+  /** Dead jobs grouped by failure fingerprint, largest group first (GET /dlq/groups). */
+  groups(query?: { type?: string }): Promise<FailureGroups>;
+  /** Replays up to `limit` (default 1000) jobs of one failure group, attempts reset. */
+  replayGroup(fingerprint: string, options?: { limit?: number }): Promise<{ replayed: number }>;
 }
 
 /** The `schedules` group of SkyForgeClient: recurring jobs. */

@@ -2,7 +2,7 @@ import type { Command } from '../command.ts';
 import { cancelCommand } from './cancel.ts';
 import { deadLetterCommand } from './dead-letter.ts';
 import { deleteCommand } from './delete.ts';
-import { dlqListCommand, dlqReplayCommand, dlqShowCommand } from './dlq.ts';
+import { dlqGroupsCommand, dlqListCommand, dlqReplayCommand, dlqShowCommand } from './dlq.ts';
 import { enqueueCommand } from './enqueue.ts';
 import { listCommand } from './list.ts';
 import { retryCommand } from './retry.ts';
@@ -18,6 +18,7 @@ import {
 import { statsCommand } from './stats.ts';
 import { statusCommand } from './status.ts';
 import { waitCommand } from './wait.ts';
+import { uiCommand } from './ui.ts';
 import { watchCommand } from './watch.ts';
 
 /** Every command, in the order `skyforge --help` lists them. */
@@ -33,6 +34,7 @@ export const COMMANDS: readonly Command[] = [
   dlqListCommand,
   dlqShowCommand,
   dlqReplayCommand,
+  dlqGroupsCommand,
   schedulesListCommand,
   schedulesShowCommand,
   schedulesCreateCommand,
@@ -42,4 +44,5 @@ export const COMMANDS: readonly Command[] = [
   schedulesDeleteCommand,
   statsCommand,
   watchCommand,
+  uiCommand,
 ];

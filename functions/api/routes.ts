@@ -6,7 +6,6 @@ import { buildOpenApiDocument } from '../../shared/http/openapi.ts';
 import type { ApiResponse, Route } from '../../shared/http/router.ts';
 import {
   batchRequestSchema,
-  deadListQuerySchema,
   emptyBodySchema,
   jobRequestSchema,
   listQuerySchema,
@@ -20,9 +19,10 @@ import { deadLetterJob } from '../../shared/use-cases/dead-letter-job.ts';
 import { deleteJob } from '../../shared/use-cases/delete-job.ts';
 import type { Dependencies } from '../../shared/use-cases/dependencies.ts';
 import { checkReadiness, getStats } from '../../shared/use-cases/get-stats.ts';
-import { getDeadJob, getJob, listDeadJobs, listJobs, replayDeadJob, replayDeadJobs } from '../../shared/use-cases/query-jobs.ts';
+import { getDeadJob, getJob, listJobs, replayDeadJob, replayDeadJobs } from '../../shared/use-cases/query-jobs.ts';
 import { requeueJob } from '../../shared/use-cases/requeue-job.ts';
 import { submitJobBatch, submitJobs, type JobRequest, type SubmitOutcome } from '../../shared/use-cases/submit-jobs.ts';
+import { dashboardRoutes } from './dashboard-routes.ts';
 import { errorBody } from './responses.ts';
 import { scheduleRoutes } from './schedule-routes.ts';
 import { deadJobView, jobView } from './views.ts';
@@ -59,6 +59,8 @@ export function apiRoutes(deps: Dependencies): Route[] {
     },
     ...submitRoutes(deps),
     ...jobRoutes(deps),
+    // Before the /dlq/{id} routes: GET /dlq (with ?fingerprint=) and /dlq/groups, which /dlq/{id} would take.
+    ...dashboardRoutes(deps),
     ...deadLetterRoutes(deps),
     { method: 'GET', path: '/stats', handler: async () => ok(await getStats(deps)) },
     { method: 'GET', path: '/openapi.json', handler: async () => ok(openApiDocument()) },
@@ -159,14 +161,6 @@ function jobRoutes(deps: Dependencies): Route[] {
 /** /dlq: the dead-letter list and its replays. */
 function deadLetterRoutes(deps: Dependencies): Route[] {
   return [
-    {
-      method: 'GET',
-      path: '/dlq',
-      handler: async (request) => {
-        const page = await listDeadJobs(request.queryParams(deadListQuerySchema), deps);
-        return ok({ items: page.items.map(deadJobView), nextCursor: page.nextCursor });
-      },
-    },
     {
       method: 'POST',
       path: '/dlq/replay',

@@ -72,6 +72,16 @@ export class ScheduleNotFoundError extends SkyForgeError {
   }
 }
 
+/** A fingerprint that cannot name a failure group (GET /dlq/groups lists the real ones). */
+export class FailureGroupNotFoundError extends SkyForgeError {
+  override name = 'FailureGroupNotFoundError';
+  readonly fingerprint: string;
+  constructor(fingerprint: string) {
+    super('NOT_FOUND', `no failure group ${fingerprint}`, { fingerprint });
+    this.fingerprint = fingerprint;
+  }
+}
+
 export class ScheduleNameTakenError extends SkyForgeError {
   override name = 'ScheduleNameTakenError';
   readonly scheduleName: string;

@@ -2,6 +2,7 @@ import { JOB_STATUS, type AttemptRecord, type Job, type JobError, type JobStatus
 import { LIMITS } from './job-defaults.ts';
 import { expiryFor, type Retention } from './retention.ts';
 import { isoAt } from './time.ts';
+import { failureFingerprint } from './failure-fingerprint.ts';
 
 /**
  * Fields one write sets on a job (a null value removes the attribute). The status is not among
@@ -47,9 +48,11 @@ export function succeededChanges(job: Pick<Job, 'idempotencyKey'>, ending: Endin
   return { ...endChanges(job, JOB_STATUS.SUCCEEDED, ending), result: ending.result };
 }
 
-/** Any unfinished state -> DEAD, with the reason /dlq shows. */
-export function deadChanges(job: Pick<Job, 'idempotencyKey'>, ending: Ending & { reason: string }): JobChanges {
-  return { ...endChanges(job, JOB_STATUS.DEAD, ending), deadReason: ending.reason.slice(0, LIMITS.maxReasonLength) };
+/** Any unfinished state -> DEAD, with the reason /dlq shows and the failure group it joins. */
+export function deadChanges(job: Pick<Job, 'idempotencyKey' | 'type' | 'lastError'>, ending: Ending & { reason: string }): JobChanges {
+  const deadReason = ending.reason.slice(0, LIMITS.maxReasonLength);
+  const fingerprint = failureFingerprint({ type: job.type, lastError: ending.lastError ?? job.lastError, deadReason });
+  return { ...endChanges(job, JOB_STATUS.DEAD, ending), deadReason, fingerprint };
 }
 
 /** Any unfinished state -> CANCELLED, with the reason. */
@@ -65,6 +68,7 @@ export function requeueChanges(resetAttempts: boolean): JobChanges {
     finishedAt: null,
     deadReason: null,
     cancelReason: null,
+    fingerprint: null,
     expiresAt: null,
     leaseToken: null,
     leaseUntil: null,

@@ -1,4 +1,5 @@
 import { WorkerLostError } from './errors.ts';
+import { fingerprintOf } from './failure-fingerprint.ts';
 import type { Priority } from './priority.ts';
 
 export type { Priority } from './priority.ts';
@@ -91,6 +92,8 @@ export interface Job {
   history: AttemptRecord[];
   deadReason: string | null;
   cancelReason: string | null;
+  /** DEAD only: the failure group (see failure-fingerprint.ts), set by the write that made it DEAD. */
+  fingerprint: string | null;
   /** Lease of the attempt in progress: who holds it and until when (epoch ms). */
   leaseToken: string | null;
   leaseUntil: number | null;
@@ -103,11 +106,15 @@ export interface Job {
 }
 
 /** What the API shows of a job: everything but the internal bookkeeping. */
-export type JobView = Omit<Job, 'leaseToken' | 'leaseUntil' | 'bodyHash' | 'expiresAt' | 'pendingSchedule'>;
+export type JobView = Omit<Job, 'leaseToken' | 'leaseUntil' | 'bodyHash' | 'expiresAt' | 'pendingSchedule' | 'fingerprint'> & {
+  /** DEAD jobs only: the failure group (API.md, Dead letters). */
+  fingerprint?: string;
+};
 
 export function toJobView(job: Job): JobView {
-  const { leaseToken: _t, leaseUntil: _u, bodyHash: _h, expiresAt: _e, pendingSchedule: _p, ...view } = job;
-  return { ...view, payload: view.payload ?? null };
+  const { leaseToken: _t, leaseUntil: _u, bodyHash: _h, expiresAt: _e, pendingSchedule: _p, fingerprint: _f, ...view } = job;
+  const fingerprint = fingerprintOf(job);
+  return { ...view, payload: view.payload ?? null, ...(fingerprint ? { fingerprint } : {}) };
 }
 
 /**

@@ -2,7 +2,6 @@ import * as z from 'zod';
 import {
   batchRequestSchema,
   createScheduleSchema,
-  deadListQuerySchema,
   jobRequestSchema,
   listQuerySchema,
   pageQuerySchema,
@@ -23,6 +22,7 @@ import {
   scheduleViewSchema,
   statsSchema,
 } from './response-schemas.ts';
+import { deadListByGroupQuerySchema, failureGroupQuerySchema, failureGroupsSchema, groupReplayBodySchema, minuteStatsSchema, minutesQuerySchema } from './dashboard-schemas.ts';
 
 type JsonObject = Record<string, unknown>;
 
@@ -41,6 +41,7 @@ const COMPONENTS = {
   ReasonRequest: [reasonBodySchema, 'input'],
   RetryRequest: [retryBodySchema, 'input'],
   ReplayRequest: [replayManyBodySchema, 'input'],
+  GroupReplayRequest: [groupReplayBodySchema, 'input'],
   ScheduleCreateRequest: [createScheduleSchema, 'input'],
   ScheduleReplaceRequest: [replaceScheduleSchema, 'input'],
   Error: [errorBodySchema, 'output'],
@@ -53,6 +54,8 @@ const COMPONENTS = {
   Readiness: [readinessSchema, 'output'],
   Health: [healthSchema, 'output'],
   ReplayResult: [replayResultSchema, 'output'],
+  FailureGroups: [failureGroupsSchema, 'output'],
+  MinuteStats: [minuteStatsSchema, 'output'],
 } as const satisfies Record<string, readonly [z.ZodType, 'input' | 'output']>;
 type Component = keyof typeof COMPONENTS;
 
@@ -77,8 +80,13 @@ const queryParams = (schema: z.ZodObject) =>
     name,
     in: 'query',
     required: false,
-    schema: name === 'limit' ? { type: 'integer', minimum: 1, maximum: 200, default: 50 } : schemaOf(field as z.ZodType, 'input'),
+    schema: QUERY_INTEGERS[name] ?? schemaOf(field as z.ZodType, 'input'),
   }));
+/** Query parameters arrive as strings and are read as integers: their JSON Schema says so. */
+const QUERY_INTEGERS: Record<string, JsonObject> = {
+  limit: { type: 'integer', minimum: 1, maximum: 200, default: 50 },
+  minutes: { type: 'integer', minimum: 1, maximum: 180, default: 60 },
+};
 const ID = pathParam('id', 'The job id');
 const NAME = pathParam('name', 'The schedule name');
 const COMMON = errors(401, 500);
@@ -153,7 +161,25 @@ function jobPaths(op: Operation): JsonObject {
 /** /dlq. */
 function deadLetterPaths(op: Operation): JsonObject {
   return {
-    '/dlq': { get: op('List dead jobs, newest death first', { parameters: queryParams(deadListQuerySchema), responses: { '200': answer('A page of dead jobs', 'JobPage'), ...errors(400) } }) },
+    '/dlq': {
+      get: op('List dead jobs, newest death first (fingerprint: one failure group; such a page may come back short, with a cursor)', {
+        parameters: queryParams(deadListByGroupQuerySchema),
+        responses: { '200': answer('A page of dead jobs', 'JobPage'), ...errors(400) },
+      }),
+    },
+    '/dlq/groups': {
+      get: op('Dead jobs grouped by failure fingerprint (type, error name, normalized message), largest group first', {
+        parameters: queryParams(failureGroupQuerySchema),
+        responses: { '200': answer('The failure groups', 'FailureGroups'), ...errors(400) },
+      }),
+    },
+    '/dlq/groups/{fingerprint}/replay': {
+      post: op('Replay the dead jobs of one failure group (attempts reset)', {
+        parameters: [pathParam('fingerprint', 'The group fingerprint (GET /dlq/groups)')],
+        ...body('GroupReplayRequest', false),
+        responses: { '200': answer('How many', 'ReplayResult'), ...errors(400, 404) },
+      }),
+    },
     '/dlq/replay': { post: op('Replay many dead jobs', { ...body('ReplayRequest', false), responses: { '200': answer('How many', 'ReplayResult'), ...errors(400) } }) },
     '/dlq/{id}': { get: op('Get a dead job', { parameters: [ID], responses: { '200': answer('The dead job', 'Job'), ...errors(404) } }) },
     '/dlq/{id}/replay': { post: op('Replay a dead job (attempts reset)', { parameters: [ID], responses: { '200': answer('The job', 'Job'), ...errors(404, 409) } }) },
@@ -182,6 +208,12 @@ function schedulePaths(op: Operation): JsonObject {
 function operationPaths(op: Operation): JsonObject {
   return {
     '/stats': { get: op('Queue depths and jobs per status', { responses: { '200': answer('Stats', 'Stats') } }) },
+    '/stats/minutes': {
+      get: op('Job events per minute over the last minutes (the dashboard charts)', {
+        parameters: queryParams(minutesQuerySchema),
+        responses: { '200': answer('One entry per minute, oldest first', 'MinuteStats'), ...errors(400) },
+      }),
+    },
     '/healthz': { get: { summary: 'Liveness (no credential needed)', security: [], responses: { '200': answer('Up', 'Health') } } },
     '/readyz': { get: op('Readiness of DynamoDB and SQS', { responses: { '200': answer('Ready', 'Readiness'), '503': answer('Not ready', 'Readiness') } }) },
     '/metrics': { get: op('Prometheus text exposition', { responses: { '200': { description: 'Metrics', content: { 'text/plain': { schema: { type: 'string' } } } } } }) },

@@ -54,6 +54,7 @@ export const jobViewSchema = z.object({
   ),
   deadReason: z.string().nullable(),
   cancelReason: z.string().nullable(),
+  fingerprint: z.string().optional().describe('DEAD jobs only: the failure group (GET /dlq/groups)'),
 });
 
 export const jobPageSchema = z.object({ items: z.array(jobViewSchema), nextCursor: z.string().nullable() });

@@ -61,7 +61,7 @@ export function createDependencies(options: {
       deadLetterArn: config.scheduleDeadLetterArn,
     }),
     schedules: new DynamoDbScheduleStore({ client: clients.dynamo, tableName: config.tableName }),
-    counters: new DynamoDbJobCounters({ client: clients.dynamo, tableName: config.tableName }),
+    counters: new DynamoDbJobCounters({ client: clients.dynamo, tableName: config.tableName, clock: options.clock ?? systemClock }),
     metrics: new EmfMetricsSink({
       namespace: config.metricsNamespace,
       disabled: config.metricsDisabled,

@@ -79,6 +79,7 @@ export function buildJob(request: JobRequest, deps: Dependencies, now: number, o
     history: [],
     deadReason: null,
     cancelReason: null,
+    fingerprint: null,
     leaseToken: null,
     leaseUntil: null,
     bodyHash: request.idempotencyKey ? sha256(canonicalJson(normalized)) : null,

@@ -27,6 +27,7 @@ export function newJob(id: string, overrides: Partial<Job> = {}, at = '2026-11-2
     history: [],
     deadReason: null,
     cancelReason: null,
+    fingerprint: null,
     leaseToken: null,
     leaseUntil: null,
     bodyHash: null,

@@ -3,6 +3,7 @@ import { capResult, decideAttempt, decideLostAttempt, type AttemptResult } from 
 import { JobTimeoutError, PermanentError } from '../../shared/domain/errors.ts';
 import type { Job } from '../../shared/domain/job.ts';
 import { cancelledChanges, deadChanges, succeededChanges } from '../../shared/domain/job-changes.ts';
+import { failureFingerprint } from '../../shared/domain/failure-fingerprint.ts';
 import { newJob } from '../support/job-fixture.ts';
 
 /*
@@ -183,21 +184,23 @@ describe('decideLostAttempt: a worker vanished and its lease ran out', () => {
 });
 
 describe('terminal changes: one builder each, every field it sets or clears', () => {
-  const job = { idempotencyKey: null };
+  const job = { idempotencyKey: null, type: 'email.send', lastError: null };
   const ending = { at: NOW, retention: RETENTION };
+  // The failure group of a DEAD job with no error: its type and dead reason 'r'.
+  const fingerprint = failureFingerprint({ type: 'email.send', lastError: null, deadReason: 'r' });
   const common = { finishedAt: iso(NOW), nextRunAt: null, pendingSchedule: null };
 
   it.each([
     { name: 'SUCCEEDED by its worker', changes: succeededChanges(job, { ...ending, releasesLease: true, result: 1 }), expected: { ...common, result: 1, expiresAt: Math.floor(NOW / 1000) + 3600, leaseToken: null, leaseUntil: null } },
-    { name: 'DEAD by its worker', changes: deadChanges(job, { ...ending, releasesLease: true, reason: 'r' }), expected: { ...common, deadReason: 'r', expiresAt: Math.floor(NOW / 1000) + 7200, leaseToken: null, leaseUntil: null } },
-    { name: 'DEAD by an operator', changes: deadChanges(job, { ...ending, releasesLease: false, reason: 'r' }), expected: { ...common, deadReason: 'r', expiresAt: Math.floor(NOW / 1000) + 7200 } },
+    { name: 'DEAD by its worker', changes: deadChanges(job, { ...ending, releasesLease: true, reason: 'r' }), expected: { ...common, deadReason: 'r', fingerprint, expiresAt: Math.floor(NOW / 1000) + 7200, leaseToken: null, leaseUntil: null } },
+    { name: 'DEAD by an operator', changes: deadChanges(job, { ...ending, releasesLease: false, reason: 'r' }), expected: { ...common, deadReason: 'r', fingerprint, expiresAt: Math.floor(NOW / 1000) + 7200 } },
     { name: 'CANCELLED by an operator', changes: cancelledChanges(job, { ...ending, releasesLease: false, reason: 'c' }), expected: { ...common, cancelReason: 'c', expiresAt: Math.floor(NOW / 1000) + 3600 } },
   ])('$name', ({ changes, expected }) => {
     expect(changes).toEqual(expected);
   });
 
   it('keeps a job with an idempotency key at least 24 hours, and cuts long reasons', () => {
-    const changes = deadChanges({ idempotencyKey: 'k' }, { ...ending, releasesLease: true, reason: 'x'.repeat(5000) });
+    const changes = deadChanges({ idempotencyKey: 'k', type: 't', lastError: null }, { ...ending, releasesLease: true, reason: 'x'.repeat(5000) });
     expect(changes.expiresAt).toBe(Math.floor(NOW / 1000) + 24 * 3600);
     expect(changes.deadReason).toHaveLength(1024);
   });

@@ -178,6 +178,7 @@ describe('job item', () => {
     ],
     deadReason: 'earlier reason',
     cancelReason: 'earlier cancel',
+    fingerprint: '0123456789abcdef',
     leaseToken: 'lease-1',
     leaseUntil: NOW_MS + 40_000,
     bodyHash: 'hash-1',

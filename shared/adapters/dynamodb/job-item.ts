@@ -100,6 +100,7 @@ export function fromItem(item: JobItem): Job {
     history: read('history', []),
     deadReason: read('deadReason', null),
     cancelReason: read('cancelReason', null),
+    fingerprint: read('fingerprint', null),
     leaseToken: read('leaseToken', null),
     leaseUntil: read('leaseUntil', null),
     bodyHash: read('bodyHash', null),
