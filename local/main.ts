@@ -3,7 +3,7 @@
  * Ctrl-C or SIGTERM stops polling, lets running batches finish (up to 10 s), saves state and
  * exits 0; a second Ctrl-C exits at once.
  */
-import { renderBanner, loadJobTypes } from './banner.ts';
+import { renderBanner } from './banner.ts';
 import { CliUsageError, USAGE, parseCliOptions } from './cli-options.ts';
 import { startLocalCloud, type LocalCloud } from './cloud.ts';
 
@@ -41,7 +41,7 @@ async function main(): Promise<void> {
     ...(options.workerTimeoutSeconds ? { workerTimeoutSeconds: options.workerTimeoutSeconds } : {}),
   });
   console.log(
-    renderBanner({ apiUrl: cloud.apiUrl, edgeUrl: cloud.edgeUrl, dataDir: cloud.dataDir, jobTypes: await loadJobTypes() }),
+    renderBanner({ apiUrl: cloud.apiUrl, edgeUrl: cloud.edgeUrl, dataDir: cloud.dataDir, jobTypes: cloud.jobTypes() }),
   );
 
   let stopping = false;
