@@ -45,3 +45,19 @@ export class ResourceNotReadyError extends Error {
     super(`${resource} was not ready after ${waitedMs} ms`);
   }
 }
+
+/**
+ * A job registry module (`skyforge dev --jobs`) that does not build or does not export `jobs`:
+ * the message names the module and what is wrong with it, so the terminal can say why a reload
+ * kept the old code.
+ */
+export class JobRegistryModuleError extends Error {
+  override readonly name = 'JobRegistryModuleError';
+  readonly code = 'JOB_REGISTRY_MODULE_INVALID';
+  constructor(
+    readonly entry: string,
+    readonly problem: string,
+  ) {
+    super(`${entry}: ${problem}`);
+  }
+}

@@ -2,6 +2,8 @@ import type { Command } from '../command.ts';
 import { cancelCommand } from './cancel.ts';
 import { deadLetterCommand } from './dead-letter.ts';
 import { deleteCommand } from './delete.ts';
+import { devCommand } from './dev.ts';
+import { initCommand } from './init.ts';
 import { dlqListCommand, dlqReplayCommand, dlqShowCommand } from './dlq.ts';
 import { enqueueCommand } from './enqueue.ts';
 import { listCommand } from './list.ts';
@@ -42,4 +44,6 @@ export const COMMANDS: readonly Command[] = [
   schedulesDeleteCommand,
   statsCommand,
   watchCommand,
+  devCommand,
+  initCommand,
 ];

@@ -1,0 +1,49 @@
+import { join } from 'node:path';
+import { defineCommand, type CommandContext } from '../command.ts';
+import { EXIT } from '../exit-codes.ts';
+
+/** The local cloud's flags, passed on as `npm start` takes them (local/cli-options.ts). */
+const PASSED_ON = ['jobs', 'port', 'edge-port', 'data-dir', 'memory', 'demo-jobs'] as const;
+
+function localCloudArgv(ctx: CommandContext): string[] {
+  return PASSED_ON.flatMap((name) => {
+    if (!ctx.args.has(name)) return [];
+    const value = ctx.args.string(name);
+    return value === undefined ? [`--${name}`] : [`--${name}`, value];
+  });
+}
+
+export const devCommand = defineCommand({
+  name: 'dev',
+  summary: 'Run the local cloud with your job types; reloads them when their files change.',
+  usage: ['dev --jobs <module> [--port <n>] [--edge-port <n>] [--data-dir <path>] [--memory] [--demo-jobs]'],
+  description: [
+    'The whole SkyForge cloud in this process, as `npm start` runs it in the SkyForge repository: the',
+    'API, the worker and the dead-letter consumer against DynamoDB (dynalite), SQS and EventBridge',
+    'Scheduler emulators on one AWS edge port. --jobs names your registry module (TypeScript or',
+    'JavaScript, exporting `jobs`); when it or a file it imports changes, the handlers reload without',
+    'a restart: queues, table and schedules stay, running attempts finish on the code they started',
+    'with, and a module that fails to load keeps the previous code. Ctrl-C stops (running batches get',
+    'up to 10 s) and saves state in .skyforge/ (unless --memory).',
+  ].join('\n'),
+  options: {
+    jobs: { type: 'string', value: '<module>', description: 'your job registry module, e.g. src/jobs.ts (exports `jobs`)' },
+    port: { type: 'string', value: '<n>', description: 'API port (env PORT, default 3000; 0 picks a free one)' },
+    'edge-port': { type: 'string', value: '<n>', description: 'AWS edge port for DynamoDB, SQS and Scheduler (env EDGE_PORT, default 4566)' },
+    'data-dir': { type: 'string', value: '<path>', description: 'state folder (env SKYFORGE_DATA_DIR, default .skyforge/ here)' },
+    memory: { type: 'boolean', description: 'keep everything in memory; nothing is saved' },
+    'demo-jobs': { type: 'boolean', description: 'register the demo.* types too' },
+  },
+  positionals: { min: 0, max: 0 },
+  examples: ['skyforge dev --jobs src/jobs.ts', 'skyforge dev --jobs src/jobs.ts --port 0 --memory'],
+  run: async (ctx) => {
+    // Loaded only here: the local cloud (dynalite, emulators, esbuild) is no cost for other commands.
+    const { runLocalCloud } = await import('../../local/dev/run-local-cloud.ts');
+    const { USAGE } = await import('../../local/cli-options.ts');
+    const usage = USAGE.replace('Usage: npm start -- [options]', 'Usage: skyforge dev --jobs <module> [options]');
+    const code = await runLocalCloud(localCloudArgv(ctx), { usage, defaults: { dataDir: join(ctx.cwd, '.skyforge'), demoJobs: false } });
+    if (code !== undefined) return code === 0 ? EXIT.OK : EXIT.ERROR;
+    // Running: the local cloud's signal handlers end the process.
+    return new Promise<number>(() => undefined);
+  },
+});
