@@ -20,10 +20,12 @@ export function renderBanner(facts: BannerFacts): string {
   const api = friendly(facts.apiUrl);
   const edge = friendly(facts.edgeUrl);
   const types = `${facts.jobTypes.length > 0 ? facts.jobTypes.join(', ') : '(none registered)'}${facts.jobsModule ? `   from ${facts.jobsModule}` : ''}`;
-  // A job to try: demo.echo when it is there, else one of the user's types with an empty payload.
+  // A job to try: demo.echo when it is there, else one of the user's types (its payload is theirs to fill in).
   const tryType = facts.jobTypes.includes('demo.echo') ? 'demo.echo' : facts.jobTypes[0];
-  const tryPayload = tryType === 'demo.echo' ? '{"hello":"world"}' : '{}';
-  const apiHostPort = api.replace(/^http:\/\//, '');
+  const tryLine =
+    tryType === 'demo.echo'
+      ? `    curl -s ${api.replace(/^http:\/\//, '')}/jobs -H 'content-type: application/json' -d '{"type":"demo.echo","payload":{"hello":"world"}}'`
+      : `    npx skyforge enqueue ${tryType} '<payload json>' --wait --url ${api}`;
   return [
     '',
     'SkyForge local cloud is running',
@@ -35,7 +37,7 @@ export function renderBanner(facts: BannerFacts): string {
     '',
     ...(tryType === undefined
       ? []
-      : ['  Try:', `    curl -s ${apiHostPort}/jobs -H 'content-type: application/json' -d '{"type":"${tryType}","payload":${tryPayload}}'`, '']),
+      : ['  Try:', tryLine, '']),
     '  Ctrl-C stops (running jobs get up to 10 s to finish); a second Ctrl-C quits at once.',
     '',
   ].join('\n');

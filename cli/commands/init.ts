@@ -59,7 +59,8 @@ export const initCommand = defineCommand({
       mkdirSync(dirname(target), { recursive: true });
       writeFileSync(target, content);
     }
-    const shown = relative(ctx.cwd, dir) || '.';
+    const fromHere = relative(ctx.cwd, dir) || '.';
+    const shown = fromHere.startsWith('..') ? dir : fromHere;
     if (ctx.json) {
       ctx.out.json({ dir, files: Object.keys(files) });
     } else {

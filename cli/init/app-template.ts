@@ -70,7 +70,18 @@ export function appFiles(name: string, versions: AppVersions): AppFiles {
       null,
       2,
     )}\n`,
-    'cdk.json': `${JSON.stringify({ app: 'npx tsx infra/app.ts', watch: { include: ['src/**', 'infra/**'] } }, null, 2)}\n`,
+    'cdk.json': `${JSON.stringify(
+      {
+        app: 'npx tsx infra/app.ts',
+        watch: { include: ['src/**', 'infra/**'] },
+        context: {
+          '@aws-cdk/aws-lambda-nodejs:useLatestRuntimeVersion': true,
+          '@aws-cdk/core:target-partitions': ['aws', 'aws-cn'],
+        },
+      },
+      null,
+      2,
+    )}\n`,
     '.gitignore': ['node_modules/', 'cdk.out/', '.skyforge/', 'cdk-outputs.json', ''].join('\n'),
     'src/jobs.ts': `import * as z from 'zod';
 import { defineJob, defineJobs, PermanentError } from 'skyforge';

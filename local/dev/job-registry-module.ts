@@ -67,7 +67,7 @@ export async function loadJobRegistry(entry: string, options: LoadJobRegistryOpt
     });
   } catch (error) {
     const errors = (error as { errors?: Message[] }).errors;
-    throw new JobRegistryModuleError(entry, errors?.length ? errors.map((m) => describeMessage(m, dirname(absolute))).join('; ') : String(error));
+    throw new JobRegistryModuleError(entry, `does not build: ${errors?.length ? errors.map((m) => describeMessage(m, dirname(absolute))).join('; ') : String(error)}`);
   }
   const output = built.outputFiles?.[0];
   if (!output || !built.metafile) throw new JobRegistryModuleError(entry, 'esbuild produced no output');
