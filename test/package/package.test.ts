@@ -34,7 +34,9 @@ const started = performance.now();
 beforeAll(async () => {
   const pack = ok(await run('npm', ['pack', '--pack-destination', work, '--json'], REPO), 'npm pack');
   timings.packMs = pack.ms;
-  [packed] = JSON.parse(pack.stdout.slice(pack.stdout.indexOf('['))) as (typeof packed)[];
+  const [first] = JSON.parse(pack.stdout.slice(pack.stdout.indexOf('['))) as (typeof packed)[];
+  if (!first) throw new Error(`npm pack reported no tarball:\n${pack.stdout}`);
+  packed = first;
   const tarball = join(work, packed.filename);
 
   // The repository's own CLI scaffolds the app (the package is not installed anywhere yet).
