@@ -167,10 +167,8 @@ export function resolveSkyForgeConfig(
   code: SkyForgeCode = { root: defaultProjectRoot, extension: '.ts' },
 ): ResolvedSkyForgeConfig {
   const projectRoot = resolve(props.projectRoot ?? defaultProjectRoot);
-  const codeRoot = props.projectRoot !== undefined && code.root === defaultProjectRoot ? projectRoot : code.root;
-  const ownCode: SkyForgeCode = { root: codeRoot, extension: code.extension };
   const entry = (name: SkyForgeFunctionName): string =>
-    absoluteUnder(props.handlerEntries?.[name] ?? skyforgeModule(ownCode, FUNCTION_ENTRIES[name]), projectRoot);
+    absoluteUnder(props.handlerEntries?.[name] ?? skyforgeModule(code, FUNCTION_ENTRIES[name]), projectRoot);
 
   const prefix = props.prefix;
   if (prefix !== undefined) {
@@ -284,7 +282,7 @@ export function resolveSkyForgeConfig(
   return {
     projectRoot,
     depsLockFilePath: absoluteUnder(props.depsLockFilePath ?? lockFileOf(projectRoot), projectRoot),
-    jobRegistryEntry: absoluteUnder(props.jobRegistryEntry ?? skyforgeModule(ownCode, 'shared/jobs/default-registry.ts'), projectRoot),
+    jobRegistryEntry: absoluteUnder(props.jobRegistryEntry ?? skyforgeModule(code, 'shared/jobs/default-registry.ts'), projectRoot),
     prefix,
     removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     maxReceiveCount,
