@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { defineCommand, type CommandContext } from '../command.ts';
+import { CliUsageError } from '../errors.ts';
 import { EXIT } from '../exit-codes.ts';
 
 /** The local cloud's flags, passed on as `npm start` takes them (local/cli-options.ts). */
@@ -37,6 +38,9 @@ export const devCommand = defineCommand({
   positionals: { min: 0, max: 0 },
   examples: ['skyforge dev --jobs src/jobs.ts', 'skyforge dev --jobs src/jobs.ts --port 0 --memory'],
   run: async (ctx) => {
+    if (!ctx.args.has('jobs') && !ctx.args.flag('demo-jobs')) {
+      throw new CliUsageError('dev needs --jobs <module> (your job registry; or --demo-jobs to try the demo types)', 'dev');
+    }
     // Loaded only here: the local cloud (dynalite, emulators, esbuild) is no cost for other commands.
     const { runLocalCloud } = await import('../../local/dev/run-local-cloud.ts');
     const { USAGE } = await import('../../local/cli-options.ts');

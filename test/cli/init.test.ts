@@ -65,6 +65,13 @@ describe('skyforge init', () => {
     expect(readFileSync(join(work, 'taken/notes.txt'), 'utf8')).toBe('mine');
   });
 
+  it('skyforge dev wants a registry module (or the demo types)', async () => {
+    const result = await cli(['dev', '--port', '0'], { cwd: work });
+
+    expect(result.code).toBe(EXIT.USAGE);
+    expect(result.stderr).toContain('dev needs --jobs <module>');
+  });
+
   it.each([
     ['my-app', 'my-app'],
     ['@acme/jobs', 'jobs'],
