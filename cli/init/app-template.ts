@@ -119,7 +119,8 @@ const jobs = new SkyForge(stack, 'Jobs', {
   demoJobs: false,
 });
 
-new CfnOutput(stack, 'JobsApiUrl', { value: jobs.api.url });
+// \`npx skyforge ... --stack <name>\` reads this output from cdk-outputs.json.
+new CfnOutput(stack, 'ApiUrl', { value: jobs.api.url });
 `,
     'test/jobs.test.ts': `import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startLocalCloud, type LocalCloud } from 'skyforge/testing';
@@ -177,8 +178,8 @@ With AWS credentials and a bootstrapped account (\`npx cdk bootstrap\` once per 
 
 \`\`\`sh
 npm run synth        # offline: the CloudFormation template in cdk.out/
-npm run deploy       # cdk deploy
-npx skyforge stats --stack ${stackName(name)}   # after: npx cdk deploy --outputs-file cdk-outputs.json
+npx cdk deploy --outputs-file cdk-outputs.json
+npx skyforge enqueue greeting.send '{"name":"Ada"}' --wait --stack ${stackName(name)}   # signed with your AWS credentials
 \`\`\`
 `,
   };
