@@ -2,12 +2,11 @@ import { join } from 'node:path';
 import { defineCommand, type CommandContext } from '../command.ts';
 import { CliUsageError } from '../errors.ts';
 import { EXIT } from '../exit-codes.ts';
+import { LOCAL_CLOUD_FLAGS } from '../../local/local-cloud-flags.ts';
 
 /** The local cloud's flags, passed on as `npm start` takes them (local/cli-options.ts). */
-const PASSED_ON = ['jobs', 'port', 'edge-port', 'data-dir', 'memory', 'demo-jobs'] as const;
-
 function localCloudArgv(ctx: CommandContext): string[] {
-  return PASSED_ON.flatMap((name) => {
+  return Object.keys(LOCAL_CLOUD_FLAGS).flatMap((name) => {
     if (!ctx.args.has(name)) return [];
     const value = ctx.args.string(name);
     return value === undefined ? [`--${name}`] : [`--${name}`, value];
@@ -27,14 +26,7 @@ export const devCommand = defineCommand({
     'with, and a module that fails to load keeps the previous code. Ctrl-C stops (running batches get',
     'up to 10 s) and saves state in .skyforge/ (unless --memory).',
   ].join('\n'),
-  options: {
-    jobs: { type: 'string', value: '<module>', description: 'your job registry module, e.g. src/jobs.ts (exports `jobs`)' },
-    port: { type: 'string', value: '<n>', description: 'API port (env PORT, default 3000; 0 picks a free one)' },
-    'edge-port': { type: 'string', value: '<n>', description: 'AWS edge port for DynamoDB, SQS and Scheduler (env EDGE_PORT, default 4566)' },
-    'data-dir': { type: 'string', value: '<path>', description: 'state folder (env SKYFORGE_DATA_DIR, default .skyforge/ here)' },
-    memory: { type: 'boolean', description: 'keep everything in memory; nothing is saved' },
-    'demo-jobs': { type: 'boolean', description: 'register the demo.* types too' },
-  },
+  options: LOCAL_CLOUD_FLAGS,
   positionals: { min: 0, max: 0 },
   examples: ['skyforge dev --jobs src/jobs.ts', 'skyforge dev --jobs src/jobs.ts --port 0 --memory'],
   run: async (ctx) => {
