@@ -37,11 +37,15 @@ export const GLOBAL_OPTIONS: OptionSpecs = {
   help: { type: 'boolean', short: 'h', description: 'help for the command' },
 };
 
+/** Commands for building an app on SkyForge rather than operating a queue. */
+const DEVELOP = ['dev', 'init'];
+
 const SECTIONS: readonly { title: string; matches: (c: Command) => boolean }[] = [
-  { title: 'Jobs', matches: (c) => !c.name.includes(' ') && !['stats', 'watch', 'ui'].includes(c.name) },
+  { title: 'Jobs', matches: (c) => !c.name.includes(' ') && !['stats', 'watch', 'ui', ...DEVELOP].includes(c.name) },
   { title: 'Dead letters', matches: (c) => c.name.startsWith('dlq ') },
   { title: 'Schedules', matches: (c) => c.name.startsWith('schedules ') },
   { title: 'Operations', matches: (c) => ['stats', 'watch', 'ui'].includes(c.name) },
+  { title: 'Develop', matches: (c) => DEVELOP.includes(c.name) },
 ];
 
 /** First words that only group commands (`dlq list`, `schedules create`). */
@@ -51,7 +55,8 @@ export function topHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
   const sections = SECTIONS.flatMap((s) => ['', `${s.title}:`, ...COMMANDS.filter(s.matches).map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`)]);
   return [
-    'skyforge: operate a SkyForge job queue: submit, inspect, cancel and replay jobs, manage schedules, watch queues.',
+    'skyforge: operate a SkyForge job queue: submit, inspect, cancel and replay jobs, manage schedules, watch queues;',
+    'run the local cloud with your own job types (dev), or start a new app (init).',
     '',
     'Usage: skyforge <command> [arguments] [options]',
     ...sections,
@@ -251,11 +256,16 @@ function buildClient(connection: Connection, fetchImpl: typeof fetch | undefined
 }
 
 function version(): string {
-  try {
-    return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: string }).version ?? '0';
-  } catch {
-    return '0';
+  // ../package.json from the sources (cli/main.ts), ../../package.json from the package (dist/cli/main.js).
+  for (const path of ['../package.json', '../../package.json']) {
+    try {
+      const manifest = JSON.parse(readFileSync(new URL(path, import.meta.url), 'utf8')) as { name?: string; version?: string };
+      if (manifest.name === 'skyforge') return manifest.version ?? '0';
+    } catch {
+      // not there: the other layout
+    }
   }
+  return '0';
 }
 
 function lazy<T>(make: () => T): () => T {

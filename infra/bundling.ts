@@ -9,11 +9,20 @@ export const JOB_REGISTRY_MODULE = 'skyforge-job-registry';
 /** The bare module id the handlers import their tracing by (shared/runtime/tracing/tracing.ts). */
 export const TRACING_MODULE = 'skyforge-tracing';
 
+/**
+ * The same two ids as the compiled package imports them (`#skyforge-job-registry`): its
+ * package.json `imports` map them to the defaults so Node can load the modules as they are,
+ * and the aliases below replace them when bundling.
+ */
+const PACKAGE_IMPORT = (id: string): string => `#${id}`;
+
 const TRACING_DIR = join(fileURLToPath(new URL('..', import.meta.url)), 'shared', 'runtime', 'tracing');
+/** '.ts' from the sources, '.js' from the compiled package. */
+const CODE_EXTENSION = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
 
 /** The tracing module bundled: X-Ray (Powertools Tracer) or the no-op. */
 export function tracingEntry(tracing: boolean): string {
-  return join(TRACING_DIR, tracing ? 'tracing-xray.ts' : 'tracing-off.ts');
+  return join(TRACING_DIR, `${tracing ? 'tracing-xray' : 'tracing-off'}${CODE_EXTENSION}`);
 }
 
 /**
@@ -55,7 +64,12 @@ export function skyforgeBundling(jobRegistryEntry: string, tracing = false): Bun
     // the runtime happens to carry; its clients and Powertools must agree on @smithy/*.
     bundleAwsSDK: true,
     esbuildArgs: {
-      '--alias': [`${JOB_REGISTRY_MODULE}=${jobRegistryEntry}`, `${TRACING_MODULE}=${tracingEntry(tracing)}`],
+      '--alias': [
+        `${JOB_REGISTRY_MODULE}=${jobRegistryEntry}`,
+        `${TRACING_MODULE}=${tracingEntry(tracing)}`,
+        `${PACKAGE_IMPORT(JOB_REGISTRY_MODULE)}=${jobRegistryEntry}`,
+        `${PACKAGE_IMPORT(TRACING_MODULE)}=${tracingEntry(tracing)}`,
+      ],
     },
   };
 }

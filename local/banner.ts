@@ -1,13 +1,10 @@
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { PROJECT_ROOT } from './cloud.ts';
-
 export interface BannerFacts {
   apiUrl: string;
   edgeUrl: string;
   dataDir: string | null;
-  /** null when the job registry could not be loaded. */
-  jobTypes: string[] | null;
+  jobTypes: string[];
+  /** Where the job types come from, when not the project's default registry (`skyforge dev`). */
+  jobsModule?: string;
 }
 
 /** Shows a loopback URL as `localhost`, the name people type. */
@@ -22,9 +19,13 @@ function friendly(url: string): string {
 export function renderBanner(facts: BannerFacts): string {
   const api = friendly(facts.apiUrl);
   const edge = friendly(facts.edgeUrl);
-  const types =
-    facts.jobTypes === null ? '(job registry not available)' : facts.jobTypes.length > 0 ? facts.jobTypes.join(', ') : '(none registered)';
-  const apiHostPort = api.replace(/^http:\/\//, '');
+  const types = `${facts.jobTypes.length > 0 ? facts.jobTypes.join(', ') : '(none registered)'}${facts.jobsModule ? `   from ${facts.jobsModule}` : ''}`;
+  // A job to try: demo.echo when it is there, else one of the user's types (its payload is theirs to fill in).
+  const tryType = facts.jobTypes.includes('demo.echo') ? 'demo.echo' : facts.jobTypes[0];
+  const tryLine =
+    tryType === 'demo.echo'
+      ? `    curl -s ${api.replace(/^http:\/\//, '')}/jobs -H 'content-type: application/json' -d '{"type":"demo.echo","payload":{"hello":"world"}}'`
+      : `    npx skyforge enqueue ${tryType} '<payload json>' --wait --url ${api}`;
   return [
     '',
     'SkyForge local cloud is running',
@@ -35,26 +36,10 @@ export function renderBanner(facts: BannerFacts): string {
     `  Data       ${facts.dataDir ?? 'in memory (nothing is saved)'}`,
     `  Job types  ${types}`,
     '',
-    '  Try:',
-    `    curl -s ${apiHostPort}/jobs -H 'content-type: application/json' -d '{"type":"demo.echo","payload":{"hello":"world"}}'`,
-    '',
+    ...(tryType === undefined
+      ? []
+      : ['  Try:', tryLine, '']),
     '  Ctrl-C stops (running jobs get up to 10 s to finish); a second Ctrl-C quits at once.',
     '',
   ].join('\n');
-}
-
-/**
- * The job types of the default registry, or null if it does not exist (yet) or fails to load.
- * Imported only after the local cloud set the environment, like the handlers.
- */
-export async function loadJobTypes(): Promise<string[] | null> {
-  try {
-    const module = (await import(pathToFileURL(join(PROJECT_ROOT, 'shared/jobs/default-registry.ts')).href)) as {
-      registry?: { types?: () => unknown };
-    };
-    const types = module.registry?.types?.();
-    return Array.isArray(types) ? types.filter((t): t is string => typeof t === 'string').sort() : null;
-  } catch {
-    return null;
-  }
 }

@@ -8,6 +8,16 @@ export interface CliOptions {
   help: boolean;
   /** The worker function's timeout in seconds (env SKYFORGE_WORKER_TIMEOUT_SECONDS). */
   workerTimeoutSeconds: number | undefined;
+  /** A job registry module to run instead of the project's default one (`skyforge dev --jobs`). */
+  jobs: string | undefined;
+  /** Register the demo.* types too: on for `npm start`, off for `skyforge dev` unless `--demo-jobs`. */
+  demoJobs: boolean;
+}
+
+/** What differs between `npm start` (the defaults) and `skyforge dev`. */
+export interface CliDefaults {
+  dataDir: string;
+  demoJobs: boolean;
 }
 
 /** A flag or variable `npm start` cannot use; main prints the message and the usage. */
@@ -22,6 +32,8 @@ export const USAGE = `Usage: npm start -- [options]
   --edge-port <n>     AWS edge port for DynamoDB and SQS (env EDGE_PORT, default 4566)
   --data-dir <path>   state folder (env SKYFORGE_DATA_DIR, default .skyforge/ in the project)
   --memory            keep everything in memory; nothing is saved
+  --jobs <module>     your job registry module (exports \`jobs\`), reloaded when it or a file it imports changes
+  --demo-jobs         register the demo.* types too (default for npm start; skyforge dev leaves them out)
   (env SKYFORGE_WORKER_TIMEOUT_SECONDS: the worker function's timeout, default 300; the
    queues' visibility timeout is 6x it and the longest job timeout follows it)
   --help              this text`;
@@ -33,14 +45,20 @@ export const USAGE = `Usage: npm start -- [options]
  * @example
  * parseCliOptions(['--port', '0', '--memory'], {}); // { port: 0, edgePort: 4566, memory: true, ... }
  */
-export function parseCliOptions(argv: readonly string[], env: NodeJS.ProcessEnv): CliOptions {
+export function parseCliOptions(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv,
+  defaults: CliDefaults = { dataDir: DEFAULT_DATA_DIR, demoJobs: true },
+): CliOptions {
   const options: CliOptions = {
     port: portFrom(env['PORT'], 'PORT') ?? 3000,
     edgePort: portFrom(env['EDGE_PORT'], 'EDGE_PORT') ?? 4566,
-    dataDir: env['SKYFORGE_DATA_DIR'] || DEFAULT_DATA_DIR,
+    dataDir: env['SKYFORGE_DATA_DIR'] || defaults.dataDir,
     memory: false,
     help: false,
     workerTimeoutSeconds: secondsFrom(env['SKYFORGE_WORKER_TIMEOUT_SECONDS'], 'SKYFORGE_WORKER_TIMEOUT_SECONDS'),
+    jobs: undefined,
+    demoJobs: defaults.demoJobs,
   };
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i] ?? '';
@@ -64,6 +82,12 @@ export function parseCliOptions(argv: readonly string[], env: NodeJS.ProcessEnv)
         break;
       case '--memory':
         options.memory = true;
+        break;
+      case '--jobs':
+        options.jobs = value();
+        break;
+      case '--demo-jobs':
+        options.demoJobs = true;
         break;
       case '--help':
       case '-h':

@@ -1,16 +1,22 @@
 import { join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { DEFAULT_PREFIX, PRIORITIES, maxJobTimeoutMsFor, maximumConcurrencyByPriority } from '../shared/config/definitions.ts';
-import { ENV, FUNCTION_ENTRIES } from '../shared/config/env-names.ts';
+import { ENV } from '../shared/config/env-names.ts';
 import { serveDashboard } from '../ui/serve-assets.ts';
 import { refuseCrossSiteWrite } from './cross-site-write-guard.ts';
+import { createJobRegistry } from '../shared/jobs/create-registry.ts';
+import { jobs as defaultJobs } from '../shared/jobs/default-registry.ts';
+import type { JobDefinitions } from '../shared/jobs/registry.ts';
+import { createApiHandler } from '../functions/api/create-handler.ts';
+import { createDeadLetterHandler } from '../functions/dead-letter/create-handler.ts';
+import { createMetricsHandler } from '../functions/metrics/create-handler.ts';
+import { createWorkerHandler } from '../functions/worker/create-handler.ts';
 import { startApiGateway, API_GATEWAY_TIMEOUT_MS, type ApiHandler } from './api-gateway.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './aws-client-config.ts';
 import { bootstrapResources, type LocalResources } from './bootstrap.ts';
 import { startEmulatedAws, type EmulatedAwsUsage } from './emulated-aws.ts';
 import { CleanupStack } from './cleanup-stack.ts';
-import { HandlerModuleError, HandlersAlreadyLoadedError } from './errors.ts';
 import { LOCAL_FUNCTIONS } from './function-settings.ts';
 import type { SchedulerEmulator } from './scheduler/emulator.ts';
 import { startEventSourceMapping, type EventSourceMapping, type SqsBatchHandler } from './event-source-mapping.ts';
@@ -39,6 +45,14 @@ export interface LocalCloudOptions {
   env?: Record<string, string>;
   /** No log lines from the wiring (tests). */
   quiet?: boolean;
+  /**
+   * The job types the handlers run: a registry module's `jobs` (`skyforge dev --jobs`, the
+   * `skyforge/testing` helper). Default: the project's default registry
+   * (shared/jobs/default-registry.ts). Swap them at run time with `reloadJobs`.
+   */
+  jobs?: JobDefinitions;
+  /** Register the `demo.*` types next to `jobs` (SKYFORGE_DEMO_JOBS). Default true, as deployed. */
+  demoJobs?: boolean;
   /** Functions to run instead of the project's handlers (tests of the wiring itself). */
   handlers?: Partial<LocalCloudHandlers>;
   /**
@@ -96,6 +110,15 @@ export interface LocalCloud {
   usage(): LocalCloudUsage;
   /** Turns DynamoDB capacity metering on or off at run time (see `meterCapacity`). */
   setCapacityMetering(on: boolean): void;
+  /** The job types the handlers run now (demo types included when on), sorted. */
+  jobTypes(): string[];
+  /**
+   * Builds the handlers again for other job definitions (a changed registry module) and routes
+   * every new invocation to them. Table, queues, schedules and pollers stay; invocations already
+   * running finish on the handlers they started with. Throws, keeping the current handlers, when
+   * the new ones cannot be built.
+   */
+  reloadJobs(jobs: JobDefinitions): void;
   /** Stops polling, lets batches in flight finish (bounded), closes servers and saves state. */
   stop(): Promise<void>;
 }
@@ -103,7 +126,7 @@ export interface LocalCloud {
 /** Messages in flight when a killed local cloud starts again are visible again within this. */
 export const RESTART_RELEASE_MS = 5_000;
 
-/** The project root: FUNCTION_ENTRIES and the default data folder are relative to it. */
+/** The project root: the default data folder of `npm start` is in it. */
 export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const DEFAULT_DATA_DIR = join(PROJECT_ROOT, '.skyforge');
 
@@ -155,7 +178,19 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     cleanups.push(async () => restoreEnv());
 
     const lambda: Record<string, LambdaUsage> = {};
-    const handlers = meterInvocations(await loadHandlers(options.handlers ?? {}, env), lambda);
+    let jobs = options.jobs ?? defaultJobs;
+    // Every invocation goes through `current`, so a reload swaps the code for the next one while
+    // an invocation already running keeps the handler it was given.
+    let current = buildHandlers(options.handlers ?? {}, jobs);
+    const handlers = meterInvocations(
+      {
+        api: (event, context) => current.api(event, context),
+        metrics: (event, context) => current.metrics(event, context),
+        worker: (event, context) => current.worker(event, context),
+        deadLetter: (event, context) => current.deadLetter(event, context),
+      },
+      lambda,
+    );
 
     const mappings = startMappings(resources, handlers, aws.clients.sqs, region, workerTimeoutSeconds, log);
     cleanups.push(async () => {
@@ -190,6 +225,12 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       awsCalls: () => Object.fromEntries(aws.calls),
       usage: () => ({ ...aws.usage(), lambda: structuredClone(lambda) }),
       setCapacityMetering: (on) => aws.setCapacityMetering(on),
+      jobTypes: () => createJobRegistry(jobs, { demoJobs: options.demoJobs ?? true }).types(),
+      reloadJobs: (next) => {
+        // Built with the environment the cloud set at start (still in place until stop).
+        current = buildHandlers(options.handlers ?? {}, next);
+        jobs = next;
+      },
       stop: () => cleanups.run(),
     };
   } catch (error) {
@@ -292,6 +333,7 @@ function handlerEnvironment(
     AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
     AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
     [ENV.serviceName]: 'skyforge',
+    [ENV.demoJobs]: String(options.demoJobs ?? true),
     [ENV.metricsNamespace]: 'SkyForge',
     [ENV.logLevel]: process.env[ENV.logLevel] ?? (options.quiet ? 'WARN' : 'INFO'),
     // EMF lines are for CloudWatch; in a terminal they are noise unless asked for.
@@ -315,32 +357,17 @@ function applyEnvironment(env: Record<string, string>): () => void {
   };
 }
 
-/** The environment the handler modules were first loaded with in this process. */
-let loadedWith: Record<string, string> | undefined;
-
 /**
- * Imports the project's handlers (after the environment is set: they read it at module load),
- * except those passed in.
+ * Builds the four functions for `jobs` with the environment as it is now (they read it when
+ * built, as a Lambda function reads it at cold start), except those passed in.
  */
-async function loadHandlers(given: Partial<LocalCloudHandlers>, env: Record<string, string>): Promise<LocalCloudHandlers> {
+function buildHandlers(given: Partial<LocalCloudHandlers>, jobs: JobDefinitions): LocalCloudHandlers {
   // Tests of the wiring that bring their own api handler get /metrics from it too.
   if (given.api && !given.metrics) given = { ...given, metrics: given.api };
-  const needed = (['api', 'metrics', 'worker', 'deadLetter'] as const).filter((name) => !given[name]);
-  if (needed.length === 0) return given as LocalCloudHandlers;
-  if (loadedWith) {
-    const differing = Object.keys(env).filter((k) => loadedWith?.[k] !== env[k]);
-    if (differing.length > 0) throw new HandlersAlreadyLoadedError(differing);
-  }
-  loadedWith = { ...env };
-  const load = async (entry: string): Promise<(event: never, context: never) => Promise<unknown>> => {
-    const module = (await import(pathToFileURL(join(PROJECT_ROOT, entry)).href)) as { handler?: unknown };
-    if (typeof module.handler !== 'function') throw new HandlerModuleError(entry);
-    return module.handler as (event: never, context: never) => Promise<unknown>;
-  };
   return {
-    api: given.api ?? ((await load(FUNCTION_ENTRIES.api)) as ApiHandler),
-    metrics: given.metrics ?? ((await load(FUNCTION_ENTRIES.metrics)) as ApiHandler),
-    worker: given.worker ?? ((await load(FUNCTION_ENTRIES.worker)) as SqsBatchHandler),
-    deadLetter: given.deadLetter ?? ((await load(FUNCTION_ENTRIES.deadLetter)) as SqsBatchHandler),
+    api: given.api ?? (createApiHandler(jobs) as unknown as ApiHandler),
+    metrics: given.metrics ?? (createMetricsHandler(jobs) as unknown as ApiHandler),
+    worker: given.worker ?? (createWorkerHandler(jobs) as unknown as SqsBatchHandler),
+    deadLetter: given.deadLetter ?? (createDeadLetterHandler(jobs) as unknown as SqsBatchHandler),
   };
 }

@@ -47,26 +47,17 @@ export class ResourceNotReadyError extends Error {
 }
 
 /**
- * The Lambda handlers read their configuration once, when their module loads. A second local
- * cloud in the same process with other endpoints would silently keep talking to the first
- * one's; refusing is kinder than a cloud that half works.
+ * A job registry module (`skyforge dev --jobs`) that does not build or does not export `jobs`:
+ * the message names the module and what is wrong with it, so the terminal can say why a reload
+ * kept the old code.
  */
-export class HandlersAlreadyLoadedError extends Error {
-  override readonly name = 'HandlersAlreadyLoadedError';
-  readonly code = 'HANDLERS_ALREADY_LOADED';
-  constructor(readonly differing: string[]) {
-    super(
-      `the Lambda handlers were already loaded in this process with other settings (${differing.join(', ')}); ` +
-        'run one local cloud per process, or pass handlers in',
-    );
-  }
-}
-
-/** A handler module does not export a `handler` function. */
-export class HandlerModuleError extends Error {
-  override readonly name = 'HandlerModuleError';
-  readonly code = 'HANDLER_MODULE_INVALID';
-  constructor(readonly entry: string) {
-    super(`${entry} does not export a function named "handler"`);
+export class JobRegistryModuleError extends Error {
+  override readonly name = 'JobRegistryModuleError';
+  readonly code = 'JOB_REGISTRY_MODULE_INVALID';
+  constructor(
+    readonly entry: string,
+    readonly problem: string,
+  ) {
+    super(`${entry}: ${problem}`);
   }
 }

@@ -2,6 +2,8 @@ import type { Command } from '../command.ts';
 import { cancelCommand } from './cancel.ts';
 import { deadLetterCommand } from './dead-letter.ts';
 import { deleteCommand } from './delete.ts';
+import { devCommand } from './dev.ts';
+import { initCommand } from './init.ts';
 import { dlqGroupsCommand, dlqListCommand, dlqReplayCommand, dlqShowCommand } from './dlq.ts';
 import { enqueueCommand } from './enqueue.ts';
 import { listCommand } from './list.ts';
@@ -45,4 +47,6 @@ export const COMMANDS: readonly Command[] = [
   statsCommand,
   watchCommand,
   uiCommand,
+  devCommand,
+  initCommand,
 ];

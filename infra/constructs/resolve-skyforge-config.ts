@@ -21,6 +21,7 @@ import {
   type Priority,
 } from '../../shared/config/definitions.ts';
 import { FUNCTION_ENTRIES } from '../../shared/config/env-names.ts';
+import { lockFileOf, skyforgeModule, type SkyForgeCode } from './skyforge-code.ts';
 import { SkyForgeConfigError } from './skyforge-config-error.ts';
 import type {
   SkyForgeApiAuth,
@@ -159,10 +160,15 @@ function absoluteUnder(path: string, base: string): string {
  * const config = resolveSkyForgeConfig({ worker: { timeoutSeconds: 120 } }, '/path/to/project');
  * config.maxJobTimeoutMs; // 105000
  */
-export function resolveSkyForgeConfig(props: SkyForgeProps, defaultProjectRoot: string): ResolvedSkyForgeConfig {
+export function resolveSkyForgeConfig(
+  props: SkyForgeProps,
+  defaultProjectRoot: string,
+  // SkyForge's own handlers: the sources in the project by default, the package's dist/ when installed.
+  code: SkyForgeCode = { root: defaultProjectRoot, extension: '.ts' },
+): ResolvedSkyForgeConfig {
   const projectRoot = resolve(props.projectRoot ?? defaultProjectRoot);
   const entry = (name: SkyForgeFunctionName): string =>
-    absoluteUnder(props.handlerEntries?.[name] ?? join(projectRoot, FUNCTION_ENTRIES[name]), projectRoot);
+    absoluteUnder(props.handlerEntries?.[name] ?? skyforgeModule(code, FUNCTION_ENTRIES[name]), projectRoot);
 
   const prefix = props.prefix;
   if (prefix !== undefined) {
@@ -275,11 +281,8 @@ export function resolveSkyForgeConfig(props: SkyForgeProps, defaultProjectRoot: 
 
   return {
     projectRoot,
-    depsLockFilePath: absoluteUnder(props.depsLockFilePath ?? join(projectRoot, 'package-lock.json'), projectRoot),
-    jobRegistryEntry: absoluteUnder(
-      props.jobRegistryEntry ?? join(projectRoot, 'shared', 'jobs', 'default-registry.ts'),
-      projectRoot,
-    ),
+    depsLockFilePath: absoluteUnder(props.depsLockFilePath ?? lockFileOf(projectRoot), projectRoot),
+    jobRegistryEntry: absoluteUnder(props.jobRegistryEntry ?? skyforgeModule(code, 'shared/jobs/default-registry.ts'), projectRoot),
     prefix,
     removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     maxReceiveCount,

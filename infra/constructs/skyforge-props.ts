@@ -151,20 +151,21 @@ export interface SkyForgeProps {
   /**
    * Absolute path of the module the handlers import as `skyforge-job-registry`: your job types.
    * It is bundled into every function in place of the default (esbuild alias).
-   * @default <projectRoot>/shared/jobs/default-registry.ts
+   * @default SkyForge's own default registry (no job types of its own; the demo types follow `demoJobs`)
    */
   readonly jobRegistryEntry?: string;
   /**
-   * Root of the project that holds the handlers, the registry and the lock file; esbuild runs
-   * here and every entry must live under it.
-   * @default the SkyForge checkout this construct is loaded from
+   * Root of the project that holds the lock file; esbuild runs here, and relative entries
+   * resolve against it.
+   * @default in a SkyForge checkout, the checkout; from the installed package, the nearest folder
+   * above the working directory (where `cdk synth` runs) that holds a lock file
    */
   readonly projectRoot?: string;
-  /** @default <projectRoot>/package-lock.json */
+  /** @default the lock file in projectRoot (package-lock.json, yarn.lock, pnpm-lock.yaml or bun's) */
   readonly depsLockFilePath?: string;
   /**
    * Your own handler entry files (absolute, under `projectRoot`), to replace SkyForge's.
-   * @default FUNCTION_ENTRIES under projectRoot
+   * @default SkyForge's handlers (FUNCTION_ENTRIES), from the checkout or the package's dist/
    */
   readonly handlerEntries?: Partial<Record<SkyForgeFunctionName, string>>;
   /**

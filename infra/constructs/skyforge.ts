@@ -1,4 +1,3 @@
-import { fileURLToPath } from 'node:url';
 import { Stack } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { tableName } from '../../shared/config/definitions.ts';
@@ -12,11 +11,10 @@ import { JobWorker } from './job-worker.ts';
 import { MetricsEndpoint } from './metrics-endpoint.ts';
 import { resolveSkyForgeConfig, type ResolvedSkyForgeConfig } from './resolve-skyforge-config.ts';
 import { skyforgeEnvironment } from './skyforge-environment.ts';
+import { SKYFORGE_CODE, defaultProjectRoot } from './skyforge-code.ts';
 import type { SkyForgeFunctionDefaults } from './skyforge-function.ts';
 import type { SkyForgeProps } from './skyforge-props.ts';
 
-/** The SkyForge checkout this file lives in: the default home of the handlers and the registry. */
-const SKYFORGE_PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /**
  * A complete SkyForge deployment — job table, priority queues with DLQs, schedule group with its
@@ -46,7 +44,7 @@ export class SkyForge extends Construct {
   constructor(scope: Construct, id: string, props: SkyForgeProps = {}) {
     super(scope, id);
     // Validate everything before creating anything: one clear error instead of a half-built tree.
-    const config = resolveSkyForgeConfig(props, SKYFORGE_PROJECT_ROOT);
+    const config = resolveSkyForgeConfig(props, defaultProjectRoot(SKYFORGE_CODE), SKYFORGE_CODE);
     this.config = config;
 
     this.table = new JobTable(this, 'Store', {

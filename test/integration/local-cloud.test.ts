@@ -3,7 +3,6 @@ import { SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
 import { PRIORITIES, type Priority } from '../../shared/config/definitions.ts';
 import { startLocalCloud, type LocalCloud } from '../../local/cloud.ts';
-import { HandlersAlreadyLoadedError } from '../../local/errors.ts';
 
 describe('local cloud wiring (injected handlers)', () => {
   let cloud: LocalCloud;
@@ -105,9 +104,23 @@ describe('local cloud with the project handlers', () => {
     expect(response.status).toBe(200);
   });
 
-  it('refuses a second cloud in the same process with other endpoints', async () => {
-    await expect(startLocalCloud({ port: 0, edgePort: 0, memory: true, quiet: true })).rejects.toBeInstanceOf(
-      HandlersAlreadyLoadedError,
-    );
+  it('runs a second cloud in the same process on its own endpoints and table', async () => {
+    const second = await startLocalCloud({ port: 0, edgePort: 0, memory: true, quiet: true, demoJobs: false });
+    try {
+      expect(second.edgeUrl).not.toBe(cloud.edgeUrl);
+      expect(second.jobTypes()).toEqual([]);
+      const submitted = await fetch(`${cloud.apiUrl}/jobs`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ type: 'demo.echo', payload: { n: 1 } }),
+      });
+      expect(submitted.status).toBe(201);
+      const { id } = (await submitted.json()) as { id: string };
+      // The job lives in the first cloud's table only: the second one's handlers talk to its own.
+      expect((await fetch(`${second.apiUrl}/jobs/${id}`)).status).toBe(404);
+      expect((await fetch(`${cloud.apiUrl}/jobs/${id}`)).status).toBe(200);
+    } finally {
+      await second.stop();
+    }
   });
 });
