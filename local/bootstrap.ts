@@ -96,10 +96,15 @@ export async function bootstrapResources(options: BootstrapOptions): Promise<Loc
     tableName,
     ...queues,
     scheduleGroupName: groupName,
-    schedulerRoleArn: `arn:aws:iam::${LOCAL_ACCOUNT_ID}:role/${prefix}-scheduler`,
+    schedulerRoleArn: schedulerRoleArnOf(prefix),
     scheduleDeadLetterQueueUrl: scheduleDlq.url,
     scheduleDeadLetterQueueArn: scheduleDlq.arn,
   };
+}
+
+/** The ARN schedules name as their execution role in the local cloud (the local IAM resolves the stack's role to it). */
+export function schedulerRoleArnOf(prefix: string): string {
+  return `arn:aws:iam::${LOCAL_ACCOUNT_ID}:role/${prefix}-scheduler`;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { SQSClient } from '@aws-sdk/client-sqs';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { DEFAULT_PREFIX, PRIORITIES, maxJobTimeoutMsFor, maximumConcurrencyByPriority } from '../shared/config/definitions.ts';
 import { ENV } from '../shared/config/env-names.ts';
 import { serveDashboard } from '../ui/serve-assets.ts';
@@ -13,11 +13,13 @@ import { createDeadLetterHandler } from '../functions/dead-letter/create-handler
 import { createMetricsHandler } from '../functions/metrics/create-handler.ts';
 import { createWorkerHandler } from '../functions/worker/create-handler.ts';
 import { startApiGateway, API_GATEWAY_TIMEOUT_MS, type ApiHandler } from './api-gateway.ts';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from './aws-client-config.ts';
-import { bootstrapResources, type LocalResources } from './bootstrap.ts';
+import { LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS, LOCAL_REGION } from './aws-client-config.ts';
+import { bootstrapResources, schedulerRoleArnOf, type LocalResources } from './bootstrap.ts';
 import { startEmulatedAws, type EmulatedAwsUsage } from './emulated-aws.ts';
 import { CleanupStack } from './cleanup-stack.ts';
-import { LOCAL_FUNCTIONS } from './function-settings.ts';
+import { LOCAL_FUNCTION_NAMES, LOCAL_FUNCTIONS } from './function-settings.ts';
+import { startLocalIam, type LocalIam } from './iam/local-iam.ts';
+import type { FunctionPolicy } from './iam/policy.ts';
 import type { SchedulerEmulator } from './scheduler/emulator.ts';
 import { startEventSourceMapping, type EventSourceMapping, type SqsBatchHandler } from './event-source-mapping.ts';
 
@@ -75,6 +77,17 @@ export interface LocalCloudOptions {
   meterCapacity?: boolean;
   /** Serve the operator dashboard under /ui/ on the API port. Default true. */
   dashboard?: boolean;
+  /**
+   * Play IAM: check every AWS call a function makes against the policies `cdk synth` gives its
+   * role (synthesized from the construct at start, without bundling) and refuse what they do not
+   * allow, as AWS does. Default true; `--no-iam` turns it off.
+   */
+  iam?: boolean;
+  /**
+   * Changes the synthesized policies before they are enforced: tests take one grant away
+   * (`withoutGrant` in local/iam/policy.ts) to show the path that needs it fails.
+   */
+  iamPolicies?: (functions: readonly FunctionPolicy[]) => readonly FunctionPolicy[];
 }
 
 /** Invocations of one function and their duration, as Lambda bills them (per started ms). */
@@ -119,6 +132,8 @@ export interface LocalCloud {
    * the new ones cannot be built.
    */
   reloadJobs(jobs: JobDefinitions): void;
+  /** The local IAM (policies enforced, denials so far), or null when it is off. */
+  readonly iam: LocalIam | null;
   /** Stops polling, lets batches in flight finish (bounded), closes servers and saves state. */
   stop(): Promise<void>;
 }
@@ -148,6 +163,22 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const dataDir = options.memory ? null : resolve(options.dataDir ?? DEFAULT_DATA_DIR);
   const cleanups = new CleanupStack(log);
 
+  // Synthesis (mostly loading aws-cdk-lib) overlaps with starting the emulators.
+  const iamStarting =
+    options.iam === false
+      ? undefined
+      : startLocalIam({
+          prefix: DEFAULT_PREFIX,
+          partition: 'aws',
+          region,
+          accountId: LOCAL_ACCOUNT_ID,
+          schedulerRoleArn: schedulerRoleArnOf(DEFAULT_PREFIX),
+          functionNames: Object.values(LOCAL_FUNCTION_NAMES),
+          ...(options.iamPolicies ? { transform: options.iamPolicies } : {}),
+          log,
+        });
+  iamStarting?.catch(() => undefined);
+
   try {
     const workerTimeoutSeconds = options.workerTimeoutSeconds ?? LOCAL_FUNCTIONS.worker.timeoutSeconds;
     const aws = await startEmulatedAws({
@@ -173,6 +204,12 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       deadLetterTimeoutSeconds: LOCAL_FUNCTIONS.deadLetter.timeoutSeconds,
     });
 
+    const iam = (await iamStarting) ?? null;
+    if (iam) {
+      iam.assertMatches(resources.tableName);
+      aws.setGuard(iam.guard);
+    }
+
     const env = handlerEnvironment(resources, aws.url, region, workerTimeoutSeconds, options);
     const restoreEnv = applyEnvironment(env);
     cleanups.push(async () => restoreEnv());
@@ -192,7 +229,20 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       lambda,
     );
 
-    const mappings = startMappings(resources, handlers, aws.clients.sqs, region, workerTimeoutSeconds, log);
+    // Lambda's pollers read the queues with the function's own role, so they sign as the function.
+    const pollerClient = (functionName: string): SQSClient => {
+      const client = new SQSClient({ endpoint: aws.url, region, credentials: functionCredentials(functionName) });
+      cleanups.push(async () => client.destroy());
+      return client;
+    };
+    const mappings = startMappings(
+      resources,
+      handlers,
+      { worker: pollerClient(LOCAL_FUNCTION_NAMES.worker), deadLetter: pollerClient(LOCAL_FUNCTION_NAMES.deadLetter) },
+      region,
+      workerTimeoutSeconds,
+      log,
+    );
     cleanups.push(async () => {
       await Promise.all(mappings.map((m) => m.stop(options.stopTimeoutMs ?? 10_000)));
     });
@@ -205,7 +255,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       timeoutMs: API_GATEWAY_TIMEOUT_MS,
       functionTimeoutMs: LOCAL_FUNCTIONS.api.timeoutSeconds * 1000,
       memoryMb: LOCAL_FUNCTIONS.api.memoryMb,
-      functionName: `${DEFAULT_PREFIX}-api`,
+      functionName: LOCAL_FUNCTION_NAMES.api,
       region,
       log,
       intercept: async (req, res) =>
@@ -231,6 +281,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         current = buildHandlers(options.handlers ?? {}, next);
         jobs = next;
       },
+      iam,
       stop: () => cleanups.run(),
     };
   } catch (error) {
@@ -266,7 +317,7 @@ function meterInvocations(handlers: LocalCloudHandlers, usage: Record<string, La
 function startMappings(
   resources: LocalResources,
   handlers: LocalCloudHandlers,
-  client: SQSClient,
+  clients: { worker: SQSClient; deadLetter: SQSClient },
   region: string,
   workerTimeoutSeconds: number,
   log: (message: string) => void,
@@ -275,13 +326,13 @@ function startMappings(
   const concurrency = maximumConcurrencyByPriority(worker.totalMaximumConcurrency);
   const deadLetterMapping = (queueUrl: string, queueArn: string): EventSourceMapping =>
     startEventSourceMapping({
-      client,
+      client: clients.deadLetter,
       queueUrl,
       queueArn,
       handler: handlers.deadLetter,
       batchSize: deadLetter.batchSize,
       maximumConcurrency: deadLetter.maximumConcurrency,
-      functionName: `${DEFAULT_PREFIX}-dead-letter`,
+      functionName: LOCAL_FUNCTION_NAMES.deadLetter,
       functionTimeoutMs: deadLetter.timeoutSeconds * 1000,
       memoryMb: deadLetter.memoryMb,
       region,
@@ -290,14 +341,14 @@ function startMappings(
   return [
     ...PRIORITIES.flatMap((priority) => [
       startEventSourceMapping({
-        client,
+        client: clients.worker,
         queueUrl: resources.queueUrls[priority],
         queueArn: resources.queueArns[priority],
         handler: handlers.worker,
         batchSize: worker.batchSize,
         maximumBatchingWindowSeconds: worker.maxBatchingWindowSeconds,
         maximumConcurrency: concurrency[priority],
-        functionName: `${DEFAULT_PREFIX}-worker`,
+        functionName: LOCAL_FUNCTION_NAMES.worker,
         functionTimeoutMs: workerTimeoutSeconds * 1000,
         memoryMb: worker.memoryMb,
         region,
@@ -364,10 +415,37 @@ function applyEnvironment(env: Record<string, string>): () => void {
 function buildHandlers(given: Partial<LocalCloudHandlers>, jobs: JobDefinitions): LocalCloudHandlers {
   // Tests of the wiring that bring their own api handler get /metrics from it too.
   if (given.api && !given.metrics) given = { ...given, metrics: given.api };
+  // Each function is built under its own keys, as each Lambda function's environment carries its
+  // role's credentials: the config loader takes them when the function is built (its cold start).
   return {
-    api: given.api ?? (createApiHandler(jobs) as unknown as ApiHandler),
-    metrics: given.metrics ?? (createMetricsHandler(jobs) as unknown as ApiHandler),
-    worker: given.worker ?? (createWorkerHandler(jobs) as unknown as SqsBatchHandler),
-    deadLetter: given.deadLetter ?? (createDeadLetterHandler(jobs) as unknown as SqsBatchHandler),
+    api: given.api ?? (asFunction(LOCAL_FUNCTION_NAMES.api, () => createApiHandler(jobs)) as unknown as ApiHandler),
+    metrics: given.metrics ?? (asFunction(LOCAL_FUNCTION_NAMES.metrics, () => createMetricsHandler(jobs)) as unknown as ApiHandler),
+    worker: given.worker ?? (asFunction(LOCAL_FUNCTION_NAMES.worker, () => createWorkerHandler(jobs)) as unknown as SqsBatchHandler),
+    deadLetter:
+      given.deadLetter ?? (asFunction(LOCAL_FUNCTION_NAMES.deadLetter, () => createDeadLetterHandler(jobs)) as unknown as SqsBatchHandler),
   };
+}
+
+/** Runs `build` (synchronous: it reads the environment once) with the function's keys in the environment. */
+function asFunction<T>(functionName: string, build: () => T): T {
+  const credentials = functionCredentials(functionName);
+  const shared = { id: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY };
+  process.env.AWS_ACCESS_KEY_ID = credentials.accessKeyId;
+  process.env.AWS_SECRET_ACCESS_KEY = credentials.secretAccessKey;
+  try {
+    return build();
+  } finally {
+    restoreVariable('AWS_ACCESS_KEY_ID', shared.id);
+    restoreVariable('AWS_SECRET_ACCESS_KEY', shared.secret);
+  }
+}
+
+function restoreVariable(name: string, value: string | undefined): void {
+  if (value === undefined) delete process.env[name];
+  else process.env[name] = value;
+}
+
+/** A function's credentials in the local cloud: its name is its access key id (its identity for the local IAM). */
+export function functionCredentials(functionName: string): { accessKeyId: string; secretAccessKey: string } {
+  return { accessKeyId: functionName, secretAccessKey: LOCAL_CREDENTIALS.secretAccessKey };
 }

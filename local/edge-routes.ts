@@ -1,11 +1,11 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
-import { Readable } from 'node:stream';
 import { awsJsonError, awsJsonResult, writeAwsResponse, type AwsJsonResponse } from './aws-json-response.ts';
 import { INTERNAL_REQUEST_HEADER, type DynamoDbCapacityMeter, type ForwardedResponse } from './dynamodb-capacity.ts';
 import type { DynamoDbTtl } from './dynamodb-ttl.ts';
 import { isTtlOperation } from './dynamodb-ttl.ts';
 import { amzTarget, type EdgeRoute } from './edge.ts';
 import { BodyTooLargeError, readBody } from './read-body.ts';
+import { replayRequest } from './replay-request.ts';
 import { isSchedulerPath } from './scheduler/rest-routes.ts';
 
 /**
@@ -198,23 +198,6 @@ export function healthRoute(services: () => readonly string[]): EdgeRoute {
       writeAwsResponse(res, awsJsonResult(200, { services: Object.fromEntries(services().map((s) => [s, 'running'])) }));
     },
   };
-}
-
-/**
- * The request again, with its body already read. dynalite's listener throws from its request
- * 'error' handler, so a client hanging up mid-upload would crash the whole local cloud; reading
- * the body here first means dynalite only ever sees a complete request that cannot fail.
- */
-function replayRequest(req: IncomingMessage, body: Buffer): IncomingMessage {
-  const replay = Readable.from(body.length > 0 ? [body] : []);
-  return Object.assign(replay, {
-    headers: req.headers,
-    rawHeaders: req.rawHeaders,
-    method: req.method,
-    url: req.url,
-    httpVersion: req.httpVersion,
-    socket: req.socket,
-  }) as unknown as IncomingMessage;
 }
 
 async function readAwsBody(req: IncomingMessage, res: ServerResponse, limit: number): Promise<Buffer | undefined> {

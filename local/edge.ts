@@ -1,7 +1,10 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { awsJsonError, writeAwsResponse } from './aws-json-response.ts';
+import type { AwsJsonResponse } from './aws-json-response.ts';
 import { INTERNAL_REQUEST_HEADER } from './dynamodb-capacity.ts';
 import { closeServer, listen } from './listen.ts';
+import { BodyTooLargeError, readBody } from './read-body.ts';
+import { replayRequest } from './replay-request.ts';
 
 /**
  * One service behind the edge port. Routes are tried in order and the first that matches takes
@@ -15,11 +18,23 @@ export interface EdgeRoute {
   handle(req: IncomingMessage, res: ServerResponse): void | Promise<void>;
 }
 
+/**
+ * Checks calls before any route sees them (the local IAM). Requests it names no identity for
+ * pass on unread; for the others the edge reads the body once and replays it to the route.
+ */
+export interface EdgeGuard {
+  /** The identity whose calls are checked, or undefined for a request that is not checked. */
+  identityOf(req: IncomingMessage): string | undefined;
+  /** The response that refuses the call, or undefined to let it through. */
+  check(identity: string, req: IncomingMessage, body: Buffer): AwsJsonResponse | undefined;
+}
+
 export interface EdgeServerOptions {
   /** 0 picks a free port. */
   port: number;
   host?: string;
   routes: readonly EdgeRoute[];
+  guard?: EdgeGuard;
   log?: (message: string) => void;
 }
 
@@ -33,6 +48,8 @@ export interface EdgeServer {
    * The local cloud's own requests (marked with INTERNAL_REQUEST_HEADER) are not counted.
    */
   readonly calls: Map<string, number>;
+  /** Puts a guard in front of the routes (or takes it away) for the requests that follow. */
+  setGuard(guard: EdgeGuard | undefined): void;
   close(): Promise<void>;
 }
 
@@ -53,9 +70,12 @@ export function amzTarget(req: IncomingMessage): string | undefined {
 export async function startEdgeServer(options: EdgeServerOptions): Promise<EdgeServer> {
   const calls = new Map<string, number>();
   const host = options.host ?? '127.0.0.1';
+  let guard = options.guard;
   const server = createServer((req, res) => {
     count(calls, req);
-    route(options.routes, req, res, options.log);
+    const identity = guard?.identityOf(req);
+    if (identity === undefined || guard === undefined) route(options.routes, req, res, options.log);
+    else guarded(guard, identity, options.routes, req, res, options.log);
   });
   // SDK clients keep sockets alive between calls; a server that drops idle sockets sooner than
   // the client expects makes the next call fail with ECONNRESET.
@@ -65,6 +85,9 @@ export async function startEdgeServer(options: EdgeServerOptions): Promise<EdgeS
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     port,
     calls,
+    setGuard: (next) => {
+      guard = next;
+    },
     close: () => closeServer(server),
   };
 }
@@ -81,6 +104,27 @@ function count(calls: Map<string, number>, req: IncomingMessage): void {
     name = `Scheduler.${req.method ?? 'GET'} /${(req.url ?? '/').split('?')[0]?.split('/')[1] ?? ''}`;
   }
   calls.set(name, (calls.get(name) ?? 0) + 1);
+}
+
+/** Larger than any route's own limit (dynalite's 16 MiB): the route still answers its 413. */
+const MAX_GUARDED_BODY_BYTES = 17 * 1024 * 1024;
+
+function guarded(guard: EdgeGuard, identity: string, routes: readonly EdgeRoute[], req: IncomingMessage, res: ServerResponse, log?: (m: string) => void): void {
+  readBody(req, MAX_GUARDED_BODY_BYTES).then(
+    (body) => {
+      const denial = guard.check(identity, req, body);
+      if (denial) writeAwsResponse(res, denial);
+      else route(routes, replayRequest(req, body), res, log);
+    },
+    (error: unknown) => {
+      if (res.headersSent) return;
+      const tooLarge = error instanceof BodyTooLargeError;
+      writeAwsResponse(
+        res,
+        awsJsonError(tooLarge ? 413 : 400, `com.amazon.coral.service#${tooLarge ? 'RequestEntityTooLarge' : 'SerializationException'}`, (error as Error).message),
+      );
+    },
+  );
 }
 
 function route(routes: readonly EdgeRoute[], req: IncomingMessage, res: ServerResponse, log?: (m: string) => void): void {

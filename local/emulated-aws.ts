@@ -10,7 +10,7 @@ import { lockDataDir } from './data-dir-lock.ts';
 import { startDynamoDb } from './dynamodb.ts';
 import { DynamoDbTtl } from './dynamodb-ttl.ts';
 import { startTtlSweeper, type TtlSweeper } from './dynamodb-ttl-sweeper.ts';
-import { startEdgeServer, type EdgeRoute } from './edge.ts';
+import { startEdgeServer, type EdgeGuard, type EdgeRoute } from './edge.ts';
 import { dynamoDbRoute, healthRoute, schedulerRoute, sqsRoute, type SqsUsage } from './edge-routes.ts';
 import { SchedulerEmulator, schedulerDataDir } from './scheduler/emulator.ts';
 import { sqsTargetDelivery } from './scheduler/sqs-target.ts';
@@ -59,6 +59,8 @@ export interface EmulatedAws {
   usage(): EmulatedAwsUsage;
   /** Turns DynamoDB capacity metering on or off (totals are kept across). */
   setCapacityMetering(on: boolean): void;
+  /** Checks every call before it reaches a service (the local IAM), or stops checking. */
+  setGuard(guard: EdgeGuard | undefined): void;
   /** EventBridge Scheduler; its targets are SQS queues of `sqs`. */
   readonly scheduler: SchedulerEmulator;
   readonly ttlSweeper: TtlSweeper;
@@ -189,6 +191,7 @@ export async function startEmulatedAws(options: EmulatedAwsOptions): Promise<Emu
       setCapacityMetering: (on) => {
         metering = on;
       },
+      setGuard: (guard) => edge.setGuard(guard),
       scheduler,
       ttlSweeper,
       clients,

@@ -19,8 +19,8 @@ export interface AwsClients {
  * @param instrument wraps each client once (X-Ray, when bundled with tracing: Tracer.captureAWSv3Client), before use.
  */
 export function createAwsClients(settings: AwsSettings, instrument: <T>(client: T) => T = (client) => client): AwsClients {
-  const { region, endpoint } = settings;
-  const common = { region, ...(endpoint ? { endpoint } : {}), maxAttempts: 3 };
+  const { region, endpoint, credentials } = settings;
+  const common = { region, ...(endpoint ? { endpoint } : {}), ...(credentials ? { credentials } : {}), maxAttempts: 3 };
   const dynamo = DynamoDBDocumentClient.from(instrument(new DynamoDBClient(common)), {
     marshallOptions: { removeUndefinedValues: true },
   });

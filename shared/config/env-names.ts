@@ -29,6 +29,10 @@ export const ENV = {
   awsEndpointUrl: 'AWS_ENDPOINT_URL',
   awsRegion: 'AWS_REGION',
   awsDefaultRegion: 'AWS_DEFAULT_REGION',
+  /** The function role's keys (Lambda sets them; the local cloud gives each function its own). */
+  awsAccessKeyId: 'AWS_ACCESS_KEY_ID',
+  awsSecretAccessKey: 'AWS_SECRET_ACCESS_KEY',
+  awsSessionToken: 'AWS_SESSION_TOKEN',
   /** Set by Lambda for each invocation when X-Ray is on; read per invocation, not at cold start. */
   traceHeader: '_X_AMZN_TRACE_ID',
   logLevel: 'POWERTOOLS_LOG_LEVEL',

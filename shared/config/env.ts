@@ -52,6 +52,9 @@ const schema = z.object({
   [ENV.awsEndpointUrl]: z.preprocess(unsetIfEmpty, z.url().optional()),
   [ENV.awsRegion]: z.preprocess(unsetIfEmpty, z.string().optional()),
   [ENV.awsDefaultRegion]: z.preprocess(unsetIfEmpty, z.string().optional()),
+  [ENV.awsAccessKeyId]: z.preprocess(unsetIfEmpty, z.string().optional()),
+  [ENV.awsSecretAccessKey]: z.preprocess(unsetIfEmpty, z.string().optional()),
+  [ENV.awsSessionToken]: z.preprocess(unsetIfEmpty, z.string().optional()),
   [ENV.serviceName]: z.preprocess(unsetIfEmpty, z.string().optional()),
   [ENV.metricsNamespace]: z.preprocess(unsetIfEmpty, z.string().default('SkyForge')),
   [ENV.metricsDisabled]: z.preprocess(unsetIfEmpty, z.enum(['true', 'false']).default('false').transform((v) => v === 'true')),
@@ -85,6 +88,18 @@ export interface SkyForgeConfig {
 export interface AwsSettings {
   region: string;
   endpoint: string | undefined;
+  /**
+   * The keys the environment names, taken at cold start as the SDK's own env provider would take
+   * them at the first call (Lambda puts the role's keys there for the container's life). The
+   * local cloud runs every function in one process and loads each under its own keys, its
+   * identity for the local IAM; read at a first call, one function could sign as another.
+   */
+  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string } | undefined;
+}
+
+function credentialsFrom(accessKeyId: string | undefined, secretAccessKey: string | undefined, sessionToken: string | undefined): AwsSettings['credentials'] {
+  if (accessKeyId === undefined || secretAccessKey === undefined) return undefined;
+  return { accessKeyId, secretAccessKey, ...(sessionToken === undefined ? {} : { sessionToken }) };
 }
 
 /** Parses the handlers' environment once, at cold start; a missing or bad name fails loudly. */
@@ -117,7 +132,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SkyForgeConfig
     cancelPollMs: e[ENV.cancelPollMs],
     demoJobs: e[ENV.demoJobs],
     apiToken: e[ENV.apiToken],
-    aws: { region: e[ENV.awsRegion] ?? e[ENV.awsDefaultRegion] ?? 'us-east-1', endpoint: e[ENV.awsEndpointUrl] },
+    aws: {
+      region: e[ENV.awsRegion] ?? e[ENV.awsDefaultRegion] ?? 'us-east-1',
+      endpoint: e[ENV.awsEndpointUrl],
+      credentials: credentialsFrom(e[ENV.awsAccessKeyId], e[ENV.awsSecretAccessKey], e[ENV.awsSessionToken]),
+    },
     serviceName: e[ENV.serviceName],
     metricsNamespace: e[ENV.metricsNamespace],
     metricsDisabled: e[ENV.metricsDisabled],

@@ -1,0 +1,20 @@
+/** The stack's policies use IAM grammar the local cloud cannot evaluate: it refuses to start rather than guess. */
+export class UnsupportedPolicyError extends Error {
+  override readonly name = 'UnsupportedPolicyError';
+  readonly code = 'IAM_UNSUPPORTED_POLICY';
+  constructor(
+    readonly where: string,
+    readonly what: string,
+  ) {
+    super(`The local cloud cannot enforce ${where}: it does not understand ${what} (start with --no-iam to run without IAM)`);
+  }
+}
+
+/** A CloudFormation intrinsic in a policy that the local cloud cannot resolve to a local value. */
+export class UnresolvableIntrinsicError extends Error {
+  override readonly name = 'UnresolvableIntrinsicError';
+  readonly code = 'IAM_UNRESOLVABLE_INTRINSIC';
+  constructor(readonly expression: string) {
+    super(`The local cloud cannot resolve ${expression} in the stack's IAM policies (start with --no-iam to run without IAM)`);
+  }
+}
