@@ -5,6 +5,8 @@ export interface BannerFacts {
   jobTypes: string[];
   /** Where the job types come from, when not the project's default registry (`skyforge dev`). */
   jobsModule?: string;
+  /** Whether the functions' AWS calls are checked against their IAM policies. */
+  iam?: boolean;
 }
 
 /** Shows a loopback URL as `localhost`, the name people type. */
@@ -35,6 +37,9 @@ export function renderBanner(facts: BannerFacts): string {
     `  AWS edge   ${edge}   DynamoDB + SQS; for the AWS CLI or SDKs: export AWS_ENDPOINT_URL=${edge}`,
     `  Data       ${facts.dataDir ?? 'in memory (nothing is saved)'}`,
     `  Job types  ${types}`,
+    ...(facts.iam === undefined
+      ? []
+      : [`  IAM        ${facts.iam ? "each function's calls checked against its synthesized policy (--no-iam: off)" : 'off (--no-iam)'}`]),
     '',
     ...(tryType === undefined
       ? []

@@ -252,7 +252,7 @@ async function ensureQueues(
       });
       const main = await ensureQueue(client, queueName(prefix, priority), {
         MaximumMessageSize: maximumMessageSize,
-        VisibilityTimeout: String(visibilityTimeoutSeconds(workerTimeoutSeconds)),
+        VisibilityTimeout: String(visibilityTimeoutSeconds(workerTimeoutSeconds, LOCAL_FUNCTIONS.worker.maxBatchingWindowSeconds)),
         MessageRetentionPeriod: String(QUEUE_SETTINGS.retentionSeconds),
         RedrivePolicy: JSON.stringify({
           deadLetterTargetArn: dlq.arn,

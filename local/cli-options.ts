@@ -5,6 +5,8 @@ export interface CliOptions {
   edgePort: number;
   dataDir: string;
   memory: boolean;
+  /** Enforce each function's synthesized IAM policy (default); `--no-iam` turns it off. */
+  iam: boolean;
   help: boolean;
   /** The worker function's timeout in seconds (env SKYFORGE_WORKER_TIMEOUT_SECONDS). */
   workerTimeoutSeconds: number | undefined;
@@ -34,6 +36,9 @@ export const USAGE = `Usage: npm start -- [options]
   --memory            keep everything in memory; nothing is saved
   --jobs <module>     your job registry module (exports \`jobs\`), reloaded when it or a file it imports changes
   --demo-jobs         register the demo.* types too (default for npm start; skyforge dev leaves them out)
+  --no-iam            do not check the functions' AWS calls against their IAM policies
+                      (by default every call is checked against the policy cdk synth gives
+                      its role, and refused with AccessDeniedException as on AWS)
   (env SKYFORGE_WORKER_TIMEOUT_SECONDS: the worker function's timeout, default 300; the
    queues' visibility timeout is 6x it and the longest job timeout follows it)
   --help              this text`;
@@ -55,6 +60,7 @@ export function parseCliOptions(
     edgePort: portFrom(env['EDGE_PORT'], 'EDGE_PORT') ?? 4566,
     dataDir: env['SKYFORGE_DATA_DIR'] || defaults.dataDir,
     memory: false,
+    iam: true,
     help: false,
     workerTimeoutSeconds: secondsFrom(env['SKYFORGE_WORKER_TIMEOUT_SECONDS'], 'SKYFORGE_WORKER_TIMEOUT_SECONDS'),
     jobs: undefined,
@@ -88,6 +94,9 @@ export function parseCliOptions(
         break;
       case '--demo-jobs':
         options.demoJobs = true;
+        break;
+      case '--no-iam':
+        options.iam = false;
         break;
       case '--help':
       case '-h':

@@ -18,6 +18,7 @@ export const LOCAL_CLOUD_FLAGS = {
   'data-dir': { type: 'string', value: '<path>', description: 'state folder (env SKYFORGE_DATA_DIR, default .skyforge/)' },
   memory: { type: 'boolean', description: 'keep everything in memory; nothing is saved' },
   'demo-jobs': { type: 'boolean', description: 'register the demo.* types too (on for npm start)' },
+  'no-iam': { type: 'boolean', description: "don't check the functions' AWS calls against their synthesized IAM policies (checked by default)" },
 } as const satisfies Record<string, LocalCloudFlag>;
 
 export type LocalCloudFlagName = keyof typeof LOCAL_CLOUD_FLAGS;

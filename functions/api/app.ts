@@ -1,4 +1,4 @@
-import { timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { UnauthorizedError } from '../../shared/domain/errors.ts';
 import { ApiRequest } from '../../shared/http/api-request.ts';
@@ -24,7 +24,7 @@ export function createApiApp(
   } = {},
 ) {
   const router = new Router(apiRoutes(deps));
-  const token = options.apiToken ? Buffer.from(options.apiToken) : undefined;
+  const token = options.apiToken ? digest(options.apiToken) : undefined;
 
   return async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
     const request = new ApiRequest(event);
@@ -51,10 +51,17 @@ export function createApiApp(
   };
 }
 
-function hasToken(request: ApiRequest, expected: Buffer): boolean {
+/**
+ * Compares SHA-256 digests, not the tokens: both sides are always 32 bytes, so neither the
+ * comparison's time nor a length check tells a caller how long the token is.
+ */
+function hasToken(request: ApiRequest, expectedDigest: Buffer): boolean {
   const header = request.headers.authorization ?? '';
   const match = /^Bearer\s+(.+)$/i.exec(header);
   if (!match?.[1]) return false;
-  const given = Buffer.from(match[1].trim());
-  return given.length === expected.length && timingSafeEqual(given, expected);
+  return timingSafeEqual(digest(match[1].trim()), expectedDigest);
+}
+
+function digest(token: string): Buffer {
+  return createHash('sha256').update(token, 'utf8').digest();
 }

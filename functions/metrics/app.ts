@@ -1,4 +1,5 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { acceptedRequestId } from '../../shared/http/api-request.ts';
 import { renderPrometheus } from '../../shared/runtime/prometheus-exposition.ts';
 import { metricsCollector } from '../../shared/use-cases/collect-metrics.ts';
 import type { Dependencies } from '../../shared/use-cases/dependencies.ts';
@@ -7,7 +8,8 @@ import type { Dependencies } from '../../shared/use-cases/dependencies.ts';
 export function createMetricsApp(deps: Pick<Dependencies, 'counters' | 'queue' | 'clock' | 'logger'>) {
   const collect = metricsCollector(deps);
   return async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
-    const requestId = event.headers?.['x-request-id'] ?? event.requestContext.requestId;
+    // Checked as the api function checks it: echoed only if it is a safe id.
+    const requestId = acceptedRequestId(event.headers?.['x-request-id']) ?? event.requestContext.requestId;
     if (event.requestContext.http.method !== 'GET') {
       return { statusCode: 405, headers: { Allow: 'GET', 'X-Request-ID': requestId }, body: '' };
     }

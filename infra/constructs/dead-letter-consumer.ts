@@ -37,8 +37,10 @@ export class DeadLetterConsumer extends Construct {
       timeoutSeconds: settings.timeoutSeconds,
     });
 
+    // Update marks a dead-lettered job DEAD; Put records a schedule firing that Scheduler could not
+    // deliver as a new DEAD job (handleDeadFiring), so the missed run shows in /dlq.
     this.handler.addToAccessPolicy(
-      table.statement(['dynamodb:GetItem', 'dynamodb:UpdateItem'], { includeIndexes: false }),
+      table.statement(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], { includeIndexes: false }),
     );
 
     const deadLetterQueues = [

@@ -3,6 +3,7 @@ import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
   HttpApi,
   HttpMethod,
+  HttpRouteKey,
   HttpNoneAuthorizer,
   HttpStage,
   LogGroupLogDestination,
@@ -148,6 +149,7 @@ export class JobApi extends Construct {
     });
 
     for (const route of publicRoutes) {
+      this.throttleRoute(route, HttpRouteKey.with(PUBLIC_ROUTE_PATH, HttpMethod.GET).key, settings.healthzThrottle);
       acknowledgeNoAuth(
         route,
         'GET /healthz is the liveness probe for load balancers and uptime checks, which cannot sign ' +

@@ -16,6 +16,8 @@ export interface JobQueuesProps {
   readonly maxReceiveCount: number;
   /** The worker's timeout, from which the main queues' visibility timeout is derived. */
   readonly workerTimeoutSeconds: number;
+  /** The worker mappings' batching window, added to the main queues' visibility timeout. */
+  readonly workerMaxBatchingWindowSeconds: number;
   /** The dead-letter consumer's timeout, from which the DLQs' visibility timeout is derived. */
   readonly deadLetterTimeoutSeconds: number;
 }
@@ -62,9 +64,10 @@ export class JobQueues extends Construct {
         // Set explicitly: some tooling still defaults MaximumMessageSize to 256 KiB.
         maxMessageSizeBytes: QUEUE_SETTINGS.maximumMessageSizeBytes,
         retentionPeriod: Duration.seconds(QUEUE_SETTINGS.retentionSeconds),
-        // At least 6x the worker timeout: a message must stay hidden while Lambda retries a
-        // throttled batch, or it is received again (and counted towards the DLQ) while running.
-        visibilityTimeout: Duration.seconds(visibilityTimeoutSeconds(props.workerTimeoutSeconds)),
+        // At least 6x the worker timeout plus the batching window: a message must stay hidden while
+        // it waits in the window and while Lambda retries a throttled batch, or it is received
+        // again (and counted towards the DLQ) while running.
+        visibilityTimeout: Duration.seconds(visibilityTimeoutSeconds(props.workerTimeoutSeconds, props.workerMaxBatchingWindowSeconds)),
         deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount: props.maxReceiveCount },
       });
 

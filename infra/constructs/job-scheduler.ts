@@ -17,18 +17,13 @@ import { wildcardResourceFinding } from './wildcard-resource-finding.ts';
 const SCHEDULER_SERVICE_PRINCIPAL = 'scheduler.amazonaws.com';
 
 /**
- * What the api and worker do with schedules, all scoped to the stack's own group. CreateSchedule
- * also needs iam:PassRole on the execution role (granted alongside, for Scheduler only).
+ * What the api and worker do with schedules, all scoped to the stack's own group: exactly the
+ * calls of shared/adapters/scheduler (the table, not Scheduler, is read to list or show
+ * schedules, so neither GetSchedule nor ListSchedules, which needs Resource '*', is granted).
+ * Create and Update also need iam:PassRole on the execution role (granted alongside, for
+ * Scheduler only). The local cloud enforces this list, so a new call fails its tests first.
  */
-const SCHEDULE_MANAGEMENT_ACTIONS = [
-  'scheduler:CreateSchedule',
-  'scheduler:UpdateSchedule',
-  'scheduler:DeleteSchedule',
-  'scheduler:GetSchedule',
-] as const;
-
-/** Scheduler actions without resource-level permissions: IAM only matches them on `Resource: '*'`. */
-const UNSCOPED_SCHEDULER_ACTIONS = ['scheduler:ListSchedules'] as const;
+const SCHEDULE_MANAGEMENT_ACTIONS = ['scheduler:CreateSchedule', 'scheduler:UpdateSchedule', 'scheduler:DeleteSchedule'] as const;
 
 export interface JobSchedulerProps {
   /** Physical-name prefix; undefined lets CloudFormation generate the names. */
@@ -125,8 +120,8 @@ export class JobScheduler extends Construct {
   }
 
   /**
-   * Lets `handler` create, update, delete, read and list schedules of this group (and no other),
-   * and pass the execution role to Scheduler (and to no other service).
+   * Lets `handler` create, update and delete schedules of this group (and no other), and pass
+   * the execution role to Scheduler (and to no other service).
    */
   grantScheduleManagement(handler: SkyForgeFunction): void {
     const scheduleArns = this.scheduleArns;
@@ -142,12 +137,6 @@ export class JobScheduler extends Construct {
         resources: [this.executionRole.roleArn],
         conditions: { StringEquals: { 'iam:PassedToService': SCHEDULER_SERVICE_PRINCIPAL } },
       }),
-    );
-    handler.addUnscopedPolicy(
-      'ScheduleListingPolicy',
-      UNSCOPED_SCHEDULER_ACTIONS,
-      "scheduler:ListSchedules supports no resource-level permissions, so AWS requires Resource '*'. It returns " +
-        'summaries only (name, group, state, target ARN; no inputs); every other scheduler action is scoped to the group.',
     );
   }
 }

@@ -40,7 +40,7 @@ export class MetricsEndpoint extends Construct {
 
   constructor(scope: Construct, id: string, props: MetricsEndpointProps) {
     super(scope, id);
-    const { settings, table, queues, scheduler } = props;
+    const { settings, table, queues } = props;
     this.api = props.api;
 
     // The same environment as the other functions (one config schema), sized for a scrape.
@@ -54,11 +54,12 @@ export class MetricsEndpoint extends Construct {
 
     // Counters live on the base table (Query per counter shard); no index, and no writes.
     this.handler.addToAccessPolicy(table.statement(['dynamodb:Query', 'dynamodb:BatchGetItem'], { includeIndexes: false }));
-    // Depth, in-flight, delayed and oldest age of every queue SkyForge owns, dead-letter ones included.
+    // Depth, in-flight, delayed and oldest age of the four queues and their DLQs: what /metrics
+    // reports. The schedule DLQ is not read (its depth has its own alarm and dashboard widget).
     this.handler.addToAccessPolicy(
       new PolicyStatement({
         actions: ['sqs:GetQueueAttributes'],
-        resources: [...queues.queues, ...queues.deadLetterQueues, scheduler.deadLetterQueue].map((q) => q.queueArn),
+        resources: [...queues.queues, ...queues.deadLetterQueues].map((q) => q.queueArn),
       }),
     );
 

@@ -51,6 +51,12 @@ export const ALARM_DEFAULTS = {
 /** `GET /metrics` route throttling: plenty for a few Prometheus servers scraping every 15 s. */
 export const METRICS_THROTTLE_DEFAULTS = { rateLimit: 2, burstLimit: 10 } as const;
 
+/** The `$default` stage's throttle unless `api.throttle` says otherwise (cdk-nag Serverless APIGWDefaultThrottling). */
+export const API_THROTTLE_DEFAULTS = { rateLimit: 500, burstLimit: 1000 } as const;
+
+/** `GET /healthz` is public: a liveness probe needs a few calls a second, not the API's limit. */
+export const HEALTHZ_THROTTLE_DEFAULTS = { rateLimit: 5, burstLimit: 10 } as const;
+
 /** What SNS accepts as an email endpoint, roughly; CloudFormation checks the AlarmEmail parameter with it too. */
 export const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
@@ -87,7 +93,8 @@ export interface ResolvedSkyForgeConfig {
   readonly serviceName: string;
   readonly api: ResolvedFunctionSettings & {
     readonly auth: SkyForgeApiAuth;
-    readonly throttle: { readonly rateLimit: number; readonly burstLimit: number } | undefined;
+    readonly throttle: { readonly rateLimit: number; readonly burstLimit: number };
+    readonly healthzThrottle: { readonly rateLimit: number; readonly burstLimit: number };
     readonly cors: CorsPreflightOptions | undefined;
   };
   readonly worker: ResolvedFunctionSettings & {
@@ -242,9 +249,10 @@ export function resolveSkyForgeConfig(
   if (auth !== 'iam' && auth !== 'none') {
     throw new SkyForgeConfigError('api.auth', `must be 'iam' or 'none' (got '${String(auth)}')`);
   }
-  if (api.throttle !== undefined) {
-    requireThrottle('api.throttle', api.throttle);
-  }
+  const apiThrottle = api.throttle ?? API_THROTTLE_DEFAULTS;
+  requireThrottle('api.throttle', apiThrottle);
+  const healthzThrottle = api.healthzThrottle ?? HEALTHZ_THROTTLE_DEFAULTS;
+  requireThrottle('api.healthzThrottle', healthzThrottle);
 
   const maxPayloadBytes = requireInteger(
     'maxPayloadBytes',
@@ -304,7 +312,7 @@ export function resolveSkyForgeConfig(
     maxResultBytes,
     maxJobTimeoutMs: maxJobTimeoutMsFor(workerTimeout),
     cancelPollMs,
-    demoJobs: props.demoJobs ?? true,
+    demoJobs: props.demoJobs ?? false,
     logLevel: props.logLevel ?? 'INFO',
     tracing: props.tracing ?? false,
     logRetention: props.logRetention ?? RetentionDays.ONE_MONTH,
@@ -314,7 +322,8 @@ export function resolveSkyForgeConfig(
       memoryMb: requireInteger('api.memoryMb', api.memoryMb ?? API_FUNCTION_DEFAULTS.memoryMb, 128, 10_240),
       timeoutSeconds: requireInteger('api.timeoutSeconds', api.timeoutSeconds ?? API_FUNCTION_DEFAULTS.timeoutSeconds, 1, 30),
       auth,
-      throttle: api.throttle,
+      throttle: apiThrottle,
+      healthzThrottle,
       cors: api.cors,
     },
     worker: {

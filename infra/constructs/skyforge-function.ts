@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { Duration, Stack, Validations, type RemovalPolicy } from 'aws-cdk-lib';
-import { Policy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Policy, type PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { ApplicationLogLevel, Architecture, LoggingFormat, Runtime, SystemLogLevel, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -151,21 +151,6 @@ export class SkyForgeFunction extends Construct {
   acknowledgeAccessPolicyFinding(id: string, reason: string): void {
     const policy = this.ensureAccessPolicy();
     Validations.of(policy.node.defaultChild ?? policy).acknowledge({ id, reason });
-  }
-
-  /**
-   * Allows `actions` that support no resource-level permissions (AWS requires `Resource: '*'`)
-   * in a policy of their own, acknowledged for cdk-nag with `reason`. Kept out of the access
-   * policy so that this acknowledgement cannot hide a wildcard among the scoped grants.
-   */
-  addUnscopedPolicy(id: string, actions: readonly string[], reason: string): Policy {
-    const policy = new Policy(this, id, {
-      roles: [this.role],
-      statements: [new PolicyStatement({ actions: [...actions], resources: ['*'] })],
-    });
-    this.function.node.addDependency(policy);
-    Validations.of(policy.node.defaultChild ?? policy).acknowledge({ id: 'AwsSolutions-IAM5[Resource::*]', reason });
-    return policy;
   }
 
   private ensureAccessPolicy(): Policy {

@@ -24,11 +24,19 @@ export interface SkyForgeApiProps {
    */
   readonly auth?: SkyForgeApiAuth;
   /**
-   * Stage-wide throttling. Without it only the account-level limit applies (10,000 RPS,
-   * burst 5,000, shared by every API in the Region).
-   * @default - no stage throttling
+   * Stage-wide throttling (the `$default` stage's default route settings). Without a stage limit
+   * only the account-level one applies (10,000 RPS, burst 5,000, shared by every API in the
+   * Region), so one runaway client could starve every other API of the account and run up the
+   * bill. Raise it for heavy submitters (`/jobs/batch` takes 100 jobs a request).
+   * @default API_THROTTLE_DEFAULTS: { rateLimit: 500, burstLimit: 1000 }
    */
   readonly throttle?: { readonly rateLimit: number; readonly burstLimit: number };
+  /**
+   * Route-level throttling of the unauthenticated `GET /healthz`, which anyone on the internet
+   * can call: each call is an API Gateway request and a Lambda invocation on your bill.
+   * @default HEALTHZ_THROTTLE_DEFAULTS: { rateLimit: 5, burstLimit: 10 }
+   */
+  readonly healthzThrottle?: { readonly rateLimit: number; readonly burstLimit: number };
   /**
    * CORS preflight for browser callers.
    * @default - CORS off: SkyForge is called by servers and the CLI, not browsers
@@ -199,7 +207,12 @@ export interface SkyForgeProps {
   readonly maxResultBytes?: number;
   /** How often a running job checks for a cancel request. @default - the handlers' default */
   readonly cancelPollMs?: number;
-  /** Register the demo.* job types. @default true */
+  /**
+   * Register the demo.* job types (demo.echo, demo.sleep, demo.fail, demo.progress). Off on AWS
+   * unless asked for: anyone allowed to submit could otherwise run them (demo.sleep holds a worker
+   * for up to its timeout). The local cloud turns them on.
+   * @default false
+   */
   readonly demoJobs?: boolean;
   /** @default 'INFO' */
   readonly logLevel?: SkyForgeLogLevel;

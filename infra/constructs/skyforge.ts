@@ -55,6 +55,7 @@ export class SkyForge extends Construct {
       prefix: config.prefix,
       maxReceiveCount: config.maxReceiveCount,
       workerTimeoutSeconds: config.worker.timeoutSeconds,
+      workerMaxBatchingWindowSeconds: config.worker.maxBatchingWindowSeconds,
       deadLetterTimeoutSeconds: config.deadLetter.timeoutSeconds,
     });
     this.scheduler = new JobScheduler(this, 'Scheduler', {

@@ -9,7 +9,7 @@ import { loadJobRegistry, registryOutDir, type LoadedJobRegistry } from './job-r
 export const STOP_GRACE_MS = 10_000;
 
 export interface DevServerOptions {
-  options: Pick<CliOptions, 'port' | 'edgePort' | 'dataDir' | 'memory' | 'workerTimeoutSeconds' | 'jobs' | 'demoJobs'>;
+  options: Pick<CliOptions, 'port' | 'edgePort' | 'dataDir' | 'memory' | 'workerTimeoutSeconds' | 'jobs' | 'demoJobs'> & Partial<Pick<CliOptions, 'iam'>>;
   /** Relative paths in log lines are relative to it. */
   cwd: string;
   /** One line for the terminal: reloads and reload failures. */
@@ -54,6 +54,8 @@ export async function startDevServer({ options, cwd, log }: DevServerOptions): P
     ...(options.workerTimeoutSeconds ? { workerTimeoutSeconds: options.workerTimeoutSeconds } : {}),
     ...(first ? { jobs: first.jobs } : {}),
     demoJobs: options.demoJobs,
+    // The local IAM is on unless --no-iam said otherwise.
+    ...(options.iam === false ? { iam: false } : {}),
   });
 
   let watcher: FileWatcher | undefined;
@@ -99,6 +101,7 @@ export async function startDevServer({ options, cwd, log }: DevServerOptions): P
       edgeUrl: cloud.edgeUrl,
       dataDir: cloud.dataDir,
       jobTypes: cloud.jobTypes(),
+      iam: cloud.iam !== null,
       ...(module !== undefined ? { jobsModule: relative(cwd, module) || module } : {}),
     }),
     stop: async () => {

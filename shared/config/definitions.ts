@@ -72,7 +72,7 @@ export const QUEUE_SETTINGS = {
   /** Lambda wants at least 5 so a throttled batch does not land good messages in the DLQ. */
   defaultMaxReceiveCount: 5,
   minMaxReceiveCount: 5,
-  /** The visibility timeout is this multiple of the worker function's timeout (Lambda guidance). */
+  /** The visibility timeout is this multiple of the consumer's timeout, plus its batching window (Lambda guidance). */
   visibilityTimeoutFactor: 6,
 } as const;
 
@@ -119,9 +119,14 @@ export function maximumConcurrencyByPriority(total: number): Record<Priority, nu
   return out;
 }
 
-export function visibilityTimeoutSeconds(workerTimeoutSeconds: number): number {
+/**
+ * A queue's visibility timeout from the timeout of the function that consumes it and its event
+ * source mapping's batching window: Lambda's rule is at least 6x the function timeout plus
+ * MaximumBatchingWindowInSeconds (a message waits in the window before its batch runs).
+ */
+export function visibilityTimeoutSeconds(functionTimeoutSeconds: number, maxBatchingWindowSeconds = 0): number {
   // SQS caps visibility at 12 hours.
-  return Math.min(43_200, workerTimeoutSeconds * QUEUE_SETTINGS.visibilityTimeoutFactor);
+  return Math.min(43_200, functionTimeoutSeconds * QUEUE_SETTINGS.visibilityTimeoutFactor + maxBatchingWindowSeconds);
 }
 
 /** Default resource-name prefix (the local cloud uses fixed names; the stack lets CDK name them). */

@@ -8,6 +8,14 @@ export const MAX_BODY_BYTES = 5 * 1024 * 1024;
 
 const REQUEST_ID = /^[\w.:@/+=-]{1,128}$/;
 
+/**
+ * A caller's `X-Request-ID` if it is one we echo (1-128 characters of a safe set), else
+ * undefined: anything else could forge log lines or inject headers where it is echoed.
+ */
+export function acceptedRequestId(sent: string | undefined): string | undefined {
+  return sent !== undefined && REQUEST_ID.test(sent) ? sent : undefined;
+}
+
 /** One API call, parsed from the API Gateway (payload 2.0) event. */
 export class ApiRequest {
   readonly method: string;
@@ -22,8 +30,7 @@ export class ApiRequest {
     this.path = normalizePath(event.rawPath ?? event.requestContext.http.path);
     this.query = event.queryStringParameters ?? {};
     this.headers = Object.fromEntries(Object.entries(event.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
-    const sent = this.headers['x-request-id'];
-    this.requestId = sent && REQUEST_ID.test(sent) ? sent : randomUUID();
+    this.requestId = acceptedRequestId(this.headers['x-request-id']) ?? randomUUID();
     this.rawBody =
       event.body === undefined || event.body === null
         ? undefined

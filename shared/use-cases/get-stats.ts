@@ -28,7 +28,7 @@ export interface Readiness {
 
 /** /readyz: both backing services answer within the time limit. */
 export async function checkReadiness(deps: Dependencies, timeoutMs = 3000): Promise<Readiness> {
-  const probe = async (fn: () => Promise<void>) => {
+  const probe = async (name: string, fn: () => Promise<void>) => {
     const started = Date.now();
     try {
       await Promise.race([
@@ -37,9 +37,12 @@ export async function checkReadiness(deps: Dependencies, timeoutMs = 3000): Prom
       ]);
       return { ok: true, ms: Date.now() - started };
     } catch (error) {
-      return { ok: false, error: error instanceof Error ? error.message : String(error), ms: Date.now() - started };
+      // The answer names the error only: SDK messages name the account, role and table
+      // ("User: arn:aws:sts::123456789012:assumed-role/... is not authorized ..."); the log keeps them.
+      deps.logger.warn('readiness probe failed', { probe: name, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
+      return { ok: false, error: error instanceof Error ? error.name : 'Error', ms: Date.now() - started };
     }
   };
-  const [dynamodb, sqs] = await Promise.all([probe(() => deps.store.ping()), probe(() => deps.queue.ping())]);
+  const [dynamodb, sqs] = await Promise.all([probe('dynamodb', () => deps.store.ping()), probe('sqs', () => deps.queue.ping())]);
   return { ready: dynamodb.ok && sqs.ok, checks: { dynamodb, sqs } };
 }

@@ -2,7 +2,7 @@ import { App, Stack, Validations } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
-import { AwsSolutionsChecks } from 'cdk-nag';
+import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SkyForgeStack } from '../../infra/stacks/skyforge-stack.ts';
@@ -77,8 +77,6 @@ describe('cdk-nag AwsSolutions on the default stack', () => {
     expect(acks.map((a) => `${a.id} @ ${a.path}`).sort()).toEqual(
       [
         'AwsSolutions-APIG4 @ SkyForgeTest/SkyForge/Api/HttpApi/GET--healthz/Resource',
-        'AwsSolutions-IAM5[Resource::*] @ SkyForgeTest/SkyForge/Api/Handler/ScheduleListingPolicy/Resource',
-        'AwsSolutions-IAM5[Resource::*] @ SkyForgeTest/SkyForge/Worker/Handler/ScheduleListingPolicy/Resource',
         `${groupSchedules} @ SkyForgeTest/SkyForge/Api/Handler/AccessPolicy/Resource`,
         `${groupSchedules} @ SkyForgeTest/SkyForge/Worker/Handler/AccessPolicy/Resource`,
         'AwsSolutions-SQS3 @ SkyForgeTest/SkyForge/Scheduler/DeadLetterQueue/Resource',
@@ -86,6 +84,19 @@ describe('cdk-nag AwsSolutions on the default stack', () => {
     );
     for (const ack of acks) {
       expect(ack.reason.length, `reason of ${ack.id} at ${ack.path}`).toBeGreaterThan(40);
+    }
+  });
+});
+
+describe('cdk-nag ServerlessChecks', () => {
+  it('finds the API stage throttled by default (APIGWDefaultThrottling), also when api.throttle is set', () => {
+    for (const props of [{}, { api: { throttle: { rateLimit: 50, burstLimit: 100 } } }]) {
+      const { app } = synthSkyForgeStack(props);
+      const report = new ServerlessChecks().validateScope(app);
+      const throttling = report.violations.filter((v) => v.ruleName.includes('APIGWDefaultThrottling'));
+
+      expect(report.violations.length, 'the pack ran and found other things').toBeGreaterThan(0);
+      expect(throttling).toEqual([]);
     }
   });
 });

@@ -38,6 +38,7 @@ describe('props validation', () => {
     ['api timeout above the 30 s integration limit', { api: { timeoutSeconds: 31 } }, /api\.timeoutSeconds: .*between 1 and 30/],
     ['an unknown api auth mode', { api: { auth: 'cognito' as 'iam' } }, /api\.auth: must be 'iam' or 'none'/],
     ['a zero throttle rate', { api: { throttle: { rateLimit: 0, burstLimit: 10 } } }, /api\.throttle\.rateLimit/],
+    ['a zero healthz throttle rate', { api: { healthzThrottle: { rateLimit: 0, burstLimit: 10 } } }, /api\.healthzThrottle\.rateLimit/],
     ['a payload the handlers refuse', { maxPayloadBytes: 400_000 }, /maxPayloadBytes: must be an integer between 1 and 350000/],
     ['payload plus result over a DynamoDB item', { maxPayloadBytes: 350_000, maxResultBytes: 100_000 }, /400 KiB/],
     ['a sub-minute job retention', { jobRetention: Duration.seconds(30) }, /jobRetention: .*between 60 and/],
@@ -103,9 +104,15 @@ describe('resolved defaults', () => {
       maxPayloadBytes: 262_144,
       maxResultBytes: 65_536,
       maxJobTimeoutMs: 285_000,
-      demoJobs: true,
+      demoJobs: false,
       logLevel: 'INFO',
-      api: { auth: 'iam', entry: `${ROOT}/functions/api/handler.ts`, timeoutSeconds: 29 },
+      api: {
+        auth: 'iam',
+        entry: `${ROOT}/functions/api/handler.ts`,
+        timeoutSeconds: 29,
+        throttle: { rateLimit: 500, burstLimit: 1000 },
+        healthzThrottle: { rateLimit: 5, burstLimit: 10 },
+      },
       worker: { timeoutSeconds: 300, memoryMb: 1024, batchSize: 10, maxBatchingWindowSeconds: 0 },
       deadLetter: { entry: `${ROOT}/functions/dead-letter/handler.ts`, maximumConcurrency: 2 },
     });
@@ -185,7 +192,8 @@ describe('a customised stack', () => {
   });
 
   it('derives visibility timeouts and the job time limit from the worker timeout', () => {
-    template.hasResourceProperties('AWS::SQS::Queue', { QueueName: 'acme-critical', VisibilityTimeout: 720 });
+    // 6 x 120 s + the 2 s batching window (Lambda's rule for SQS event sources).
+    template.hasResourceProperties('AWS::SQS::Queue', { QueueName: 'acme-critical', VisibilityTimeout: 722 });
     template.hasResourceProperties('AWS::Lambda::Function', {
       Timeout: 120,
       MemorySize: 2048,
