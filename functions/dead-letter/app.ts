@@ -27,10 +27,19 @@ export function createDeadLetterApp(
         return;
       }
       const receiveCount = Number(record.attributes.ApproximateReceiveCount ?? 0);
-      const outcome =
-        message.kind === 'job'
-          ? await handleDeadLetter({ jobId: message.jobId, receiveCount, queue: queueOf(record.eventSourceARN) }, deps, deltas)
-          : await handleDeadFiring(message, deps, deltas);
+      let outcome;
+      try {
+        outcome =
+          message.kind === 'job'
+            ? await handleDeadLetter({ jobId: message.jobId, receiveCount, queue: queueOf(record.eventSourceARN) }, deps, deltas)
+            : await handleDeadFiring(message, deps, deltas);
+      } catch (error) {
+        // Said out loud: the message only comes back after its visibility timeout, and a dead
+        // letter that keeps failing (a missing grant, say) must not fail in silence.
+        const about = message.kind === 'job' ? { jobId: message.jobId } : { schedule: message.scheduleName, at: message.scheduledAt };
+        deps.logger.error('dead letter failed; it will be delivered again', { ...about, messageId: record.messageId, error: String(error) });
+        throw error;
+      }
       if (outcome.action === 'keep') throw new KeepMessageError(outcome.note);
     };
     const response = await processSqsBatch(event, context, recordHandler);
