@@ -51,7 +51,7 @@ export class IntrinsicResolver {
       case 'Fn::Select': {
         const [index, list] = argument as [unknown, unknown];
         const items = this.resolveList(list);
-        const item = items[Number(this.resolveString(index))];
+        const item = items[typeof index === 'number' ? index : Number(this.resolveString(index))];
         if (item === undefined) throw new UnresolvableIntrinsicError(JSON.stringify(value));
         return item;
       }
