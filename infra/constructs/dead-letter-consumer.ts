@@ -37,10 +37,10 @@ export class DeadLetterConsumer extends Construct {
       timeoutSeconds: settings.timeoutSeconds,
     });
 
-    // Update marks a dead-lettered job DEAD; Put records a schedule firing that Scheduler could not
-    // deliver as a new DEAD job (handleDeadFiring), so the missed run shows in /dlq.
     this.handler.addToAccessPolicy(
-      table.statement(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], { includeIndexes: false }),
+      table.statement(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], { includeIndexes: false, sid: 'JobItems' }),
+      'Get and Update mark a dead-lettered job DEAD with the reason; Put records a schedule firing that Scheduler could not ' +
+        'deliver as a new DEAD job, so the missed run shows in /dlq (reads the schedule item with Get). No index, no listing.',
     );
 
     const deadLetterQueues = [

@@ -97,22 +97,28 @@ export class JobApi extends Construct {
           'dynamodb:DeleteItem',
           'dynamodb:Query',
         ],
-        { includeIndexes: true },
+        { includeIndexes: true, sid: 'JobsAndSchedules' },
       ),
+      'Every route reads and writes job, idempotency, schedule and counter items (one conditional write per change); ' +
+        'GET /jobs and GET /dlq list through the two indexes; DELETE /jobs/{id} deletes.',
     );
     this.handler.addToAccessPolicy(
-      new PolicyStatement({ actions: ['sqs:SendMessage'], resources: queues.queues.map((q) => q.queueArn) }),
+      new PolicyStatement({ sid: 'SendJobs', actions: ['sqs:SendMessage'], resources: queues.queues.map((q) => q.queueArn) }),
+      'POST /jobs, /jobs/batch, retry, replay and trigger send the job id to its priority queue.',
     );
-    // GET /stats reports depth and age of every queue, the dead-letter queues included.
     this.handler.addToAccessPolicy(
       new PolicyStatement({
+        sid: 'QueueDepths',
         actions: ['sqs:GetQueueAttributes'],
         resources: [...queues.queues, ...queues.deadLetterQueues].map((q) => q.queueArn),
       }),
+      'GET /stats and GET /readyz read the depth and age of the four queues and their dead-letter queues.',
     );
-    // Submitting a job delayed beyond SQS's 15 minutes creates a one-time schedule; the
-    // /schedules routes create, change, read, list and delete recurring ones; cancel deletes.
-    props.scheduler.grantScheduleManagement(this.handler);
+    props.scheduler.grantScheduleManagement(
+      this.handler,
+      'A job delayed beyond SQS\'s 15 minutes waits in a one-time schedule; the /schedules routes create, change, pause ' +
+        'and delete recurring ones; cancel deletes a pending one.',
+    );
 
     const iam = settings.auth === 'iam';
     this.httpApi = new HttpApi(this, 'HttpApi', {

@@ -123,9 +123,12 @@ export class JobScheduler extends Construct {
    * Lets `handler` create, update and delete schedules of this group (and no other), and pass
    * the execution role to Scheduler (and to no other service).
    */
-  grantScheduleManagement(handler: SkyForgeFunction): void {
+  grantScheduleManagement(handler: SkyForgeFunction, why: string): void {
     const scheduleArns = this.scheduleArns;
-    handler.addToAccessPolicy(new PolicyStatement({ actions: [...SCHEDULE_MANAGEMENT_ACTIONS], resources: [scheduleArns] }));
+    handler.addToAccessPolicy(
+      new PolicyStatement({ sid: 'Schedules', actions: [...SCHEDULE_MANAGEMENT_ACTIONS], resources: [scheduleArns] }),
+      `${why} Only schedules of the stack's own group; names are chosen at run time, hence the wildcard.`,
+    );
     handler.acknowledgeAccessPolicyFinding(
       wildcardResourceFinding(this, scheduleArns),
       "Schedule names are chosen at run time (one per delayed job or backoff, one per recurring schedule), so the " +
@@ -133,10 +136,12 @@ export class JobScheduler extends Construct {
     );
     handler.addToAccessPolicy(
       new PolicyStatement({
+        sid: 'PassSchedulerRole',
         actions: ['iam:PassRole'],
         resources: [this.executionRole.roleArn],
         conditions: { StringEquals: { 'iam:PassedToService': SCHEDULER_SERVICE_PRINCIPAL } },
       }),
+      'Creating or updating a schedule passes its execution role; only that role, and only to EventBridge Scheduler.',
     );
   }
 }

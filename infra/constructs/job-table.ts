@@ -78,8 +78,9 @@ export class JobTable extends Construct {
   }
 
   /** A statement allowing `actions` on the table itself (and on its indexes when asked). */
-  statement(actions: readonly JobTableAction[], options: { includeIndexes: boolean }): PolicyStatement {
+  statement(actions: readonly JobTableAction[], options: { includeIndexes: boolean; sid: string }): PolicyStatement {
     return new PolicyStatement({
+      sid: options.sid,
       actions: [...actions],
       resources: [this.table.tableArn, ...(options.includeIndexes ? this.indexArns : [])],
     });

@@ -40,20 +40,24 @@ export class JobWorker extends Construct {
       timeoutSeconds: settings.timeoutSeconds,
     });
 
-    // Claim, finish and counter writes go to the job's own item; the worker never lists.
     this.handler.addToAccessPolicy(
-      table.statement(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], { includeIndexes: false }),
+      table.statement(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], { includeIndexes: false, sid: 'JobItems' }),
+      'Claim (Update under a lease), progress, outcome and counter writes go to the job\'s own item; a schedule firing ' +
+        'creates its job (Put). The worker never lists, so no index.',
     );
-    // SendMessage re-queues a retry with its backoff delay; ChangeMessageVisibility extends or
-    // shortens a message's lease. Receive/Delete come with the event source mappings.
     this.handler.addToAccessPolicy(
       new PolicyStatement({
+        sid: 'RetryAndLease',
         actions: ['sqs:SendMessage', 'sqs:ChangeMessageVisibility'],
         resources: queues.queues.map((q) => q.queueArn),
       }),
+      'SendMessage re-queues a retry with its backoff delay or a throttled job; ChangeMessageVisibility re-times a ' +
+        'message\'s lease. Receive and Delete come with the event source mappings (their own grant).',
     );
-    // A retry whose backoff exceeds SQS's 15-minute delay waits in a one-time schedule.
-    props.scheduler.grantScheduleManagement(this.handler);
+    props.scheduler.grantScheduleManagement(
+      this.handler,
+      'A retry whose backoff exceeds SQS\'s 15-minute delay waits in a one-time schedule (deleted when it is no longer needed).',
+    );
 
     for (const definition of QUEUES) {
       this.handler.function.addEventSource(

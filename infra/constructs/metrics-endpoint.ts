@@ -52,15 +52,18 @@ export class MetricsEndpoint extends Construct {
       timeoutSeconds: settings.timeoutSeconds,
     });
 
-    // Counters live on the base table (Query per counter shard); no index, and no writes.
-    this.handler.addToAccessPolicy(table.statement(['dynamodb:Query', 'dynamodb:BatchGetItem'], { includeIndexes: false }));
-    // Depth, in-flight, delayed and oldest age of the four queues and their DLQs: what /metrics
-    // reports. The schedule DLQ is not read (its depth has its own alarm and dashboard widget).
+    this.handler.addToAccessPolicy(
+      table.statement(['dynamodb:Query', 'dynamodb:BatchGetItem'], { includeIndexes: false, sid: 'Counters' }),
+      'Reads the counter items (a Query per counter shard, then BatchGetItem) on the base table: no index, no writes.',
+    );
     this.handler.addToAccessPolicy(
       new PolicyStatement({
+        sid: 'QueueDepths',
         actions: ['sqs:GetQueueAttributes'],
         resources: [...queues.queues, ...queues.deadLetterQueues].map((q) => q.queueArn),
       }),
+      'Depth, in flight, delayed and oldest age of the four queues and their DLQs, the gauges /metrics reports. ' +
+        'The schedule DLQ is not read: its depth has its own alarm and dashboard widget.',
     );
 
     const iam = settings.auth === 'iam';

@@ -66,6 +66,7 @@ export class SkyForgeFunction extends Construct {
   readonly role: Role;
   readonly logGroup: LogGroup;
   private accessPolicy: Policy | undefined;
+  private readonly reasons = new Map<string, string>();
 
   constructor(scope: Construct, id: string, props: SkyForgeFunctionProps) {
     super(scope, id);
@@ -138,9 +139,21 @@ export class SkyForgeFunction extends Construct {
   /**
    * Adds a least-privilege statement to the function's SkyForge access policy (not the role's
    * default policy, which holds only what CDK adds: logs, X-Ray, event source consumption).
+   * The statement needs a `sid`; `why` is what infra/README.md says about it (generated from
+   * the synthesized policies by `npm run docs:grants`).
    */
-  addToAccessPolicy(statement: PolicyStatement): void {
+  addToAccessPolicy(statement: PolicyStatement, why: string): void {
+    const sid = statement.sid;
+    if (sid === undefined || this.reasons.has(sid)) {
+      throw new Error(`each statement of ${this.node.path}'s access policy needs its own sid (got ${String(sid)})`);
+    }
+    this.reasons.set(sid, why);
     this.ensureAccessPolicy().addStatements(statement);
+  }
+
+  /** Why each statement of the access policy is there, by sid. */
+  get accessReasons(): ReadonlyMap<string, string> {
+    return this.reasons;
   }
 
   /**

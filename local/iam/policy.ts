@@ -31,6 +31,10 @@ export interface FunctionPolicy {
   /** The ARN of the role it runs as; denials name its assumed-role session. */
   readonly roleArn: string;
   readonly policies: readonly NamedPolicy[];
+  /** Why each statement of the SkyForge access policy is there, by Sid (from the construct). */
+  readonly reasons?: Readonly<Record<string, string>>;
+  /** The construct path of the function (`SkyForge/Api/Handler`). */
+  readonly constructPath?: string;
 }
 
 export function asList(value: PolicyValue | undefined): readonly string[] {

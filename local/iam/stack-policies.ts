@@ -69,13 +69,17 @@ async function synthesize(options: StackPoliciesOptions): Promise<StackPolicies>
       .map((fn) => ({
         functionName: `${options.prefix}-${kebabCase(fn.node.scope?.node.id ?? fn.node.id)}`,
         roleLogicalId: stack.getLogicalId(fn.role.node.defaultChild as never),
+        reasons: Object.fromEntries(fn.accessReasons),
+        constructPath: fn.node.path.split('/').slice(1).join('/'),
       }));
     const executionRole = stack.getLogicalId(stack.skyforge.scheduler.executionRole.node.defaultChild as never);
     const resolver = new IntrinsicResolver(resources, { ...options, arnOverrides: { [executionRole]: options.schedulerRoleArn } });
 
     return {
-      functions: functions.map(({ functionName, roleLogicalId }) => ({
+      functions: functions.map(({ functionName, roleLogicalId, reasons, constructPath }) => ({
         functionName,
+        reasons,
+        constructPath,
         roleArn: resolver.resolveString({ 'Fn::GetAtt': [roleLogicalId, 'Arn'] }),
         policies: policiesOfRole(resources, roleLogicalId, resolver),
       })),

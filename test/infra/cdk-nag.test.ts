@@ -166,7 +166,8 @@ describe('the cdk-nag check itself', () => {
     const app = new App({ context: { 'aws:cdk:bundling-stacks': [] }, builtinCloudFormationValidation: false });
     const stack = new SkyForgeStack(app, 'Widened');
     stack.skyforge.api.handler.addToAccessPolicy(
-      new PolicyStatement({ actions: ['scheduler:DeleteSchedule'], resources: ['arn:aws:scheduler:*:*:schedule/*/*'] }),
+      new PolicyStatement({ sid: 'Widened', actions: ['scheduler:DeleteSchedule'], resources: ['arn:aws:scheduler:*:*:schedule/*/*'] }),
+      'a test widening the grant',
     );
 
     const report = new AwsSolutionsChecks().validateScope(app);
