@@ -32,6 +32,8 @@ interface Settings {
   latencySamples: number;
   skipBullmq: boolean;
   skipColdStart: boolean;
+  /** The local cloud checks the functions' calls against their IAM policies (as npm start does). */
+  iam: boolean;
   out: string;
 }
 
@@ -44,6 +46,7 @@ function settings(): Settings {
       'latency-samples': { type: 'string' },
       'skip-bullmq': { type: 'boolean', default: false },
       'skip-cold-start': { type: 'boolean', default: false },
+      'no-iam': { type: 'boolean', default: false },
       out: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -58,6 +61,7 @@ function settings(): Settings {
         '  --latency-samples N     jobs sent one at a time for the latency percentiles (default 300; quick 30)',
         '  --skip-bullmq           no BullMQ column',
         '  --skip-cold-start       no bundle sizes and init times',
+        '  --no-iam                run the local cloud without its IAM checks (to measure what they cost)',
         '  --out FILE              results JSON (default bench/results/latest.json)',
         '',
       ].join('\n'),
@@ -78,6 +82,7 @@ function settings(): Settings {
     latencySamples: count('latency-samples', values['latency-samples'], quick ? 30 : 300),
     skipBullmq: values['skip-bullmq'] ?? false,
     skipColdStart: values['skip-cold-start'] ?? false,
+    iam: !(values['no-iam'] ?? false),
     out: values.out ?? join(ROOT, 'bench', 'results', 'latest.json'),
   };
 }
@@ -104,8 +109,8 @@ interface PricedRun extends CostRun {
 
 /** The SkyForge half: cost workloads (metered), unloaded latency, throughput. */
 async function benchSkyForge(s: Settings): Promise<{ runs: PricedRun[]; latency: Summary; throughput: ThroughputRun; durations: UnloadedDurations }> {
-  log('SkyForge local cloud (in this process)');
-  const bench = await BenchCloud.start();
+  log(`SkyForge local cloud (in this process; IAM ${s.iam ? 'enforced' : 'off'})`);
+  const bench = await BenchCloud.start({ iam: s.iam });
   try {
     log(`  latency: ${s.latencySamples} jobs one at a time`);
     const { latency, apiSingleMs } = await runLatency(bench, { samples: s.latencySamples, payloadBytes: PAYLOAD_BYTES });

@@ -40,12 +40,13 @@ export class BenchCloud {
     private readonly client: DynamoDBClient,
   ) {}
 
-  static async start(): Promise<BenchCloud> {
+  static async start(options: { iam?: boolean } = {}): Promise<BenchCloud> {
     const cloud = await startLocalCloud({
       port: 0,
       edgePort: 0,
       memory: true,
       quiet: true,
+      iam: options.iam ?? true,
       env: { POWERTOOLS_METRICS_DISABLED: 'false' },
     });
     const client = markInternal(new DynamoDBClient(localClientConfig(cloud.edgeUrl)));

@@ -21,9 +21,13 @@ interface CompiledStatement {
   readonly conditions: (context: Readonly<Record<string, string>>) => boolean;
 }
 
+/** Distinct (action, resource) pairs remembered per role; schedules have one resource each, so bounded. */
+const MAX_CACHED_DECISIONS = 10_000;
+
 /** A role's policies, compiled once (patterns to regular expressions) and evaluated per call. */
 export class CompiledPolicy {
   private readonly statements: readonly CompiledStatement[];
+  private readonly decisions = new Map<string, Decision>();
 
   constructor(readonly source: FunctionPolicy) {
     this.statements = source.policies.flatMap((policy) =>
@@ -36,6 +40,19 @@ export class CompiledPolicy {
    * implicit deny. (No resource-based policies, permission boundaries or SCPs are played.)
    */
   decide(request: AuthorizationRequest): Decision {
+    // Most calls repeat (the same action on the same table or queue); their decision depends on
+    // the context only through keys that are the same for every call but PassRole's.
+    const key = request.context?.['iam:PassedToService'] === undefined ? `${request.action}\n${request.resource}` : undefined;
+    if (key !== undefined) {
+      const known = this.decisions.get(key);
+      if (known !== undefined) return known;
+    }
+    const decision = this.evaluate(request);
+    if (key !== undefined && this.decisions.size < MAX_CACHED_DECISIONS) this.decisions.set(key, decision);
+    return decision;
+  }
+
+  private evaluate(request: AuthorizationRequest): Decision {
     const context = request.context ?? {};
     let allowed = false;
     for (const statement of this.statements) {

@@ -14,8 +14,10 @@ export interface LocalIamOptions extends StackPoliciesOptions {
 export interface LocalIam {
   /** The policies enforced, per function. */
   readonly functions: readonly FunctionPolicy[];
-  /** Milliseconds synthesis took at this start (0 when this process had already synthesized). */
+  /** Milliseconds getting the policies took at this start (see `source`). */
   readonly synthMs: number;
+  /** Synthesized at this start, read from the cache of an earlier synthesis, or this process's. */
+  readonly source: 'synthesized' | 'file' | 'memory';
   readonly guard: IamGuard;
   /** Calls refused so far, oldest first. */
   denials(): Denial[];
@@ -44,6 +46,7 @@ export async function startLocalIam(options: LocalIamOptions): Promise<LocalIam>
   return {
     functions,
     synthMs: synthesized.synthMs,
+    source: synthesized.source,
     guard,
     denials: () => guard.denials(),
     checked: () => guard.checked(),

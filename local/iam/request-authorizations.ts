@@ -48,12 +48,12 @@ export function authorizationsOf(
   const context = { 'aws:RequestedRegion': where.region };
   if (target?.startsWith(DYNAMODB_PREFIX)) {
     const operation = target.slice(DYNAMODB_PREFIX.length);
-    return { service: 'dynamodb', operation: `dynamodb:${operation}`, authorizations: dynamoDb(operation, parse(body), where, context) };
+    return { service: 'dynamodb', operation: `dynamodb:${operation}`, authorizations: dynamoDb(operation, body, where, context) };
   }
   if (target?.startsWith(SQS_PREFIX)) {
     const operation = target.slice(SQS_PREFIX.length);
-    const input = parse(body);
     const action = `sqs:${SQS_ACTION_OF[operation] ?? operation}`;
+    const input = { QueueUrl: topLevelString(body, 'QueueUrl'), QueueName: topLevelString(body, 'QueueName') };
     return { service: 'sqs', operation: `sqs:${operation}`, authorizations: [{ action, resource: queueArn(input, where), context }] };
   }
   if (target !== undefined) return undefined;
@@ -94,15 +94,21 @@ export function authorizationsOf(
   return { service: 'scheduler', operation: action, authorizations };
 }
 
-function dynamoDb(operation: string, input: Record<string, unknown>, where: CallLocation, context: Record<string, string>): AuthorizationRequest[] {
+function dynamoDb(operation: string, body: Buffer, where: CallLocation, context: Record<string, string>): AuthorizationRequest[] {
   const action = `dynamodb:${operation}`;
   const table = (name: unknown, index?: unknown): string => {
+    if (name === undefined) return '*';
     const base = String(name).startsWith('arn:')
       ? String(name)
       : `arn:${where.partition}:dynamodb:${where.region}:${where.accountId}:table/${String(name)}`;
     return index === undefined ? base : `${base}/index/${String(index)}`;
   };
   if (DYNAMODB_UNSCOPED.has(operation)) return [{ action, resource: '*', context }];
+  if (SINGLE_TABLE_OPERATIONS.has(operation)) {
+    // The common case, read without parsing the whole item (see topLevelString).
+    return [{ action, resource: table(topLevelString(body, 'TableName'), topLevelString(body, 'IndexName')), context }];
+  }
+  const input = parse(body);
   if (operation === 'BatchGetItem' || operation === 'BatchWriteItem') {
     return Object.keys((input.RequestItems as Record<string, unknown> | undefined) ?? {}).map((name) => ({ action, resource: table(name), context }));
   }
@@ -125,6 +131,29 @@ function queueArn(input: Record<string, unknown>, where: CallLocation): string {
         ? input.QueueName
         : undefined;
   return name === undefined ? '*' : `arn:${where.partition}:sqs:${where.region}:${where.accountId}:${name}`;
+}
+
+/** DynamoDB operations on one table (or one of its indexes), named by TableName and IndexName. */
+const SINGLE_TABLE_OPERATIONS = new Set(['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'Scan', 'DescribeTable']);
+
+/**
+ * A string member of a JSON request body without parsing it (an item can be 400 KB). Sound for
+ * these members: text inside a JSON string has its quotes escaped (`\"TableName\"` never
+ * matches), and an attribute or expression name that happens to be `TableName` has an object
+ * value (`"TableName":{"S":...}`), which is skipped; only the member itself has a string value.
+ */
+function topLevelString(body: Buffer, member: string): string | undefined {
+  const needle = `"${member}"`;
+  for (let key = body.indexOf(needle); key >= 0; key = body.indexOf(needle, key + 1)) {
+    // Skip `:` and any whitespace a pretty-printing client put around it, to the opening quote.
+    let at = key + needle.length;
+    while (at < body.length && (body[at] === 0x3a || body[at] === 0x20 || body[at] === 0x0a || body[at] === 0x0d || body[at] === 0x09)) at += 1;
+    // An attribute of that name has an object value: not the member, look further.
+    if (body[at] !== 0x22) continue;
+    const end = body.indexOf(0x22, at + 1);
+    return end < 0 ? undefined : body.toString('utf8', at + 1, end);
+  }
+  return undefined;
 }
 
 function parse(body: Buffer): Record<string, unknown> {

@@ -1,6 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { UnsupportedPolicyError } from './errors.ts';
 import type { FunctionPolicy, NamedPolicy, PolicyStatement } from './policy.ts';
 import { IntrinsicResolver, type LocalEnvironment, type TemplateResource } from './resolve-intrinsics.ts';
@@ -16,11 +19,19 @@ export interface StackPolicies {
   readonly functions: readonly FunctionPolicy[];
   /** Physical names of the stack's table, for a consistency check against the local resources. */
   readonly tableNames: readonly string[];
-  /** How long synthesis took in this process (0 when it came from the cache). */
+  /** How long getting them took at this call (synthesis, or reading the cache file; 0 from memory). */
   readonly synthMs: number;
+  /** Where they came from: a synthesis now, the cache file of an earlier one, this process's memory. */
+  readonly source: 'synthesized' | 'file' | 'memory';
 }
 
 const cache = new Map<string, Promise<StackPolicies>>();
+
+const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+/** The synthesized policies of earlier starts, keyed by everything they depend on. */
+const CACHE_DIR = join(PROJECT_ROOT, 'node_modules', '.cache', 'skyforge-iam');
+/** What the policies depend on: the construct, the shared definitions it reads, this synthesis. */
+const SOURCE_DIRS = ['infra', join('shared', 'config'), join('local', 'iam')];
 
 /**
  * The IAM policies `cdk synth` gives each SkyForge function's role, from the very construct that
@@ -35,13 +46,57 @@ export function synthesizeStackPolicies(options: StackPoliciesOptions): Promise<
   const key = JSON.stringify(options);
   let pending = cache.get(key);
   if (pending === undefined) {
-    pending = synthesize(options);
+    pending = fromFileOrSynthesis(options);
     pending.catch(() => cache.delete(key));
     cache.set(key, pending);
   } else {
-    pending = pending.then((policies) => ({ ...policies, synthMs: 0 }));
+    pending = pending.then((policies) => ({ ...policies, synthMs: 0, source: 'memory' as const }));
   }
   return pending;
+}
+
+/**
+ * Synthesis costs 1-3 s (loading aws-cdk-lib, mostly), on every `npm start` and in every test
+ * process; its result only changes with the sources it reads. So it is kept in a file named by
+ * the hash of those sources, aws-cdk-lib's version and the options; any edit synthesizes again.
+ */
+async function fromFileOrSynthesis(options: StackPoliciesOptions): Promise<StackPolicies> {
+  const started = performance.now();
+  const file = join(CACHE_DIR, `${sourceHash(options)}.json`);
+  try {
+    const stored = JSON.parse(readFileSync(file, 'utf8')) as Pick<StackPolicies, 'functions' | 'tableNames'>;
+    return { ...stored, synthMs: performance.now() - started, source: 'file' };
+  } catch {
+    // No such file (or unreadable): synthesize.
+  }
+  const synthesized = await synthesize(options);
+  try {
+    mkdirSync(CACHE_DIR, { recursive: true });
+    writeFileSync(file, JSON.stringify({ functions: synthesized.functions, tableNames: synthesized.tableNames }));
+  } catch {
+    // A read-only install synthesizes every time; nothing else changes.
+  }
+  return synthesized;
+}
+
+function sourceHash(options: StackPoliciesOptions): string {
+  const hash = createHash('sha256').update(JSON.stringify(options));
+  const cdkVersion = (createRequire(import.meta.url)('aws-cdk-lib/package.json') as { version: string }).version;
+  hash.update(`aws-cdk-lib@${cdkVersion}`);
+  for (const path of SOURCE_DIRS.flatMap((dir) => typeScriptFiles(join(PROJECT_ROOT, dir)))) {
+    hash.update(path.slice(PROJECT_ROOT.length)).update(readFileSync(path));
+  }
+  return hash.digest('hex').slice(0, 32);
+}
+
+function typeScriptFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true })
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .flatMap((entry) => {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) return typeScriptFiles(path);
+      return entry.isFile() && entry.name.endsWith('.ts') ? [path] : [];
+    });
 }
 
 async function synthesize(options: StackPoliciesOptions): Promise<StackPolicies> {
@@ -87,6 +142,7 @@ async function synthesize(options: StackPoliciesOptions): Promise<StackPolicies>
         .filter((r) => r.Type === 'AWS::DynamoDB::Table')
         .map((r) => resolver.resolveString(r.Properties?.TableName)),
       synthMs: performance.now() - started,
+      source: 'synthesized',
     };
   } finally {
     rmSync(outdir, { recursive: true, force: true });

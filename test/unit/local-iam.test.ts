@@ -110,6 +110,16 @@ describe('what a call at the edge needs', () => {
   it.each<[string, ReturnType<typeof call>, string[]]>([
     ['UpdateItem on the table', call('DynamoDB_20120810.UpdateItem', { TableName: 'skyforge-jobs' }), [`dynamodb:UpdateItem ${TABLE}`]],
     ['Query on an index', call('DynamoDB_20120810.Query', { TableName: 'skyforge-jobs', IndexName: 'byDead' }), [`dynamodb:Query ${TABLE}/index/byDead`]],
+    [
+      'PutItem whose item names another table (an attribute and a string value)',
+      call('DynamoDB_20120810.PutItem', { Item: { TableName: { S: '"TableName":"other","IndexName":"x"' } }, TableName: 'skyforge-jobs' }),
+      [`dynamodb:PutItem ${TABLE}`],
+    ],
+    [
+      'a pretty-printed request',
+      authorizationsOf('DynamoDB_20120810.Query', 'POST', '/', Buffer.from(JSON.stringify({ TableName: 'skyforge-jobs', IndexName: 'byCreated' }, null, 2)), WHERE),
+      [`dynamodb:Query ${TABLE}/index/byCreated`],
+    ],
     ['BatchGetItem on each table', call('DynamoDB_20120810.BatchGetItem', { RequestItems: { 'skyforge-jobs': {}, other: {} } }), [`dynamodb:BatchGetItem ${TABLE}`, 'dynamodb:BatchGetItem arn:aws:dynamodb:us-east-1:000000000000:table/other']],
     ['TransactWriteItems as its item actions', call('DynamoDB_20120810.TransactWriteItems', { TransactItems: [{ Put: { TableName: 'skyforge-jobs' } }, { ConditionCheck: { TableName: 'skyforge-jobs' } }] }), [`dynamodb:PutItem ${TABLE}`, `dynamodb:ConditionCheckItem ${TABLE}`]],
     ['ListTables on *', call('DynamoDB_20120810.ListTables', {}), ['dynamodb:ListTables *']],
