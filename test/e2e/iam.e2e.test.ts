@@ -3,7 +3,7 @@ import { GetScheduleCommand, SchedulerClient, UpdateScheduleCommand } from '@aws
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startLocalCloud, type LocalCloud, type LocalCloudOptions } from '../../local/cloud.ts';
 import { withoutGrant, type FunctionPolicy } from '../../local/iam/policy.ts';
-import { recurringScheduleName } from '../../shared/ports/job-scheduler.ts';
+import { recurringScheduleName } from '../../shared/domain/schedule-names.ts';
 import { httpClient, type Json } from '../support/http-client.ts';
 
 /**
