@@ -45,7 +45,7 @@ export interface LocalCloudOptions {
   memory?: boolean;
   /** Extra environment for the handlers (tuning variables), applied last. */
   env?: Record<string, string>;
-  /** No log lines from the wiring (tests). */
+  /** No log lines from the wiring (tests); IAM denials are still written to stderr. */
   quiet?: boolean;
   /**
    * The job types the handlers run: a registry module's `jobs` (`skyforge dev --jobs`, the
@@ -175,7 +175,9 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
           schedulerRoleArn: schedulerRoleArnOf(DEFAULT_PREFIX),
           functionNames: Object.values(LOCAL_FUNCTION_NAMES),
           ...(options.iamPolicies ? { transform: options.iamPolicies } : {}),
-          log,
+          // A denial is never wiring noise: it is said even in quiet mode (tests), where a
+          // missing grant would otherwise only show as a path that quietly does not happen.
+          log: options.quiet ? (m: string): void => void process.stderr.write(`[local] ${m}\n`) : log,
         });
   iamStarting?.catch(() => undefined);
 
