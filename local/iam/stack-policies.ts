@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -72,7 +72,10 @@ async function fromFileOrSynthesis(options: StackPoliciesOptions): Promise<Stack
   const synthesized = await synthesize(options);
   try {
     mkdirSync(CACHE_DIR, { recursive: true });
-    writeFileSync(file, JSON.stringify({ functions: synthesized.functions, tableNames: synthesized.tableNames }));
+    // Written aside and renamed: test processes start in parallel and must never read half a file.
+    const partial = `${file}.${process.pid}.tmp`;
+    writeFileSync(partial, JSON.stringify({ functions: synthesized.functions, tableNames: synthesized.tableNames }));
+    renameSync(partial, file);
   } catch {
     // A read-only install synthesizes every time; nothing else changes.
   }
