@@ -210,6 +210,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     if (iam) {
       iam.assertMatches(resources.tableName);
       aws.setGuard(iam.guard);
+      const guard = iam.guard;
+      aws.setDeliveryGuard((delivery) => guard.checkDelivery(delivery.roleArn, delivery.targetArn));
     }
 
     const env = handlerEnvironment(resources, aws.url, region, workerTimeoutSeconds, options);

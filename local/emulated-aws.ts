@@ -12,7 +12,8 @@ import { DynamoDbTtl } from './dynamodb-ttl.ts';
 import { startTtlSweeper, type TtlSweeper } from './dynamodb-ttl-sweeper.ts';
 import { startEdgeServer, type EdgeGuard, type EdgeRoute } from './edge.ts';
 import { dynamoDbRoute, healthRoute, schedulerRoute, sqsRoute, type SqsUsage } from './edge-routes.ts';
-import { SchedulerEmulator, schedulerDataDir } from './scheduler/emulator.ts';
+import { SchedulerEmulator, schedulerDataDir, type ScheduleDelivery } from './scheduler/emulator.ts';
+import { ScheduleDeliveryError } from './scheduler/errors.ts';
 import { sqsTargetDelivery } from './scheduler/sqs-target.ts';
 import { SqsEmulator } from './sqs/emulator.ts';
 
@@ -61,6 +62,11 @@ export interface EmulatedAws {
   setCapacityMetering(on: boolean): void;
   /** Checks every call before it reaches a service (the local IAM), or stops checking. */
   setGuard(guard: EdgeGuard | undefined): void;
+  /**
+   * Checks each Scheduler delivery as its execution role (the local IAM): a reason refuses it,
+   * and the attempt fails (then retries and dead-letters) as a refused delivery does on AWS.
+   */
+  setDeliveryGuard(guard: ((delivery: ScheduleDelivery) => string | undefined) | undefined): void;
   /** EventBridge Scheduler; its targets are SQS queues of `sqs`. */
   readonly scheduler: SchedulerEmulator;
   readonly ttlSweeper: TtlSweeper;
@@ -122,11 +128,17 @@ export async function startEmulatedAws(options: EmulatedAwsOptions): Promise<Emu
     await sqs.open();
     cleanups.push(() => sqs.close());
 
+    const toSqs = sqsTargetDelivery(sqs, { region, accountId: LOCAL_ACCOUNT_ID });
+    let deliveryGuard: ((delivery: ScheduleDelivery) => string | undefined) | undefined;
     const scheduler = new SchedulerEmulator({
       region,
       accountId: LOCAL_ACCOUNT_ID,
       dataDir: dataDir === null ? null : schedulerDataDir(dataDir),
-      deliver: sqsTargetDelivery(sqs, { region, accountId: LOCAL_ACCOUNT_ID }),
+      deliver: async (delivery) => {
+        const refused = deliveryGuard?.(delivery);
+        if (refused !== undefined) throw new ScheduleDeliveryError(delivery.targetArn, refused);
+        await toSqs(delivery);
+      },
       ...(options.schedulerNow ? { now: options.schedulerNow } : {}),
       ...(options.log ? { log: options.log } : {}),
     });
@@ -192,6 +204,9 @@ export async function startEmulatedAws(options: EmulatedAwsOptions): Promise<Emu
         metering = on;
       },
       setGuard: (guard) => edge.setGuard(guard),
+      setDeliveryGuard: (guard) => {
+        deliveryGuard = guard;
+      },
       scheduler,
       ttlSweeper,
       clients,

@@ -97,11 +97,23 @@ export class JobScheduler extends Construct {
       roles: [this.executionRole],
       statements: [
         new PolicyStatement({
+          sid: 'DeliverToQueues',
           actions: ['sqs:SendMessage'],
           resources: [...props.queues.queues.map((q) => q.queueArn), this.deadLetterQueue.queueArn],
         }),
       ],
     });
+  }
+
+  /** Why each statement of the execution role's policy is there, by sid (infra/README.md shows it). */
+  get accessReasons(): ReadonlyMap<string, string> {
+    return new Map([
+      [
+        'DeliverToQueues',
+        "Scheduler delivers each firing (templated SendMessage) to the job's priority queue and, after its retries, to " +
+          'the schedule DLQ, as this role. SSE-SQS needs no KMS grant.',
+      ],
+    ]);
   }
 
   /** Name of the schedule group (its Ref): generated unless a prefix is set. */

@@ -38,6 +38,7 @@ export class IamGuard {
   private readonly policies: ReadonlyMap<string, { compiled: CompiledPolicy; principalArn: string }>;
   private readonly denied: Denial[] = [];
   private readonly checkedCalls = new Map<string, number>();
+  private readonly byRoleArn: ReadonlyMap<string, string>;
 
   constructor(private readonly options: IamGuardOptions) {
     this.policies = new Map(
@@ -46,6 +47,7 @@ export class IamGuard {
         { compiled: new CompiledPolicy(fn), principalArn: assumedRoleArn(fn.roleArn, fn.functionName, options.accountId) },
       ]),
     );
+    this.byRoleArn = new Map(options.functions.map((fn) => [fn.roleArn, fn.functionName]));
   }
 
   /** The function a request is signed as, if it is one whose calls are checked. */
@@ -64,22 +66,33 @@ export class IamGuard {
     for (const authorization of call.authorizations) {
       const decision = policy.compiled.decide(authorization);
       if (decision === 'allowed') continue;
-      const explicit = decision === 'explicitDeny';
-      const denial: Denial = {
-        functionName,
-        principalArn: policy.principalArn,
-        action: authorization.action,
-        resource: authorization.resource,
-        explicit,
-        at: Date.now(),
-      };
-      this.denied.push(denial);
-      if (this.denied.length > MAX_DENIALS_KEPT) this.denied.shift();
-      const message = accessDeniedMessage(policy.principalArn, authorization.action, authorization.resource, explicit);
-      this.options.log?.(`IAM denied ${functionName}: ${authorization.action} on ${authorization.resource}${explicit ? ' (explicit deny)' : ''}`);
+      const message = this.deny(functionName, policy.principalArn, authorization.action, authorization.resource, decision === 'explicitDeny');
       return accessDeniedResponse(call.service, message);
     }
     return undefined;
+  }
+
+  /** Records and logs a denial; returns IAM's message for it. */
+  private deny(functionName: string, principalArn: string, action: string, resource: string, explicit: boolean): string {
+    this.denied.push({ functionName, principalArn, action, resource, explicit, at: Date.now() });
+    if (this.denied.length > MAX_DENIALS_KEPT) this.denied.shift();
+    this.options.log?.(`IAM denied ${functionName}: ${action} on ${resource}${explicit ? ' (explicit deny)' : ''}`);
+    return accessDeniedMessage(principalArn, action, resource, explicit);
+  }
+
+  /**
+   * A Scheduler delivery (templated SQS SendMessage to `targetArn`) made as the schedule's
+   * execution role: the reason it is refused, or undefined. A role the stack does not define
+   * is not checked, like a key that names no function.
+   */
+  checkDelivery(roleArn: string, targetArn: string): string | undefined {
+    const name = this.byRoleArn.get(roleArn);
+    const policy = name === undefined ? undefined : this.policies.get(name);
+    if (name === undefined || policy === undefined) return undefined;
+    this.checkedCalls.set(name, (this.checkedCalls.get(name) ?? 0) + 1);
+    const decision = policy.compiled.decide({ action: 'sqs:SendMessage', resource: targetArn, context: { 'aws:RequestedRegion': this.options.region } });
+    if (decision === 'allowed') return undefined;
+    return this.deny(name, policy.principalArn, 'sqs:SendMessage', targetArn, decision === 'explicitDeny');
   }
 
   /** The calls refused so far, oldest first. */

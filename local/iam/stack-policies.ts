@@ -130,7 +130,16 @@ async function synthesize(options: StackPoliciesOptions): Promise<StackPolicies>
         reasons: Object.fromEntries(fn.accessReasons),
         constructPath: fn.node.path.split('/').slice(1).join('/'),
       }));
-    const executionRole = stack.getLogicalId(stack.skyforge.scheduler.executionRole.node.defaultChild as never);
+    const scheduler = stack.skyforge.scheduler;
+    const executionRole = stack.getLogicalId(scheduler.executionRole.node.defaultChild as never);
+    // The Scheduler's execution role is played too: deliveries are checked as that role, named
+    // like the functions (`<prefix>-scheduler`), so tests can take a grant away from it the same way.
+    functions.push({
+      functionName: `${options.prefix}-scheduler`,
+      roleLogicalId: executionRole,
+      reasons: Object.fromEntries(scheduler.accessReasons),
+      constructPath: scheduler.executionRole.node.path.split('/').slice(1).join('/'),
+    });
     const resolver = new IntrinsicResolver(resources, { ...options, arnOverrides: { [executionRole]: options.schedulerRoleArn } });
 
     return {

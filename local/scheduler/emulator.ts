@@ -28,6 +28,8 @@ export interface ScheduleDelivery {
   scheduledTime: number;
   /** 1 for the first attempt; a dead letter carries the number of the last attempt. */
   attempt: number;
+  /** The execution role the schedule names: Scheduler delivers (dead letters too) as this role. */
+  roleArn: string;
   sqsParameters?: { MessageGroupId?: string };
 }
 
@@ -281,6 +283,7 @@ export class SchedulerEmulator {
         scheduleArn: delivery.scheduleArn,
         scheduledTime: delivery.scheduledTime,
         attempt: delivery.attempt,
+        roleArn: delivery.target.roleArn,
         ...(delivery.target.sqsParameters === undefined
           ? {}
           : { sqsParameters: messageGroupId === undefined ? {} : { MessageGroupId: messageGroupId } }),
@@ -313,6 +316,7 @@ export class SchedulerEmulator {
         scheduleArn: delivery.scheduleArn,
         scheduledTime: delivery.scheduledTime,
         attempt: delivery.attempt,
+        roleArn: delivery.target.roleArn,
       });
     } catch (error) {
       // Scheduler drops an event its DLQ does not take; there is nowhere further to send it.

@@ -162,8 +162,9 @@ describe('api sqs:SendMessage on the queues', () => {
 
 describe('dead-letter dynamodb:PutItem: a schedule firing Scheduler could not deliver', () => {
   /**
-   * A recurring schedule whose target queue is gone: its next firing fails, Scheduler gives up
-   * (no retries here) and puts the firing in the schedule DLQ, where the dead-letter function
+   * A recurring schedule whose target queue is gone (and outside the execution role's policy, so
+   * the delivery is refused as that role): its next firing fails, Scheduler gives up (no retries
+   * here) and puts the firing in the schedule DLQ, where the dead-letter function
    * records it as a new DEAD job (PutItem). The schedule is created through the API, then
    * pointed at a missing queue with the tests' own (unchecked) Scheduler client.
    */
@@ -212,7 +213,10 @@ describe('dead-letter dynamodb:PutItem: a schedule firing Scheduler could not de
       return items.find((j) => j.scheduleName === 'lost-firing');
     }, 'the DEAD job of the firing');
     expect(dead.deadReason ?? (await http.get(`/dlq/${dead.id}`)).body.deadReason).toMatch(/EventBridge Scheduler could not deliver the firing/);
-    expect(local.iam?.denials()).toEqual([]);
+    // The only refusal: the execution role may not send to a queue outside the stack (as on AWS).
+    expect(new Set(local.iam?.denials().map((d) => `${d.functionName} ${d.action} ${d.resource}`))).toEqual(
+      new Set(['skyforge-scheduler sqs:SendMessage arn:aws:sqs:us-east-1:000000000000:skyforge-deleted-queue']),
+    );
   });
 
   it('without it, the dead-letter function is refused PutItem and the firing is not recorded', async () => {
@@ -231,5 +235,36 @@ describe('dead-letter dynamodb:PutItem: a schedule firing Scheduler could not de
     expect(failure.error).toMatch(/^AccessDeniedException: User: .+\/skyforge-dead-letter is not authorized to perform: dynamodb:PutItem on resource: /);
     const items = (await http.get('/dlq')).body.items as Json[];
     expect(items.filter((j) => j.scheduleName === 'lost-again')).toEqual([]);
+  });
+});
+
+describe("the Scheduler's execution role: sqs:SendMessage on the queues", () => {
+  const fired = async (local: LocalCloud, name: string): Promise<Json[]> =>
+    ((await httpClient(local.apiUrl).get('/jobs?type=demo.echo&limit=100')).body.items as Json[]).filter((j) => j.scheduleName === name);
+
+  it('without it, a firing is refused as the role (AccessDenied) and makes no job', async () => {
+    const local = await start((functions) => withoutGrant(functions, 'skyforge-scheduler', 'sqs:SendMessage', NORMAL_QUEUE_ARN));
+    const http = httpClient(local.apiUrl);
+
+    expect((await http.post('/schedules', { name: 'refused', expression: 'rate(1 minute)', job: { type: 'demo.echo' } })).status).toBe(201);
+    await local.scheduler.runDue();
+    const denial = await eventually(() => local.iam?.denials().find((d) => d.functionName === 'skyforge-scheduler'), 'the refused delivery');
+
+    expect(denial).toMatchObject({ action: 'sqs:SendMessage', resource: NORMAL_QUEUE_ARN });
+    expect(denial.principalArn).toBe('arn:aws:sts::000000000000:assumed-role/skyforge-scheduler/skyforge-scheduler');
+    expect(await fired(local, 'refused')).toEqual([]);
+  });
+
+  it('with it, the firing makes its job', async () => {
+    const local = await start();
+    const http = httpClient(local.apiUrl);
+
+    expect((await http.post('/schedules', { name: 'delivered', expression: 'rate(1 minute)', job: { type: 'demo.echo' } })).status).toBe(201);
+    await local.scheduler.runDue();
+    const [job] = await eventually(async () => ((await fired(local, 'delivered')).length > 0 ? fired(local, 'delivered') : undefined), 'the job of the firing');
+
+    expect(job).toBeDefined();
+    expect(local.iam?.checked()['skyforge-scheduler']).toBeGreaterThan(0);
+    expect(local.iam?.denials()).toEqual([]);
   });
 });

@@ -686,6 +686,7 @@ describe('firing semantics (standalone, controlled clock)', () => {
         scheduleArn: 'arn:aws:scheduler:us-east-1:000000000000:schedule/default/flexible',
         scheduledTime: Date.parse('2026-11-23T12:00:00Z'),
         attempt: 1,
+        roleArn: ROLE,
       },
     ]);
   });
