@@ -86,19 +86,20 @@ function sourceHash(options: StackPoliciesOptions): string {
   const hash = createHash('sha256').update(JSON.stringify(options));
   const cdkVersion = (createRequire(import.meta.url)('aws-cdk-lib/package.json') as { version: string }).version;
   hash.update(`aws-cdk-lib@${cdkVersion}`);
-  for (const path of SOURCE_DIRS.flatMap((dir) => typeScriptFiles(join(PROJECT_ROOT, dir)))) {
+  for (const path of SOURCE_DIRS.flatMap((dir) => sourceFiles(join(PROJECT_ROOT, dir)))) {
     hash.update(path.slice(PROJECT_ROOT.length)).update(readFileSync(path));
   }
   return hash.digest('hex').slice(0, 32);
 }
 
-function typeScriptFiles(dir: string): string[] {
+function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true })
     .sort((a, b) => a.name.localeCompare(b.name))
     .flatMap((entry) => {
       const path = join(dir, entry.name);
-      if (entry.isDirectory()) return typeScriptFiles(path);
-      return entry.isFile() && entry.name.endsWith('.ts') ? [path] : [];
+      if (entry.isDirectory()) return sourceFiles(path);
+      // .ts in a checkout, .js in the installed package (dist/).
+      return entry.isFile() && /\.(ts|js)$/.test(entry.name) ? [path] : [];
     });
 }
 
