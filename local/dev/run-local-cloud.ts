@@ -13,7 +13,7 @@ export interface RunLocalCloudOptions {
 const STOP_DEADLINE_MS = 25_000;
 
 /** Errors whose message is the whole story: one line, no stack. */
-const EXPECTED_ERRORS = new Set(['PortInUseError', 'DataDirInUseError', 'TableSchemaMismatchError', 'CliUsageError', 'JobRegistryModuleError']);
+const EXPECTED_ERRORS = new Set(['PortInUseError', 'DataDirInUseError', 'TableSchemaMismatchError', 'CliUsageError', 'JobRegistryModuleError', 'MissingCdkError', 'UnsupportedPolicyError', 'UnresolvableIntrinsicError']);
 
 /**
  * The AWS SDK warns at length on Node < 22 about its releases after January 2027. The deployed

@@ -18,3 +18,15 @@ export class UnresolvableIntrinsicError extends Error {
     super(`The local cloud cannot resolve ${expression} in the stack's IAM policies (start with --no-iam to run without IAM)`);
   }
 }
+
+/** The local IAM synthesizes the stack with aws-cdk-lib, which this installation lacks. */
+export class MissingCdkError extends Error {
+  override readonly name = 'MissingCdkError';
+  readonly code = 'IAM_MISSING_CDK';
+  constructor() {
+    super(
+      "The local cloud checks each function's calls against the IAM policies it synthesizes with aws-cdk-lib, which is not " +
+        'installed: npm install --save-dev aws-cdk-lib constructs, or start with --no-iam',
+    );
+  }
+}

@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { UnsupportedPolicyError } from './errors.ts';
+import { MissingCdkError, UnsupportedPolicyError } from './errors.ts';
 import type { FunctionPolicy, NamedPolicy, PolicyStatement } from './policy.ts';
 import { IntrinsicResolver, type LocalEnvironment, type TemplateResource } from './resolve-intrinsics.ts';
 
@@ -109,7 +109,13 @@ async function synthesize(options: StackPoliciesOptions): Promise<StackPolicies>
     import('aws-cdk-lib'),
     import('../../infra/stacks/skyforge-stack.ts'),
     import('../../infra/constructs/skyforge-function.ts'),
-  ]);
+  ]).catch((error: unknown) => {
+    // aws-cdk-lib is an optional peer of the package: say what to do instead of a stack trace.
+    if ((error as { code?: string }).code === 'ERR_MODULE_NOT_FOUND' && String((error as Error).message).includes('aws-cdk-lib')) {
+      throw new MissingCdkError();
+    }
+    throw error;
+  });
   const outdir = mkdtempSync(join(tmpdir(), 'skyforge-iam-'));
   try {
     const app = new App({
