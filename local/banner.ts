@@ -7,6 +7,8 @@ export interface BannerFacts {
   jobsModule?: string;
   /** Whether the functions' AWS calls are checked against their IAM policies. */
   iam?: boolean;
+  /** Fault injection, when on. */
+  faults?: { rate: number; seed: number };
 }
 
 /** Shows a loopback URL as `localhost`, the name people type. */
@@ -40,6 +42,9 @@ export function renderBanner(facts: BannerFacts): string {
     ...(facts.iam === undefined
       ? []
       : [`  IAM        ${facts.iam ? "each function's calls checked against its synthesized policy (--no-iam: off)" : 'off (--no-iam)'}`]),
+    ...(facts.faults
+      ? [`  Faults     ON: ${facts.faults.rate * 100}% of the functions' AWS calls fail as AWS does under stress (seed ${facts.faults.seed}); counted in /metrics`]
+      : []),
     '',
     ...(tryType === undefined
       ? []

@@ -14,6 +14,10 @@ export interface CliOptions {
   jobs: string | undefined;
   /** Register the demo.* types too: on for `npm start`, off for `skyforge dev` unless `--demo-jobs`. */
   demoJobs: boolean;
+  /** Share (0 to 0.5) of the functions' AWS calls that fail as AWS fails under stress (env SKYFORGE_FAULTS); 0: off. */
+  faults: number;
+  /** Seed of the fault draws (env SKYFORGE_FAULTS_SEED, default 1). */
+  faultsSeed: number;
 }
 
 /** What differs between `npm start` (the defaults) and `skyforge dev`. */
@@ -39,6 +43,9 @@ export const USAGE = `Usage: npm start -- [options]
   --no-iam            do not check the functions' AWS calls against their IAM policies
                       (by default every call is checked against the policy cdk synth gives
                       its role, and refused with AccessDeniedException as on AWS)
+  --faults <rate>     fail this share (0 to 0.5) of the functions' AWS calls as AWS does under
+                      stress: throttling and 5xx (env SKYFORGE_FAULTS, default 0: off)
+  --faults-seed <n>   seed of the fault draws, to repeat a run (env SKYFORGE_FAULTS_SEED, default 1)
   (env SKYFORGE_WORKER_TIMEOUT_SECONDS: the worker function's timeout, default 300; the
    queues' visibility timeout is 6x it and the longest job timeout follows it)
   --help              this text`;
@@ -65,6 +72,8 @@ export function parseCliOptions(
     workerTimeoutSeconds: secondsFrom(env['SKYFORGE_WORKER_TIMEOUT_SECONDS'], 'SKYFORGE_WORKER_TIMEOUT_SECONDS'),
     jobs: undefined,
     demoJobs: defaults.demoJobs,
+    faults: rateFrom(env['SKYFORGE_FAULTS'], 'SKYFORGE_FAULTS') ?? 0,
+    faultsSeed: seedFrom(env['SKYFORGE_FAULTS_SEED'], 'SKYFORGE_FAULTS_SEED') ?? 1,
   };
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i] ?? '';
@@ -98,6 +107,12 @@ export function parseCliOptions(
       case '--no-iam':
         options.iam = false;
         break;
+      case '--faults':
+        options.faults = rateFrom(value(), flag) ?? 0;
+        break;
+      case '--faults-seed':
+        options.faultsSeed = seedFrom(value(), flag) ?? 1;
+        break;
       case '--help':
       case '-h':
         options.help = true;
@@ -121,4 +136,18 @@ function secondsFrom(raw: string | undefined, name: string): number | undefined 
   const seconds = Number(raw);
   if (!Number.isInteger(seconds) || seconds < 2 || seconds > 900) throw new CliUsageError(`${name} must be a whole number of seconds (2-900), got ${raw}`);
   return seconds;
+}
+
+function rateFrom(raw: string | undefined, name: string): number | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  const rate = Number(raw);
+  if (!Number.isFinite(rate) || rate < 0 || rate > 0.5) throw new CliUsageError(`${name} must be a share of calls between 0 and 0.5, got ${raw}`);
+  return rate;
+}
+
+function seedFrom(raw: string | undefined, name: string): number | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  const seed = Number(raw);
+  if (!Number.isInteger(seed) || seed < 0) throw new CliUsageError(`${name} must be a whole number, got ${raw}`);
+  return seed;
 }

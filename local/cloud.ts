@@ -5,6 +5,7 @@ import { DEFAULT_PREFIX, PRIORITIES, maxJobTimeoutMsFor, maximumConcurrencyByPri
 import { ENV } from '../shared/config/env-names.ts';
 import { serveDashboard } from '../ui/serve-assets.ts';
 import { refuseCrossSiteWrite } from './cross-site-write-guard.ts';
+import { chainGuards, FaultInjector, type FaultCounts } from './faults/fault-injector.ts';
 import { createJobRegistry } from '../shared/jobs/create-registry.ts';
 import { jobs as defaultJobs } from '../shared/jobs/default-registry.ts';
 import type { JobDefinitions } from '../shared/jobs/registry.ts';
@@ -84,6 +85,11 @@ export interface LocalCloudOptions {
    */
   iam?: boolean;
   /**
+   * Fault injection: this share (0 to 0.5) of the functions' AWS calls fails as AWS fails under
+   * stress (throttling, 5xx; see local/faults/fault-injector.ts), drawn from `seed`. Default off.
+   */
+  faults?: { rate: number; seed?: number };
+  /**
    * Changes the synthesized policies before they are enforced: tests take one grant away
    * (`withoutGrant` in local/iam/policy.ts) to show the path that needs it fails.
    */
@@ -134,6 +140,8 @@ export interface LocalCloud {
   reloadJobs(jobs: JobDefinitions): void;
   /** The local IAM (policies enforced, denials so far), or null when it is off. */
   readonly iam: LocalIam | null;
+  /** Faults injected so far (all zero without `faults`). */
+  faults(): FaultCounts;
   /** Stops polling, lets batches in flight finish (bounded), closes servers and saves state. */
   stop(): Promise<void>;
 }
@@ -207,12 +215,16 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     });
 
     const iam = (await iamStarting) ?? null;
+    const faults = options.faults?.rate
+      ? new FaultInjector({ rate: options.faults.rate, seed: options.faults.seed ?? 1, functions: Object.values(LOCAL_FUNCTION_NAMES), log })
+      : null;
     if (iam) {
       iam.assertMatches(resources.tableName);
-      aws.setGuard(iam.guard);
       const guard = iam.guard;
       aws.setDeliveryGuard((delivery) => guard.checkDelivery(delivery.roleArn, delivery.targetArn));
     }
+    const guards = [...(iam ? [iam.guard] : []), ...(faults ? [faults] : [])];
+    if (guards.length > 0) aws.setGuard(chainGuards(guards));
 
     const env = handlerEnvironment(resources, aws.url, region, workerTimeoutSeconds, options);
     const restoreEnv = applyEnvironment(env);
@@ -253,7 +265,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
 
     const api = await startApiGateway({
       // The HTTP API's routes: GET /metrics goes to the metrics function, the rest to the api.
-      handler: (event, context) => (event.rawPath === '/metrics' ? handlers.metrics(event, context) : handlers.api(event, context)),
+      handler: (event, context) =>
+        event.rawPath === '/metrics' ? withFaultMetrics(handlers.metrics(event, context), faults) : handlers.api(event, context),
       port: options.port ?? 3000,
       host,
       timeoutMs: API_GATEWAY_TIMEOUT_MS,
@@ -286,12 +299,20 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         jobs = next;
       },
       iam,
+      faults: () => faults?.snapshot() ?? { injected: {}, unabsorbed: {} },
       stop: () => cleanups.run(),
     };
   } catch (error) {
     await cleanups.run();
     throw error;
   }
+}
+
+/** With faults on, the local cloud's own counts of them ride on GET /metrics. */
+async function withFaultMetrics(answer: Promise<unknown>, faults: FaultInjector | null): Promise<unknown> {
+  const result = (await answer) as { statusCode?: unknown; body?: unknown } | null;
+  if (!faults || typeof result !== 'object' || result === null || result.statusCode !== 200 || typeof result.body !== 'string') return result;
+  return { ...result, body: `${result.body}${faults.exposition()}` };
 }
 
 /** Wraps each handler so its invocations and durations are counted in `usage`. */

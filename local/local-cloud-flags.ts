@@ -19,6 +19,8 @@ export const LOCAL_CLOUD_FLAGS = {
   memory: { type: 'boolean', description: 'keep everything in memory; nothing is saved' },
   'demo-jobs': { type: 'boolean', description: 'register the demo.* types too (on for npm start)' },
   'no-iam': { type: 'boolean', description: "don't check the functions' AWS calls against their synthesized IAM policies (checked by default)" },
+  faults: { type: 'string', value: '<rate>', description: "fail this share (0 to 0.5) of the functions' AWS calls as AWS does under stress (env SKYFORGE_FAULTS)" },
+  'faults-seed': { type: 'string', value: '<n>', description: 'seed of the fault draws (env SKYFORGE_FAULTS_SEED, default 1)' },
 } as const satisfies Record<string, LocalCloudFlag>;
 
 export type LocalCloudFlagName = keyof typeof LOCAL_CLOUD_FLAGS;

@@ -9,7 +9,7 @@ import { loadJobRegistry, registryOutDir, type LoadedJobRegistry } from './job-r
 export const STOP_GRACE_MS = 10_000;
 
 export interface DevServerOptions {
-  options: Pick<CliOptions, 'port' | 'edgePort' | 'dataDir' | 'memory' | 'workerTimeoutSeconds' | 'jobs' | 'demoJobs'> & Partial<Pick<CliOptions, 'iam'>>;
+  options: Pick<CliOptions, 'port' | 'edgePort' | 'dataDir' | 'memory' | 'workerTimeoutSeconds' | 'jobs' | 'demoJobs'> & Partial<Pick<CliOptions, 'iam' | 'faults' | 'faultsSeed'>>;
   /** Relative paths in log lines are relative to it. */
   cwd: string;
   /** One line for the terminal: reloads and reload failures. */
@@ -56,6 +56,7 @@ export async function startDevServer({ options, cwd, log }: DevServerOptions): P
     demoJobs: options.demoJobs,
     // The local IAM is on unless --no-iam said otherwise.
     ...(options.iam === false ? { iam: false } : {}),
+    ...(options.faults ? { faults: { rate: options.faults, seed: options.faultsSeed ?? 1 } } : {}),
   });
 
   let watcher: FileWatcher | undefined;
@@ -102,6 +103,7 @@ export async function startDevServer({ options, cwd, log }: DevServerOptions): P
       dataDir: cloud.dataDir,
       jobTypes: cloud.jobTypes(),
       iam: cloud.iam !== null,
+      ...(options.faults ? { faults: { rate: options.faults, seed: options.faultsSeed ?? 1 } } : {}),
       ...(module !== undefined ? { jobsModule: relative(cwd, module) || module } : {}),
     }),
     stop: async () => {

@@ -1,5 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { awsJsonError, awsJsonResult, type AwsJsonResponse } from '../aws-json-response.ts';
+import type { EdgeGuard } from '../edge.ts';
+import { accessKeyIdOf } from '../iam/iam-guard.ts';
 
 /**
  * Fault injection (`npm start -- --faults 0.05`): a share of the AWS calls the functions make
@@ -72,10 +74,12 @@ export interface FaultInjectorOptions {
   rate: number;
   /** Seed of the draws, so a run can be repeated. */
   seed: number;
+  /** The functions' access key ids (their names): only their calls are faulted. */
+  functions: readonly string[];
   log?: (message: string) => void;
 }
 
-export class FaultInjector {
+export class FaultInjector implements EdgeGuard {
   readonly rate: number;
   readonly seed: number;
   private readonly random: () => number;
@@ -86,6 +90,16 @@ export class FaultInjector {
     this.rate = options.rate;
     this.seed = options.seed;
     this.random = mulberry32(options.seed);
+  }
+
+  /** A call signed as one of the functions, or undefined (not faulted). */
+  identityOf(req: IncomingMessage): string | undefined {
+    const accessKeyId = accessKeyIdOf(headerOf(req, 'authorization'));
+    return accessKeyId !== undefined && this.options.functions.includes(accessKeyId) ? accessKeyId : undefined;
+  }
+
+  check(_identity: string, req: IncomingMessage): AwsJsonResponse | undefined {
+    return this.decide(req);
   }
 
   /** The fault to answer a function's call with, or undefined to let it through. */
@@ -152,5 +166,29 @@ function mulberry32(seed: number): () => number {
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * Guards in a row (the local IAM first: a denied call is denied whatever else happens, then the
+ * fault injector): a request is checked by every guard that claims its identity.
+ */
+export function chainGuards(guards: readonly EdgeGuard[]): EdgeGuard {
+  return {
+    identityOf: (req) => {
+      for (const guard of guards) {
+        const identity = guard.identityOf(req);
+        if (identity !== undefined) return identity;
+      }
+      return undefined;
+    },
+    check: (identity, req, body) => {
+      for (const guard of guards) {
+        if (guard.identityOf(req) !== identity) continue;
+        const answer = guard.check(identity, req, body);
+        if (answer) return answer;
+      }
+      return undefined;
+    },
   };
 }
