@@ -95,7 +95,7 @@ const RETRY_AFTER = { type: 'integer', minimum: 0 };
 
 /** The error answers an operation may give, by status (API.md's error table). */
 const ERROR_ANSWERS: Record<number, JsonObject> = {
-  400: errorAnswer('INVALID_JSON, VALIDATION_ERROR (details name the field) or UNKNOWN_JOB_TYPE'),
+  400: errorAnswer('INVALID_JSON, VALIDATION_ERROR (details name the field) or UNKNOWN_JOB_TYPE', OPENAPI_EXAMPLES.error),
   401: { ...errorAnswer('UNAUTHORIZED: the API runs with SKYFORGE_API_TOKEN and the call has no valid bearer token'), headers: { 'X-Request-ID': REQUEST_ID_HEADER, 'WWW-Authenticate': { schema: { type: 'string' }, description: 'Bearer' } } },
   403: gatewayOrErrorAnswer(
     'On AWS, API Gateway refuses a call without a valid SigV4 signature or IAM permission (body `{ message }`); the local cloud answers FORBIDDEN to a write another site sent from a browser',
@@ -114,8 +114,8 @@ const ERROR_ANSWERS: Record<number, JsonObject> = {
     headers: { 'X-Request-ID': REQUEST_ID_HEADER, 'Retry-After': { description: 'Seconds to wait before retrying', required: true, schema: RETRY_AFTER } },
   },
 };
-function errorAnswer(description: string): JsonObject {
-  return answer(description, 'Error');
+function errorAnswer(description: string, example?: unknown): JsonObject {
+  return answer(description, 'Error', example);
 }
 function gatewayOrErrorAnswer(description: string): JsonObject {
   return { description, headers: { 'X-Request-ID': REQUEST_ID_HEADER }, content: { 'application/json': { schema: { anyOf: [ref('Error'), ref('GatewayError')] } } } };
