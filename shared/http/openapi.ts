@@ -2,6 +2,7 @@ import * as z from 'zod';
 import {
   batchRequestSchema,
   createScheduleSchema,
+  emptyBodySchema,
   jobRequestSchema,
   listQuerySchema,
   pageQuerySchema,
@@ -41,6 +42,7 @@ const COMPONENTS = {
   JobRequest: [jobRequestSchema, 'input'],
   JobBatchRequest: [batchRequestSchema, 'input'],
   ReasonRequest: [reasonBodySchema, 'input'],
+  EmptyRequest: [emptyBodySchema, 'input'],
   RetryRequest: [retryBodySchema, 'input'],
   ReplayRequest: [replayManyBodySchema, 'input'],
   GroupReplayRequest: [groupReplayBodySchema, 'input'],
@@ -385,6 +387,7 @@ function deadLetterPaths(): JsonObject {
       post: operation('replayDeadLetter', 'deadLetters', {
         summary: 'Replay a dead job (attempts reset)',
         parameters: [ID],
+        ...body('EmptyRequest', false),
         responses: { '200': answer('The job, QUEUED again', 'Job') },
         errors: [404, 409],
       }),
@@ -423,15 +426,16 @@ function schedulePaths(): JsonObject {
       delete: operation('deleteSchedule', 'schedules', { summary: 'Delete a schedule', parameters: [NAME], responses: { '204': noContent('Deleted') }, errors: [404] }),
     },
     '/schedules/{name}/pause': {
-      post: operation('pauseSchedule', 'schedules', { summary: 'Pause a schedule', parameters: [NAME], responses: schedule('The schedule'), errors: [404] }),
+      post: operation('pauseSchedule', 'schedules', { summary: 'Pause a schedule', parameters: [NAME], ...body('EmptyRequest', false), responses: schedule('The schedule'), errors: [404] }),
     },
     '/schedules/{name}/resume': {
-      post: operation('resumeSchedule', 'schedules', { summary: 'Resume a schedule', parameters: [NAME], responses: schedule('The schedule'), errors: [404] }),
+      post: operation('resumeSchedule', 'schedules', { summary: 'Resume a schedule', parameters: [NAME], ...body('EmptyRequest', false), responses: schedule('The schedule'), errors: [404] }),
     },
     '/schedules/{name}/trigger': {
       post: operation('triggerSchedule', 'schedules', {
         summary: 'Run one firing now',
         parameters: [NAME],
+        ...body('EmptyRequest', false),
         responses: { '202': answer('The new job', 'Job') },
         errors: [404],
       }),

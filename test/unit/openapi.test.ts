@@ -108,6 +108,17 @@ describe('OpenAPI document', () => {
     }
   });
 
+  // Every POST and PUT route reads its body (an empty one at least: pause, trigger...), so each can
+  // answer INVALID_JSON, PAYLOAD_TOO_LARGE and UNSUPPORTED_MEDIA_TYPE.
+  it('documents a body, with 400, 413 and 415, for every POST and PUT', () => {
+    const writes = operations.filter(({ route }) => route.startsWith('POST ') || route.startsWith('PUT '));
+    expect(writes.length).toBeGreaterThanOrEqual(13);
+    for (const { route, op } of writes) {
+      expect((op as { requestBody?: unknown }).requestBody, route).toBeDefined();
+      expect(Object.keys(op.responses), route).toEqual(expect.arrayContaining(['400', '413', '415']));
+    }
+  });
+
   it('defines every property a schema requires (the /stats counts per status)', () => {
     const undefinedRequired: string[] = [];
     const walk = (node: unknown, where: string): void => {
