@@ -3,7 +3,6 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isTerminal, type JobView } from '../../shared/domain/job.ts';
 import type { JobDefinitions, JobPayloads } from '../../shared/jobs/registry.ts';
-import type { Priority } from '../../shared/config/definitions.ts';
 import type { Readiness, Stats } from '../../shared/use-cases/get-stats.ts';
 import type { ScheduleView } from '../../shared/use-cases/schedule-view.ts';
 import type { FailureGroups } from '../../shared/use-cases/failure-groups.ts';
@@ -22,6 +21,7 @@ import type {
   ListPageQuery,
   ListQuery,
   Page,
+  Priority,
   ReplayAllOptions,
   ScheduleCreateInput,
   ScheduleListPageQuery,
