@@ -469,8 +469,11 @@ function operationPaths(): JsonObject {
     '/metrics': {
       get: operation('getMetrics', 'operations', {
         summary: 'Prometheus text exposition (metric names prefixed skyforge_)',
-        description: 'Served by its own function; 503 when the queues cannot be read.',
-        responses: { '200': { description: 'Metrics', headers: { 'X-Request-ID': REQUEST_ID_HEADER }, content: { 'text/plain': { schema: { type: 'string' } } } } },
+        description: 'Served by its own function (functions/metrics), which answers its own 503 when the queues cannot be read.',
+        responses: {
+          '200': { description: 'Metrics', headers: { 'X-Request-ID': REQUEST_ID_HEADER }, content: { 'text/plain': { schema: { type: 'string' } } } },
+          '503': answer('The queues could not be read (code INTERNAL, no Retry-After): scrape again', 'Error'),
+        },
       }),
     },
     '/openapi.json': {
