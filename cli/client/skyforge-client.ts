@@ -21,6 +21,7 @@ import type {
   ListPageQuery,
   ListQuery,
   Page,
+  Priority,
   ReplayAllOptions,
   ScheduleCreateInput,
   ScheduleListPageQuery,
@@ -131,6 +132,7 @@ export class SkyForgeClient<D extends JobDefinitions = DefaultJobs> {
     return results;
   }
 
+  /** GET /jobs/{id}. */
   async get(id: string): Promise<JobView> {
     return this.getJob(id);
   }
@@ -231,8 +233,120 @@ export class SkyForgeClient<D extends JobDefinitions = DefaultJobs> {
     }
   }
 
-  private async getJob(id: string, signal?: AbortSignal): Promise<JobView> {
+  /** GET /jobs/{id} (operationId getJob; `get` without the signal). */
+  async getJob(id: string, signal?: AbortSignal): Promise<JobView> {
     return this.json<JobView>({ method: 'GET', path: jobPath(id), idempotent: true, signal });
+  }
+
+  /** One page of GET /queues/{priority}/jobs: one priority queue's jobs, newest first. */
+  async listQueueJobs(priority: Priority, query: Omit<ListPageQuery, 'priority' | 'type'> = {}): Promise<Page<JobView>> {
+    return this.json<Page<JobView>>({ method: 'GET', path: `/queues/${strictEncode(priority)}/jobs`, query: { ...query }, idempotent: true });
+  }
+
+  /** GET /openapi.json: the OpenAPI 3.1 document the API serves (the one docs/openapi.json holds). */
+  async getOpenApiDocument(): Promise<Record<string, unknown>> {
+    return this.json<Record<string, unknown>>({ method: 'GET', path: '/openapi.json', idempotent: true });
+  }
+
+  // Methods named after the operationIds of the OpenAPI document (shared/http/openapi.ts), so
+  // that this client and one generated from docs/openapi.json in another language name a call
+  // alike. Each is the method beside it under another name; both stay.
+
+  /** Same as `listPage` (operationId listJobs). */
+  listJobs(query: ListPageQuery = {}): Promise<Page<JobView>> {
+    return this.listPage(query);
+  }
+  /** Same as `cancel` (operationId cancelJob). */
+  cancelJob(id: string, reason?: string): Promise<JobView> {
+    return this.cancel(id, reason);
+  }
+  /** Same as `retry` (operationId retryJob). */
+  retryJob(id: string, options: { resetAttempts?: boolean } = {}): Promise<JobView> {
+    return this.retry(id, options);
+  }
+  /** Same as `deadLetter` (operationId deadLetterJob). */
+  deadLetterJob(id: string, reason?: string): Promise<JobView> {
+    return this.deadLetter(id, reason);
+  }
+  /** Same as `delete` (operationId deleteJob). */
+  deleteJob(id: string): Promise<void> {
+    return this.delete(id);
+  }
+  /** Same as `dlq.listPage` (operationId listDeadLetters). */
+  listDeadLetters(query: DeadLetterListPageQuery = {}): Promise<Page<JobView>> {
+    return this.dlq.listPage(query);
+  }
+  /** Same as `dlq.get` (operationId getDeadLetter). */
+  getDeadLetter(id: string): Promise<JobView> {
+    return this.dlq.get(id);
+  }
+  /** Same as `dlq.replay` (operationId replayDeadLetter). */
+  replayDeadLetter(id: string): Promise<JobView> {
+    return this.dlq.replay(id);
+  }
+  /** Same as `dlq.replayAll` (operationId replayDeadLetters). */
+  replayDeadLetters(options: ReplayAllOptions = {}): Promise<{ replayed: number }> {
+    return this.dlq.replayAll(options);
+  }
+  /** Same as `dlq.groups` (operationId listDeadLetterGroups). */
+  listDeadLetterGroups(query: { type?: string } = {}): Promise<FailureGroups> {
+    return this.dlq.groups(query);
+  }
+  /** Same as `dlq.replayGroup` (operationId replayDeadLetterGroup). */
+  replayDeadLetterGroup(fingerprint: string, options: { limit?: number } = {}): Promise<{ replayed: number }> {
+    return this.dlq.replayGroup(fingerprint, options);
+  }
+  /** Same as `schedules.create` (operationId createSchedule). */
+  createSchedule(input: ScheduleCreateInput<D>): Promise<ScheduleView> {
+    return this.schedules.create(input);
+  }
+  /** Same as `schedules.listPage` (operationId listSchedules). */
+  listSchedules(query: ScheduleListPageQuery = {}): Promise<Page<ScheduleView>> {
+    return this.schedules.listPage(query);
+  }
+  /** Same as `schedules.get` (operationId getSchedule). */
+  getSchedule(name: string): Promise<ScheduleView> {
+    return this.schedules.get(name);
+  }
+  /** Same as `schedules.update`, a replace (operationId updateSchedule). */
+  updateSchedule(name: string, input: ScheduleUpdateInput<D>): Promise<ScheduleView> {
+    return this.schedules.update(name, input);
+  }
+  /** Same as `schedules.delete` (operationId deleteSchedule). */
+  deleteSchedule(name: string): Promise<void> {
+    return this.schedules.delete(name);
+  }
+  /** Same as `schedules.pause` (operationId pauseSchedule). */
+  pauseSchedule(name: string): Promise<ScheduleView> {
+    return this.schedules.pause(name);
+  }
+  /** Same as `schedules.resume` (operationId resumeSchedule). */
+  resumeSchedule(name: string): Promise<ScheduleView> {
+    return this.schedules.resume(name);
+  }
+  /** Same as `schedules.trigger` (operationId triggerSchedule). */
+  triggerSchedule(name: string): Promise<JobView> {
+    return this.schedules.trigger(name);
+  }
+  /** Same as `stats` (operationId getStats). */
+  getStats(): Promise<Stats> {
+    return this.stats();
+  }
+  /** Same as `minuteStats` (operationId getMinuteStats). */
+  getMinuteStats(minutes?: number): Promise<{ items: MinuteCounts[] }> {
+    return this.minuteStats(minutes);
+  }
+  /** Same as `health`: true when GET /healthz answers 2xx (operationId getHealth). */
+  getHealth(): Promise<boolean> {
+    return this.health();
+  }
+  /** Same as `ready` (operationId getReadiness). */
+  getReadiness(): Promise<Readiness> {
+    return this.ready();
+  }
+  /** Same as `metrics` (operationId getMetrics). */
+  getMetrics(): Promise<string> {
+    return this.metrics();
   }
 
   private async json<T>(spec: CallSpec): Promise<T> {

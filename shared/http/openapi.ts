@@ -2,6 +2,7 @@ import * as z from 'zod';
 import {
   batchRequestSchema,
   createScheduleSchema,
+  emptyBodySchema,
   jobRequestSchema,
   listQuerySchema,
   pageQuerySchema,
@@ -17,11 +18,13 @@ import {
   jobPageSchema,
   jobViewSchema,
   readinessSchema,
+  gatewayErrorSchema,
   replayResultSchema,
   schedulePageSchema,
   scheduleViewSchema,
   statsSchema,
 } from './response-schemas.ts';
+import { OPENAPI_EXAMPLES } from './openapi-examples.ts';
 import { deadListByGroupQuerySchema, failureGroupQuerySchema, failureGroupsSchema, groupReplayBodySchema, minuteStatsSchema, minutesQuerySchema } from './dashboard-schemas.ts';
 
 type JsonObject = Record<string, unknown>;
@@ -39,12 +42,14 @@ const COMPONENTS = {
   JobRequest: [jobRequestSchema, 'input'],
   JobBatchRequest: [batchRequestSchema, 'input'],
   ReasonRequest: [reasonBodySchema, 'input'],
+  EmptyRequest: [emptyBodySchema, 'input'],
   RetryRequest: [retryBodySchema, 'input'],
   ReplayRequest: [replayManyBodySchema, 'input'],
   GroupReplayRequest: [groupReplayBodySchema, 'input'],
   ScheduleCreateRequest: [createScheduleSchema, 'input'],
   ScheduleReplaceRequest: [replaceScheduleSchema, 'input'],
   Error: [errorBodySchema, 'output'],
+  GatewayError: [gatewayErrorSchema, 'output'],
   Job: [jobViewSchema, 'output'],
   JobPage: [jobPageSchema, 'output'],
   JobBatchResponse: [batchResponseSchema, 'output'],
@@ -60,20 +65,18 @@ const COMPONENTS = {
 type Component = keyof typeof COMPONENTS;
 
 const ref = (name: Component) => ({ $ref: `#/components/schemas/${name}` });
-const json = (name: Component) => ({ content: { 'application/json': { schema: ref(name) } } });
-const answer = (description: string, name: Component) => ({ description, ...json(name) });
-const errors = (...statuses: number[]) =>
-  Object.fromEntries(statuses.map((s) => [String(s), { description: ERROR_TEXT[s] ?? 'Error', ...json('Error') }]));
-const ERROR_TEXT: Record<number, string> = {
-  400: 'INVALID_JSON, VALIDATION_ERROR (details name the field) or UNKNOWN_JOB_TYPE',
-  401: 'UNAUTHORIZED: a credential is required',
-  404: 'NOT_FOUND',
-  409: 'INVALID_STATE, CONFLICT or IDEMPOTENCY_KEY_REUSED',
-  413: 'PAYLOAD_TOO_LARGE (details give the limit)',
-  415: 'UNSUPPORTED_MEDIA_TYPE',
-  500: 'INTERNAL',
-};
-const body = (name: Component, required = true) => ({ requestBody: { required, ...json(name) } });
+const REQUEST_ID_HEADER = { $ref: '#/components/headers/X-Request-ID' };
+const json = (name: Component, example?: unknown) => ({
+  content: { 'application/json': { schema: ref(name), ...(example === undefined ? {} : { example }) } },
+});
+/** Every answer carries X-Request-ID (API.md). */
+const answer = (description: string, name: Component, example?: unknown, headers: JsonObject = {}) => ({
+  description,
+  headers: { 'X-Request-ID': REQUEST_ID_HEADER, ...headers },
+  ...json(name, example),
+});
+const noContent = (description: string) => ({ description, headers: { 'X-Request-ID': REQUEST_ID_HEADER } });
+const body = (name: Component, required = true, example?: unknown) => ({ requestBody: { required, ...json(name, example) } });
 const pathParam = (name: string, description: string) => ({ name, in: 'path', required: true, schema: { type: 'string' }, description });
 const queryParams = (schema: z.ZodObject) =>
   Object.entries(schema.shape).map(([name, field]) => ({
@@ -89,134 +92,396 @@ const QUERY_INTEGERS: Record<string, JsonObject> = {
 };
 const ID = pathParam('id', 'The job id');
 const NAME = pathParam('name', 'The schedule name');
-const COMMON = errors(401, 500);
+
+const RETRY_AFTER = { type: 'integer', minimum: 0 };
+
+/** The error answers an operation may give, by status (API.md's error table). */
+const ERROR_ANSWERS: Record<number, JsonObject> = {
+  400: errorAnswer('INVALID_JSON, VALIDATION_ERROR (details name the field) or UNKNOWN_JOB_TYPE', OPENAPI_EXAMPLES.error),
+  401: { ...errorAnswer('UNAUTHORIZED: the API runs with SKYFORGE_API_TOKEN and the call has no valid bearer token'), headers: { 'X-Request-ID': REQUEST_ID_HEADER, 'WWW-Authenticate': { schema: { type: 'string' }, description: 'Bearer' } } },
+  403: gatewayOrErrorAnswer(
+    'On AWS, API Gateway refuses a call without a valid SigV4 signature or IAM permission (body `{ message }`); the local cloud answers FORBIDDEN to a write another site sent from a browser',
+  ),
+  404: errorAnswer('NOT_FOUND'),
+  409: errorAnswer('INVALID_STATE (details carry the current status), CONFLICT or IDEMPOTENCY_KEY_REUSED'),
+  413: errorAnswer('PAYLOAD_TOO_LARGE (details give the limit)'),
+  415: errorAnswer('UNSUPPORTED_MEDIA_TYPE: send Content-Type: application/json'),
+  429: {
+    ...gatewayOrErrorAnswer('RATE_LIMITED, or API Gateway throttled the call (body `{ message }`); retry after Retry-After when it is set'),
+    headers: { 'X-Request-ID': REQUEST_ID_HEADER, 'Retry-After': { description: 'Seconds to wait before retrying, when the limiter says', schema: RETRY_AFTER } },
+  },
+  500: errorAnswer('INTERNAL: quote the requestId when reporting it'),
+  503: {
+    ...errorAnswer('UNAVAILABLE: AWS throttled or failed a call the API could not absorb; retry after Retry-After (with the same idempotency key, a retried submit still ends with one job)'),
+    headers: { 'X-Request-ID': REQUEST_ID_HEADER, 'Retry-After': { description: 'Seconds to wait before retrying', required: true, schema: RETRY_AFTER } },
+  },
+};
+function errorAnswer(description: string, example?: unknown): JsonObject {
+  return answer(description, 'Error', example);
+}
+function gatewayOrErrorAnswer(description: string): JsonObject {
+  return { description, headers: { 'X-Request-ID': REQUEST_ID_HEADER }, content: { 'application/json': { schema: { anyOf: [ref('Error'), ref('GatewayError')] } } } };
+}
+
+/** Areas of the API: each operation carries one (generators group methods by them). */
+const TAGS = {
+  jobs: { name: 'jobs', description: 'Submit jobs, read and list them, cancel, retry, dead-letter or delete one' },
+  deadLetters: { name: 'dead letters', description: 'DEAD jobs, their failure groups, and replays' },
+  schedules: { name: 'schedules', description: 'Recurring jobs on EventBridge Scheduler expressions' },
+  flows: { name: 'flows', description: 'Jobs that depend on jobs' },
+  flowControl: { name: 'flow control', description: 'Rate limits and concurrency per key' },
+  operations: { name: 'operations', description: 'Stats, health, readiness, metrics and this document' },
+} as const;
+type Tag = keyof typeof TAGS;
+
+/**
+ * The names of the operations. Each is a method of SkyForgeClient (cli/client), so a client
+ * generated in another language and the TypeScript one call the same thing by the same name;
+ * test/unit/openapi.test.ts checks both ways.
+ */
+export const OPERATION_IDS = [
+  'enqueue',
+  'listJobs',
+  'enqueueBatch',
+  'getJob',
+  'deleteJob',
+  'cancelJob',
+  'retryJob',
+  'deadLetterJob',
+  'listQueueJobs',
+  'listDeadLetters',
+  'listDeadLetterGroups',
+  'replayDeadLetterGroup',
+  'replayDeadLetters',
+  'getDeadLetter',
+  'replayDeadLetter',
+  'createSchedule',
+  'listSchedules',
+  'getSchedule',
+  'updateSchedule',
+  'deleteSchedule',
+  'pauseSchedule',
+  'resumeSchedule',
+  'triggerSchedule',
+  'getStats',
+  'getMinuteStats',
+  'getHealth',
+  'getReadiness',
+  'getMetrics',
+  'getOpenApiDocument',
+] as const;
+export type OperationId = (typeof OPERATION_IDS)[number];
+
+interface OperationSpec {
+  summary: string;
+  description?: string;
+  parameters?: JsonObject[];
+  requestBody?: JsonObject;
+  /** The success answers. */
+  responses: JsonObject;
+  /** Statuses of the error answers particular to it (the common ones are added). */
+  errors?: number[];
+  /** False for the operations that never call AWS (no 503 UNAVAILABLE). */
+  callsAws?: boolean;
+  /** Served without a credential. */
+  public?: boolean;
+}
+
+/**
+ * Every operation may answer 401/403 (credentials), 429 (throttled), 500; one that calls AWS
+ * also 503 UNAVAILABLE; one that takes a body also 400 (INVALID_JSON), 413 and 415.
+ */
+function operation(operationId: OperationId, tag: Tag, spec: OperationSpec): JsonObject {
+  const { errors = [], callsAws = true, public: isPublic = false, responses, ...rest } = spec;
+  const statuses = new Set([...errors, ...(isPublic ? [] : [401, 403]), 429, 500, ...(callsAws ? [503] : []), ...(spec.requestBody ? [400, 413, 415] : [])]);
+  return {
+    operationId,
+    tags: [TAGS[tag].name],
+    ...rest,
+    parameters: [{ $ref: '#/components/parameters/X-Request-ID' }, ...(spec.parameters ?? [])],
+    ...(isPublic ? { security: [] } : {}),
+    responses: {
+      ...responses,
+      // A status the operation answers in its own shape (503 of /readyz) keeps that answer.
+      ...Object.fromEntries([...statuses].filter((s) => !(String(s) in responses)).sort().map((s) => [String(s), ERROR_ANSWERS[s]])),
+    },
+  };
+}
 
 /**
  * The OpenAPI 3.1 document of the SkyForge API, generated from the same zod schemas the API
  * validates requests with (and the response schemas tests check answers against). Served at
  * GET /openapi.json and written to docs/openapi.json by `npm run openapi`.
  */
-type Operation = (summary: string, spec: JsonObject) => JsonObject;
-
 export function buildOpenApiDocument(version: string = API_VERSION): JsonObject {
-  const op: Operation = (summary, spec) => ({ summary, ...spec, responses: { ...(spec.responses as JsonObject), ...COMMON } });
+  const paths = { ...jobPaths(), ...deadLetterPaths(), ...schedulePaths(), ...operationPaths() };
+  const usedTags = new Set(Object.values(paths).flatMap((ops) => Object.values(ops as Record<string, { tags: string[] }>).flatMap((op) => op.tags)));
   return {
     openapi: '3.1.0',
     info: {
       title: 'SkyForge API',
       version,
       description:
-        'Serverless job queue and scheduler. Every response carries X-Request-ID; every error has the shape of the Error schema. On AWS every route but GET /healthz needs IAM (SigV4, service execute-api).',
+        'Serverless job queue and scheduler. Every response carries X-Request-ID; every error has the shape of the Error schema (API Gateway’s own refusals on AWS: GatewayError). On AWS every route but GET /healthz needs IAM (SigV4, service execute-api).',
+      license: { name: 'Apache 2.0', identifier: 'Apache-2.0' },
     },
+    servers: [
+      { url: 'http://localhost:3000', description: 'The local cloud (npm start, skyforge dev); its port is set with --port' },
+      {
+        url: 'https://{apiId}.execute-api.{region}.amazonaws.com',
+        description: 'A deployed stack: its ApiUrl output',
+        variables: {
+          apiId: { default: 'your-api-id', description: 'The HTTP API id (the ApiUrl output of the stack)' },
+          region: { default: 'us-east-1', description: 'The stack’s region' },
+        },
+      },
+    ],
+    tags: Object.values(TAGS).filter((tag) => usedTags.has(tag.name)),
+    security: [{ sigv4: [] }, { bearer: [] }],
+    paths,
     components: {
       schemas: Object.fromEntries(Object.entries(COMPONENTS).map(([name, [schema, io]]) => [name, schemaOf(schema, io)])),
+      parameters: {
+        'X-Request-ID': {
+          name: 'X-Request-ID',
+          in: 'header',
+          required: false,
+          description: 'Echoed in the answer (1-128 letters, digits and ._:@/+=-); generated when absent or not of that form',
+          schema: { type: 'string', maxLength: 128 },
+        },
+      },
+      headers: {
+        'X-Request-ID': { description: 'The request id (the one sent, or a generated one): quote it when reporting a problem', schema: { type: 'string' } },
+      },
       securitySchemes: {
         sigv4: { type: 'apiKey', name: 'Authorization', in: 'header', description: 'AWS Signature Version 4 (service execute-api)' },
         bearer: { type: 'http', scheme: 'bearer', description: 'SKYFORGE_API_TOKEN mode (local cloud, token deployments)' },
       },
     },
-    security: [{ sigv4: [] }, { bearer: [] }],
-    paths: { ...jobPaths(op), ...deadLetterPaths(op), ...schedulePaths(op), ...operationPaths(op) },
   };
 }
 
 /** /jobs and /queues/{priority}/jobs. */
-function jobPaths(op: Operation): JsonObject {
+function jobPaths(): JsonObject {
+  const { job, jobRequest, batchRequest } = OPENAPI_EXAMPLES;
+  const changed = (description: string) => ({ '200': answer(description, 'Job') });
   return {
     '/jobs': {
-      post: op('Create a job', {
-        ...body('JobRequest'),
-        responses: { '201': answer('Created', 'Job'), '200': answer('Idempotent replay (header Idempotent-Replayed: true)', 'Job'), ...errors(400, 409, 413, 415) },
+      post: operation('enqueue', 'jobs', {
+        summary: 'Create a job',
+        description: 'An idempotencyKey that names a job created from the same body answers that job (200, Idempotent-Replayed: true); with another body, 409 IDEMPOTENCY_KEY_REUSED.',
+        ...body('JobRequest', true, jobRequest),
+        responses: {
+          '201': answer('Created', 'Job', { ...job, status: 'QUEUED', attempts: 0, startedAt: null, finishedAt: null, result: null, history: [] }),
+          '200': answer('Idempotent replay: the job the key already made', 'Job', undefined, {
+            'Idempotent-Replayed': { description: 'true', schema: { type: 'string', enum: ['true'] } },
+          }),
+        },
+        errors: [409],
       }),
-      get: op('List jobs, newest first', { parameters: queryParams(listQuerySchema), responses: { '200': answer('A page of jobs', 'JobPage'), ...errors(400) } }),
+      get: operation('listJobs', 'jobs', {
+        summary: 'List jobs, newest first',
+        parameters: queryParams(listQuerySchema),
+        responses: { '200': answer('A page of jobs', 'JobPage') },
+        errors: [400],
+      }),
     },
     '/jobs/batch': {
-      post: op('Create up to 100 jobs; one bad item never sinks the others', {
-        ...body('JobBatchRequest'),
-        responses: { '200': answer('Per-item results', 'JobBatchResponse'), ...errors(400, 413, 415) },
+      post: operation('enqueueBatch', 'jobs', {
+        summary: 'Create up to 100 jobs',
+        description: 'Each item is answered on its own (status 201, 200 replayed, or its error), in input order: one bad item never sinks the others.',
+        ...body('JobBatchRequest', true, batchRequest),
+        responses: { '200': answer('Per-item results', 'JobBatchResponse') },
       }),
     },
     '/jobs/{id}': {
-      get: op('Get a job', { parameters: [ID], responses: { '200': answer('The job', 'Job'), ...errors(404) } }),
-      delete: op('Delete a job (any state but RUNNING)', { parameters: [ID], responses: { '204': { description: 'Deleted' }, ...errors(404, 409) } }),
+      get: operation('getJob', 'jobs', { summary: 'Get a job', parameters: [ID], responses: { '200': answer('The job', 'Job', job) }, errors: [404] }),
+      delete: operation('deleteJob', 'jobs', {
+        summary: 'Delete a job (any state but RUNNING)',
+        description: 'The job and its pending message or schedule are gone.',
+        parameters: [ID],
+        responses: { '204': noContent('Deleted') },
+        errors: [404, 409],
+      }),
     },
     '/jobs/{id}/cancel': {
-      post: op('Cancel (SCHEDULED, QUEUED, RETRYING, RUNNING)', { parameters: [ID], ...body('ReasonRequest', false), responses: { '200': answer('The job as it now stands', 'Job'), ...errors(400, 404, 409) } }),
+      post: operation('cancelJob', 'jobs', {
+        summary: 'Cancel a job',
+        description: 'From BLOCKED, SCHEDULED, QUEUED, RETRYING or RUNNING (a running handler sees its AbortSignal fire); otherwise 409 INVALID_STATE.',
+        parameters: [ID],
+        ...body('ReasonRequest', false),
+        responses: changed('The job as it now stands'),
+        errors: [404, 409],
+      }),
     },
     '/jobs/{id}/retry': {
-      post: op('Queue a DEAD or CANCELLED job again', { parameters: [ID], ...body('RetryRequest', false), responses: { '200': answer('The job', 'Job'), ...errors(400, 404, 409) } }),
+      post: operation('retryJob', 'jobs', {
+        summary: 'Queue a DEAD or CANCELLED job again',
+        parameters: [ID],
+        ...body('RetryRequest', false),
+        responses: changed('The job as it now stands'),
+        errors: [404, 409],
+      }),
     },
     '/jobs/{id}/dlq': {
-      post: op('Move an unfinished job to the dead-letter list', { parameters: [ID], ...body('ReasonRequest', false), responses: { '200': answer('The job', 'Job'), ...errors(400, 404, 409) } }),
+      post: operation('deadLetterJob', 'jobs', {
+        summary: 'Move an unfinished job to the dead letters',
+        parameters: [ID],
+        ...body('ReasonRequest', false),
+        responses: changed('The job, DEAD with the reason'),
+        errors: [404, 409],
+      }),
     },
     '/queues/{priority}/jobs': {
-      get: op('List one queue’s jobs', {
-        parameters: [{ ...pathParam('priority', 'critical, high, normal or low'), schema: { type: 'string', enum: ['critical', 'high', 'normal', 'low'] } }, ...queryParams(listQuerySchema.omit({ priority: true, type: true }))],
-        responses: { '200': answer('A page of jobs', 'JobPage'), ...errors(400) },
+      get: operation('listQueueJobs', 'jobs', {
+        summary: 'List the jobs of one priority queue, newest first',
+        parameters: [
+          { ...pathParam('priority', 'critical, high, normal or low'), schema: { type: 'string', enum: ['critical', 'high', 'normal', 'low'] } },
+          ...queryParams(listQuerySchema.omit({ priority: true, type: true })),
+        ],
+        responses: { '200': answer('A page of jobs', 'JobPage') },
+        errors: [400],
       }),
     },
   };
 }
 
 /** /dlq. */
-function deadLetterPaths(op: Operation): JsonObject {
+function deadLetterPaths(): JsonObject {
+  const replayed = { '200': answer('How many were replayed', 'ReplayResult', { replayed: 12 }) };
   return {
     '/dlq': {
-      get: op('List dead jobs, newest death first (fingerprint: one failure group; such a page may come back short, with a cursor)', {
+      get: operation('listDeadLetters', 'deadLetters', {
+        summary: 'List dead jobs, newest death first',
+        description: 'With fingerprint, the jobs of one failure group; such a page may come back short, with a cursor.',
         parameters: queryParams(deadListByGroupQuerySchema),
-        responses: { '200': answer('A page of dead jobs', 'JobPage'), ...errors(400) },
+        responses: { '200': answer('A page of dead jobs', 'JobPage') },
+        errors: [400],
       }),
     },
     '/dlq/groups': {
-      get: op('Dead jobs grouped by failure fingerprint (type, error name, normalized message), largest group first', {
+      get: operation('listDeadLetterGroups', 'deadLetters', {
+        summary: 'Dead jobs grouped by failure fingerprint, largest group first',
+        description: 'A fingerprint hashes the type, the last error’s name and its message with the variable parts (numbers, ids, quoted values, URLs) normalized away.',
         parameters: queryParams(failureGroupQuerySchema),
-        responses: { '200': answer('The failure groups', 'FailureGroups'), ...errors(400) },
+        responses: { '200': answer('The failure groups', 'FailureGroups') },
+        errors: [400],
       }),
     },
     '/dlq/groups/{fingerprint}/replay': {
-      post: op('Replay the dead jobs of one failure group (attempts reset)', {
+      post: operation('replayDeadLetterGroup', 'deadLetters', {
+        summary: 'Replay the dead jobs of one failure group (attempts reset)',
         parameters: [pathParam('fingerprint', 'The group fingerprint (GET /dlq/groups)')],
         ...body('GroupReplayRequest', false),
-        responses: { '200': answer('How many', 'ReplayResult'), ...errors(400, 404) },
+        responses: replayed,
+        errors: [404],
       }),
     },
-    '/dlq/replay': { post: op('Replay many dead jobs', { ...body('ReplayRequest', false), responses: { '200': answer('How many', 'ReplayResult'), ...errors(400) } }) },
-    '/dlq/{id}': { get: op('Get a dead job', { parameters: [ID], responses: { '200': answer('The dead job', 'Job'), ...errors(404) } }) },
-    '/dlq/{id}/replay': { post: op('Replay a dead job (attempts reset)', { parameters: [ID], responses: { '200': answer('The job', 'Job'), ...errors(404, 409) } }) },
+    '/dlq/replay': {
+      post: operation('replayDeadLetters', 'deadLetters', { summary: 'Replay many dead jobs (attempts reset)', ...body('ReplayRequest', false), responses: replayed }),
+    },
+    '/dlq/{id}': {
+      get: operation('getDeadLetter', 'deadLetters', { summary: 'Get a dead job', parameters: [ID], responses: { '200': answer('The dead job', 'Job') }, errors: [404] }),
+    },
+    '/dlq/{id}/replay': {
+      post: operation('replayDeadLetter', 'deadLetters', {
+        summary: 'Replay a dead job (attempts reset)',
+        parameters: [ID],
+        ...body('EmptyRequest', false),
+        responses: { '200': answer('The job, QUEUED again', 'Job') },
+        errors: [404, 409],
+      }),
+    },
   };
 }
 
 /** /schedules. */
-function schedulePaths(op: Operation): JsonObject {
+function schedulePaths(): JsonObject {
+  const schedule = (description: string) => ({ '200': answer(description, 'Schedule') });
   return {
     '/schedules': {
-      post: op('Create a recurring schedule', { ...body('ScheduleCreateRequest'), responses: { '201': answer('Created', 'Schedule'), ...errors(400, 409, 415) } }),
-      get: op('List schedules by name', { parameters: queryParams(pageQuerySchema), responses: { '200': answer('A page of schedules', 'SchedulePage'), ...errors(400) } }),
+      post: operation('createSchedule', 'schedules', {
+        summary: 'Create a recurring schedule',
+        description: 'expression is cron(...) (6 fields) or rate(...); an invalid expression or time zone is 400 VALIDATION_ERROR, a taken name 409 CONFLICT.',
+        ...body('ScheduleCreateRequest', true, OPENAPI_EXAMPLES.scheduleCreate),
+        responses: { '201': answer('Created', 'Schedule') },
+        errors: [409],
+      }),
+      get: operation('listSchedules', 'schedules', {
+        summary: 'List schedules by name',
+        parameters: queryParams(pageQuerySchema),
+        responses: { '200': answer('A page of schedules', 'SchedulePage') },
+        errors: [400],
+      }),
     },
     '/schedules/{name}': {
-      get: op('Get a schedule with its nextRunAt', { parameters: [NAME], responses: { '200': answer('The schedule', 'Schedule'), ...errors(404) } }),
-      put: op('Replace a schedule', { parameters: [NAME], ...body('ScheduleReplaceRequest'), responses: { '200': answer('The schedule', 'Schedule'), ...errors(400, 404, 415) } }),
-      delete: op('Delete a schedule', { parameters: [NAME], responses: { '204': { description: 'Deleted' }, ...errors(404) } }),
+      get: operation('getSchedule', 'schedules', { summary: 'Get a schedule with its nextRunAt', parameters: [NAME], responses: schedule('The schedule'), errors: [404] }),
+      put: operation('updateSchedule', 'schedules', {
+        summary: 'Replace a schedule',
+        parameters: [NAME],
+        ...body('ScheduleReplaceRequest'),
+        responses: schedule('The schedule'),
+        errors: [404],
+      }),
+      delete: operation('deleteSchedule', 'schedules', { summary: 'Delete a schedule', parameters: [NAME], responses: { '204': noContent('Deleted') }, errors: [404] }),
     },
-    '/schedules/{name}/pause': { post: op('Pause a schedule', { parameters: [NAME], responses: { '200': answer('The schedule', 'Schedule'), ...errors(404) } }) },
-    '/schedules/{name}/resume': { post: op('Resume a schedule', { parameters: [NAME], responses: { '200': answer('The schedule', 'Schedule'), ...errors(404) } }) },
-    '/schedules/{name}/trigger': { post: op('Run one firing now', { parameters: [NAME], responses: { '202': answer('The new job', 'Job'), ...errors(404) } }) },
+    '/schedules/{name}/pause': {
+      post: operation('pauseSchedule', 'schedules', { summary: 'Pause a schedule', parameters: [NAME], ...body('EmptyRequest', false), responses: schedule('The schedule'), errors: [404] }),
+    },
+    '/schedules/{name}/resume': {
+      post: operation('resumeSchedule', 'schedules', { summary: 'Resume a schedule', parameters: [NAME], ...body('EmptyRequest', false), responses: schedule('The schedule'), errors: [404] }),
+    },
+    '/schedules/{name}/trigger': {
+      post: operation('triggerSchedule', 'schedules', {
+        summary: 'Run one firing now',
+        parameters: [NAME],
+        ...body('EmptyRequest', false),
+        responses: { '202': answer('The new job', 'Job') },
+        errors: [404],
+      }),
+    },
   };
 }
 
 /** Health, readiness, stats, metrics and this document. */
-function operationPaths(op: Operation): JsonObject {
+function operationPaths(): JsonObject {
   return {
-    '/stats': { get: op('Queue depths and jobs per status', { responses: { '200': answer('Stats', 'Stats') } }) },
+    '/stats': { get: operation('getStats', 'operations', { summary: 'Queue depths and jobs per status', responses: { '200': answer('Stats', 'Stats') } }) },
     '/stats/minutes': {
-      get: op('Job events per minute over the last minutes (the dashboard charts)', {
+      get: operation('getMinuteStats', 'operations', {
+        summary: 'Job events per minute over the last minutes (the dashboard charts)',
         parameters: queryParams(minutesQuerySchema),
-        responses: { '200': answer('One entry per minute, oldest first', 'MinuteStats'), ...errors(400) },
+        responses: { '200': answer('One entry per minute, oldest first', 'MinuteStats') },
+        errors: [400],
       }),
     },
-    '/healthz': { get: { summary: 'Liveness (no credential needed)', security: [], responses: { '200': answer('Up', 'Health') } } },
-    '/readyz': { get: op('Readiness of DynamoDB and SQS', { responses: { '200': answer('Ready', 'Readiness'), '503': answer('Not ready', 'Readiness') } }) },
-    '/metrics': { get: op('Prometheus text exposition', { responses: { '200': { description: 'Metrics', content: { 'text/plain': { schema: { type: 'string' } } } } } }) },
-    '/openapi.json': { get: op('This document', { responses: { '200': { description: 'OpenAPI 3.1', content: { 'application/json': { schema: { type: 'object' } } } } } }) },
+    '/healthz': {
+      get: operation('getHealth', 'operations', { summary: 'Liveness (no credential needed)', public: true, callsAws: false, responses: { '200': answer('Up', 'Health') } }),
+    },
+    '/readyz': {
+      get: operation('getReadiness', 'operations', {
+        summary: 'Readiness of DynamoDB and SQS',
+        // It answers its own 503 (the checks), never UNAVAILABLE.
+        callsAws: false,
+        responses: { '200': answer('Ready', 'Readiness'), '503': answer('Not ready: the checks say which service failed', 'Readiness') },
+      }),
+    },
+    '/metrics': {
+      get: operation('getMetrics', 'operations', {
+        summary: 'Prometheus text exposition (metric names prefixed skyforge_)',
+        description: 'Served by its own function (functions/metrics), which answers its own 503 when the queues cannot be read.',
+        responses: {
+          '200': { description: 'Metrics', headers: { 'X-Request-ID': REQUEST_ID_HEADER }, content: { 'text/plain': { schema: { type: 'string' } } } },
+          '503': answer('The queues could not be read (code INTERNAL, no Retry-After): scrape again', 'Error'),
+        },
+      }),
+    },
+    '/openapi.json': {
+      get: operation('getOpenApiDocument', 'operations', {
+        summary: 'This document',
+        callsAws: false,
+        responses: { '200': { description: 'OpenAPI 3.1', headers: { 'X-Request-ID': REQUEST_ID_HEADER }, content: { 'application/json': { schema: { type: 'object' } } } } },
+      }),
+    },
   };
 }

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { PRIORITIES } from '../config/definitions.ts';
-import { ATTEMPT_OUTCOME, BACKOFF_TYPES, JOB_STATUSES } from '../domain/job.ts';
+import { ATTEMPT_OUTCOME, BACKOFF_TYPES, JOB_STATUSES, type JobStatus } from '../domain/job.ts';
 import { ERROR_STATUS } from './error-status.ts';
 import { jobTemplateSchema } from './schemas.ts';
 
@@ -12,8 +12,15 @@ import { jobTemplateSchema } from './schemas.ts';
 const isoTime = z.iso.datetime({ offset: true });
 const nullableTime = isoTime.nullable();
 
+/**
+ * FORBIDDEN is not the api function's: the local cloud's edge answers it, in this shape, to a
+ * write that another site sent from a browser (local/cross-site-write-guard.ts), and so does
+ * `skyforge ui`'s proxy to a write it refuses.
+ */
+const EDGE_ERROR_CODES = ['FORBIDDEN'] as const;
+
 export const errorBodySchema = z.object({
-  code: z.enum(Object.keys(ERROR_STATUS) as [keyof typeof ERROR_STATUS, ...(keyof typeof ERROR_STATUS)[]]),
+  code: z.enum([...(Object.keys(ERROR_STATUS) as (keyof typeof ERROR_STATUS)[]), ...EDGE_ERROR_CODES]),
   message: z.string(),
   details: z.record(z.string(), z.unknown()),
   requestId: z.string(),
@@ -87,10 +94,17 @@ export const scheduleViewSchema = z.object({
 
 export const schedulePageSchema = z.object({ items: z.array(scheduleViewSchema), nextCursor: z.string().nullable() });
 
-const queueDepthSchema = z.object({ ready: z.number(), inFlight: z.number(), delayed: z.number(), deadLetters: z.number() });
+/** What API Gateway itself answers when it refuses a call (403 without a valid SigV4 signature, 429 throttled). */
+export const gatewayErrorSchema = z.object({ message: z.string() });
+
+const count = z.number().int().min(0);
+const queueDepthSchema = z.object({ ready: count, inFlight: count, delayed: count, deadLetters: count });
+// Every status is answered, so each is a named, required property (a record keyed by an enum
+// would list them as required without defining them).
+const jobCountsSchema = z.object(Object.fromEntries(JOB_STATUSES.map((status) => [status, count])) as Record<JobStatus, typeof count>);
 export const statsSchema = z.object({
   queues: z.object(Object.fromEntries(PRIORITIES.map((p) => [p, queueDepthSchema])) as Record<(typeof PRIORITIES)[number], typeof queueDepthSchema>),
-  jobs: z.record(z.enum(JOB_STATUSES as [string, ...string[]]), z.number()),
+  jobs: jobCountsSchema.describe('Jobs per status: active states are current counts, terminal states count every job that ever reached them'),
 });
 
 const checkSchema = z.object({ ok: z.boolean(), ms: z.number(), error: z.string().optional() });

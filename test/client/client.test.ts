@@ -329,3 +329,33 @@ describe('typed errors', () => {
     await expect(client.cancel(job.id)).rejects.toMatchObject({ name: 'ConflictError', code: 'INVALID_STATE', status: 409, details: { status: 'SUCCEEDED' } });
   });
 });
+
+describe('methods named after the operationIds', () => {
+  it('getOpenApiDocument answers the served document, whose operationIds are all methods of the client', async () => {
+    const document = (await client.getOpenApiDocument()) as { paths: Record<string, Record<string, { operationId: string }>> };
+    const ids = Object.values(document.paths).flatMap((ops) => Object.values(ops).map((op) => op.operationId));
+    expect(ids).toContain('replayDeadLetterGroup');
+    for (const id of ids) expect(typeof (client as unknown as Record<string, unknown>)[id], id).toBe('function');
+  });
+
+  it('listQueueJobs lists one priority queue', async () => {
+    const job = await client.enqueue('demo.echo', 'queue', { priority: 'low', delayMs: 60_000 });
+    const page = await client.listQueueJobs('low', { status: 'SCHEDULED', limit: 200 });
+    expect(page.items.map((j) => j.id)).toContain(job.id);
+    expect(page.items.every((j) => j.priority === 'low')).toBe(true);
+  });
+
+  it('getJob, listJobs, cancelJob, retryJob, deadLetterJob and deleteJob act as get, listPage, cancel, retry, deadLetter and delete', async () => {
+    const job = await client.enqueue('demo.echo', 'alias', { delayMs: 60_000 });
+    expect(await client.getJob(job.id)).toMatchObject({ id: job.id, status: 'SCHEDULED' });
+    expect((await client.listJobs({ status: 'SCHEDULED', limit: 200 })).items.map((j) => j.id)).toContain(job.id);
+    expect(await client.cancelJob(job.id, 'by alias')).toMatchObject({ status: 'CANCELLED', cancelReason: 'by alias' });
+    expect(await client.retryJob(job.id)).toMatchObject({ status: 'QUEUED' });
+    const other = await client.enqueue('demo.echo', 'alias', { delayMs: 60_000 });
+    expect(await client.deadLetterJob(other.id, 'parked')).toMatchObject({ status: 'DEAD', deadReason: expect.stringContaining('parked') });
+    expect(await client.getDeadLetter(other.id)).toMatchObject({ id: other.id, status: 'DEAD' });
+    await client.deleteJob(other.id);
+    await expect(client.getJob(other.id)).rejects.toBeInstanceOf(NotFoundError);
+    expect(await client.getStats()).toMatchObject({ jobs: { CANCELLED: expect.any(Number) } });
+  });
+});
