@@ -79,36 +79,44 @@ export class DynamoDbJobCounters implements JobCounters {
   /** Events per minute from `fromMs` to `toMs` (inclusive minutes), summed over the shards; minutes without events are absent. */
   async readMinutes(fromMs: number, toMs: number): Promise<MinuteCounts[]> {
     const sums = new Map<string, MinuteCounts>();
-    await Promise.all(
-      Array.from({ length: COUNTER_SHARDS }, async (_, shard) => {
-        let startKey: Record<string, unknown> | undefined;
-        do {
-          const out = await this.client.send(
-            new QueryCommand({
-              TableName: this.tableName,
-              KeyConditionExpression: 'pk = :p AND sk BETWEEN :from AND :to',
-              ExpressionAttributeValues: { ':p': `MINUTES#${shard}`, ':from': minuteOf(fromMs), ':to': minuteOf(toMs) },
-              ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-            }),
-          );
-          for (const item of out.Items ?? []) {
-            const minute = item.sk as string;
-            let counts = sums.get(minute);
-            if (!counts) sums.set(minute, (counts = emptyMinute(minute)));
-            for (const name of MINUTE_COUNTERS) {
-              const value = item[`c_${name}`];
-              if (typeof value === 'number') counts[name] += value;
-            }
-          }
-          startKey = out.LastEvaluatedKey;
-        } while (startKey);
-      }),
-    );
+    const range = { condition: 'sk BETWEEN :from AND :to', values: { ':from': minuteOf(fromMs), ':to': minuteOf(toMs) } };
+    await this.queryShards('MINUTES', range, (item) => {
+      const minute = item.sk as string;
+      let counts = sums.get(minute);
+      if (!counts) sums.set(minute, (counts = emptyMinute(minute)));
+      for (const name of MINUTE_COUNTERS) {
+        const value = item[`c_${name}`];
+        if (typeof value === 'number') counts[name] += value;
+      }
+    });
     return [...sums.values()].sort((a, b) => a.minute.localeCompare(b.minute));
   }
 
   async read(): Promise<CounterGroup[]> {
     const sums = new Map<string, CounterGroup>();
+    await this.queryShards('METRICS', undefined, (item) => {
+      const key = item.sk as string;
+      let group = sums.get(key);
+      if (!group) {
+        group = { queue: item.queue as Priority, type: item.type as string, values: {} };
+        sums.set(key, group);
+      }
+      for (const [attribute, value] of Object.entries(item)) {
+        if (attribute.startsWith('c_') && typeof value === 'number') {
+          const name = attribute.slice(2);
+          group.values[name] = (group.values[name] ?? 0) + value;
+        }
+      }
+    });
+    return [...sums.values()];
+  }
+
+  /** Every item of the sharded partitions `<prefix>#0..COUNTER_SHARDS-1` (optionally within a sort-key range), page by page. */
+  private async queryShards(
+    prefix: string,
+    range: { condition: string; values: Record<string, string> } | undefined,
+    onItem: (item: Record<string, unknown>) => void,
+  ): Promise<void> {
     await Promise.all(
       Array.from({ length: COUNTER_SHARDS }, async (_, shard) => {
         let startKey: Record<string, unknown> | undefined;
@@ -116,29 +124,15 @@ export class DynamoDbJobCounters implements JobCounters {
           const out = await this.client.send(
             new QueryCommand({
               TableName: this.tableName,
-              KeyConditionExpression: 'pk = :p',
-              ExpressionAttributeValues: { ':p': `METRICS#${shard}` },
+              KeyConditionExpression: range ? `pk = :p AND ${range.condition}` : 'pk = :p',
+              ExpressionAttributeValues: { ':p': `${prefix}#${shard}`, ...range?.values },
               ...(startKey ? { ExclusiveStartKey: startKey } : {}),
             }),
           );
-          for (const item of out.Items ?? []) {
-            const key = item.sk as string;
-            let group = sums.get(key);
-            if (!group) {
-              group = { queue: item.queue as Priority, type: item.type as string, values: {} };
-              sums.set(key, group);
-            }
-            for (const [attribute, value] of Object.entries(item)) {
-              if (attribute.startsWith('c_') && typeof value === 'number') {
-                const name = attribute.slice(2);
-                group.values[name] = (group.values[name] ?? 0) + value;
-              }
-            }
-          }
+          for (const item of out.Items ?? []) onItem(item);
           startKey = out.LastEvaluatedKey;
         } while (startKey);
       }),
     );
-    return [...sums.values()];
   }
 }
