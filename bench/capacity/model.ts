@@ -22,7 +22,7 @@ export const AWS_QUOTAS = {
   sqsInFlightPerQueue: 120_000,
 } as const;
 
-/** What one job needs, by how it is submitted (measured by `npm run bench`, CI run of 2026-12-05). */
+/** What one job needs, by how it is submitted (measured by `npm run bench -- --quick`, 2026-12-05). */
 export interface JobProfile {
   /** HTTP requests per job: 1 for single submits, 1/100 through /jobs/batch. */
   apiRequestsPerJob: number;
@@ -38,14 +38,14 @@ export const PROFILES: Readonly<Record<'single' | 'batch', JobProfile>> = {
   single: {
     apiRequestsPerJob: 1,
     apiMsPerJob: 10.2,
-    counterWritesPerJob: 2 + 2 * 0.18,
-    dollarsPerMillion: { 'API Gateway': 1.0, 'Lambda api': 0.361, 'Lambda worker': 0.186, SQS: 0.616, 'DynamoDB writes': 6.475, 'CloudWatch Logs': 0.142 },
+    counterWritesPerJob: 1 + 2 * 0.185,
+    dollarsPerMillion: { 'API Gateway': 1.0, 'Lambda api': 0.291, 'Lambda worker': 0.112, SQS: 0.622, 'DynamoDB writes': 5.856, 'CloudWatch Logs': 0.142 },
   },
   batch: {
     apiRequestsPerJob: 0.01,
     apiMsPerJob: 1.19,
-    counterWritesPerJob: 2 * 0.01 + 2 * 0.1,
-    dollarsPerMillion: { 'API Gateway': 0.01, 'Lambda api': 0.024, 'Lambda worker': 0.17, SQS: 0.16, 'DynamoDB writes': 5.137, 'CloudWatch Logs': 0.021 },
+    counterWritesPerJob: 0.01 + 2 * 0.1,
+    dollarsPerMillion: { 'API Gateway': 0.01, 'Lambda api': 0.015, 'Lambda worker': 0.095, SQS: 0.16, 'DynamoDB writes': 5.131, 'CloudWatch Logs': 0.021 },
   },
 };
 

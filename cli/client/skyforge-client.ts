@@ -174,7 +174,7 @@ export class SkyForgeClient<D extends JobDefinitions = DefaultJobs> {
     return this.json<Stats>({ method: 'GET', path: '/stats', idempotent: true });
   }
 
-  /** Job events per minute (submitted, succeeded, failed attempts, retried, dead, cancelled) over the last `minutes` (default 60). */
+  /** Job events per minute (succeeded, failed attempts, retried, dead, cancelled) over the last `minutes` (default 60). */
   async minuteStats(minutes?: number): Promise<{ items: MinuteCounts[] }> {
     return this.json<{ items: MinuteCounts[] }>({ method: 'GET', path: '/stats/minutes', query: { minutes }, idempotent: true });
   }

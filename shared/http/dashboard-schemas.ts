@@ -59,7 +59,6 @@ export const minuteStatsSchema = z.object({
   items: z.array(
     z.object({
       minute: z.string().describe('UTC minute, yyyy-mm-ddThh:mm'),
-      submitted: z.number().int(),
       succeeded: z.number().int(),
       failed: z.number().int().describe('failed attempts, retried or not'),
       retried: z.number().int(),

@@ -2,7 +2,7 @@ import { emptyMinute, minuteOf, minutesBetween, type MinuteCounts } from '../dom
 import type { Dependencies } from './dependencies.ts';
 
 /**
- * GET /stats/minutes?minutes=60: job events per minute (submitted, succeeded, failed attempts,
+ * GET /stats/minutes?minutes=60: job events per minute (succeeded, failed attempts,
  * retried, dead, cancelled) over the last `minutes`, oldest first, every minute present (zeros
  * where nothing happened), the current minute last.
  */

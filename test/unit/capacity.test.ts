@@ -35,9 +35,9 @@ describe('capacity model', () => {
     expect(at(1000).binding?.lift).toBe('worker.totalMaximumConcurrency >= 94 (the normal queue gets 13 concurrent batches)');
   });
 
-  it('counter items: 16 shards x 1,000 WCU/s over 2.36 counter writes per single submit', () => {
+  it('counter items: 16 shards x 1,000 WCU/s over 1.37 counter writes per single submit (1 by the api, 2 per worker batch of 5.4)', () => {
     const limit = at(1, { submit: 'single' }).limits.find((l) => l.name.startsWith('DynamoDB counter items'));
-    expect(limit?.jobsPerSecond).toBeCloseTo(16_000 / 2.36, 6);
+    expect(limit?.jobsPerSecond).toBeCloseTo(16_000 / 1.37, 6);
   });
 
   it('Lambda concurrency: 1,000 / (api 1.19 ms per job by batch + 0.13 s / 10 per job in the worker)', () => {
@@ -45,15 +45,15 @@ describe('capacity model', () => {
     expect(limit?.jobsPerSecond).toBeCloseTo(1000 / (0.00119 + 0.013), 6);
   });
 
-  it('prices a month from the bench\'s dollars per million: 100 jobs/s by batch = 259.2 M jobs x $5.522', () => {
+  it('prices a month from the bench\'s dollars per million: 100 jobs/s by batch = 259.2 M jobs x $5.432', () => {
     const report = at(100);
-    expect(report.monthly.total).toBeCloseTo(259.2 * (0.01 + 0.024 + 0.17 + 0.16 + 5.137 + 0.021), 6);
-    expect(report.monthly.lines['DynamoDB writes']).toBeCloseTo(259.2 * 5.137, 6);
+    expect(report.monthly.total).toBeCloseTo(259.2 * (0.01 + 0.015 + 0.095 + 0.16 + 5.131 + 0.021), 6);
+    expect(report.monthly.lines['DynamoDB writes']).toBeCloseTo(259.2 * 5.131, 6);
   });
 
   it('renders the table with the binding limit and its lift', () => {
     const text = render(at(1000));
     expect(text).toContain('first limit that binds: worker MaximumConcurrency of the normal queue (4 batches) at 308 jobs/s');
-    expect(text).toMatch(/cost per month \(30 days\) at 1,000 jobs\/s: \$14,313/);
+    expect(text).toMatch(/cost per month \(30 days\) at 1,000 jobs\/s: \$14,080/);
   });
 });

@@ -69,7 +69,6 @@ export interface Stats {
 
 export interface MinuteCounts {
   minute: string;
-  submitted: number;
   succeeded: number;
   failed: number;
   retried: number;

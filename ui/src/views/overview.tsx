@@ -83,11 +83,6 @@ export function OverviewView() {
           series={[{ label: 'succeeded', values: minutes.map((m) => m.succeeded), className: 'fill-ok' }]}
         />
         <MinuteChart
-          title="Submitted per minute"
-          minutes={labels}
-          series={[{ label: 'submitted', values: minutes.map((m) => m.submitted), className: 'fill-info' }]}
-        />
-        <MinuteChart
           title="Failures per minute"
           minutes={labels}
           series={[
