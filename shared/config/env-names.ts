@@ -17,6 +17,8 @@ export const ENV = {
   demoJobs: 'SKYFORGE_DEMO_JOBS',
   /** JSON object of the main queues' ARNs keyed by priority (targets of scheduler schedules). */
   queueArns: 'SKYFORGE_QUEUE_ARNS',
+  /** JSON `{ "normal": 50 }`: jobs per second each queue starts at most (TaskForge's RATE_LIMIT_PER_SEC). */
+  queueRateLimits: 'SKYFORGE_QUEUE_RATE_LIMITS',
   /** The EventBridge Scheduler schedule group that holds every SkyForge schedule of this stack. */
   scheduleGroup: 'SKYFORGE_SCHEDULE_GROUP',
   /** The role EventBridge Scheduler assumes to send to the queues (passed on CreateSchedule). */

@@ -32,6 +32,21 @@ const schema = z.object({
   [ENV.queueUrls]: urlMap,
   [ENV.deadLetterQueueUrls]: urlMap,
   [ENV.queueArns]: byPriorityFromEnv(z.string().startsWith('arn:'), 'queue ARNs'),
+  [ENV.queueRateLimits]: z.preprocess(
+    unsetIfEmpty,
+    z
+      .string()
+      .transform((raw, ctx) => {
+        try {
+          return JSON.parse(raw) as unknown;
+        } catch {
+          ctx.addIssue({ code: 'custom', message: 'must be a JSON object of jobs per second keyed by priority, such as {"normal":50}' });
+          return z.NEVER;
+        }
+      })
+      .pipe(z.partialRecord(z.enum(PRIORITIES), z.number().int().min(1).max(100_000)))
+      .optional(),
+  ),
   [ENV.scheduleGroup]: z.string().min(1),
   [ENV.schedulerRoleArn]: z.string().startsWith('arn:'),
   [ENV.scheduleDeadLetterArn]: z.string().startsWith('arn:'),
@@ -71,6 +86,8 @@ export interface SkyForgeConfig {
   maxResultBytes: number;
   maxJobTimeoutMs: number;
   cancelPollMs: number;
+  /** Per-queue rate limits (jobs started per second), a flow-control key every job of the queue shares. */
+  queueRateLimits: Partial<Record<Priority, number>>;
   demoJobs: boolean;
   apiToken: string | undefined;
   /** Where the AWS SDK clients go: region (us-east-1 for the local cloud when unset) and an endpoint override. */
@@ -115,6 +132,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SkyForgeConfig
     maxResultBytes: e[ENV.maxResultBytes],
     maxJobTimeoutMs: e[ENV.maxJobTimeoutMs],
     cancelPollMs: e[ENV.cancelPollMs],
+    queueRateLimits: e[ENV.queueRateLimits] ?? {},
     demoJobs: e[ENV.demoJobs],
     apiToken: e[ENV.apiToken],
     aws: { region: e[ENV.awsRegion] ?? e[ENV.awsDefaultRegion] ?? 'us-east-1', endpoint: e[ENV.awsEndpointUrl] },
