@@ -88,7 +88,7 @@ export class DynamoDbFlowControlStore implements FlowControlStore {
       // dynalite returns no item with a failed condition: read it again and see why.
       const leases = await this.leases(limits.key);
       if (leases === null) {
-        await this.createKey(limits, jobId, leaseUntil);
+        if (await this.createKey(limits, jobId, leaseUntil)) return { acquired: true, alreadyHeld: false };
         continue;
       }
       const own = leases[jobId];
@@ -163,21 +163,23 @@ export class DynamoDbFlowControlStore implements FlowControlStore {
     return (out.Item?.leases as Record<string, number> | undefined) ?? null;
   }
 
-  private async createKey(limits: FlowControl & { parallelism: number }, jobId: string, leaseUntil: number): Promise<void> {
-    await this.client
+  private async createKey(limits: FlowControl & { parallelism: number }, jobId: string, leaseUntil: number): Promise<boolean> {
+    return this.client
       .send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: keyItem(limits.key),
-          UpdateExpression: 'SET leases = :leases, periodSeconds = :s',
+          UpdateExpression: 'SET leases = :leases, periodSeconds = :s, parallelism = :p',
           // Closes the first-use race: of two workers creating a key's slots, one wins and the
           // other takes its slot through the ordinary condition.
           ConditionExpression: 'attribute_not_exists(leases)',
-          ExpressionAttributeValues: { ':leases': { [jobId]: leaseUntil }, ':s': limits.periodSeconds },
+          ExpressionAttributeValues: { ':leases': { [jobId]: leaseUntil }, ':s': limits.periodSeconds, ':p': limits.parallelism },
         }),
       )
+      .then(() => true)
       .catch((error: unknown) => {
         if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        return false;
       });
   }
 
