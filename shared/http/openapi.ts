@@ -21,6 +21,7 @@ import {
   schedulePageSchema,
   scheduleViewSchema,
   statsSchema,
+  flowKeySchema,
 } from './response-schemas.ts';
 import { deadListByGroupQuerySchema, failureGroupQuerySchema, failureGroupsSchema, groupReplayBodySchema, minuteStatsSchema, minutesQuerySchema } from './dashboard-schemas.ts';
 
@@ -56,6 +57,7 @@ const COMPONENTS = {
   ReplayResult: [replayResultSchema, 'output'],
   FailureGroups: [failureGroupsSchema, 'output'],
   MinuteStats: [minuteStatsSchema, 'output'],
+  FlowKey: [flowKeySchema, 'output'],
 } as const satisfies Record<string, readonly [z.ZodType, 'input' | 'output']>;
 type Component = keyof typeof COMPONENTS;
 
@@ -212,6 +214,12 @@ function operationPaths(op: Operation): JsonObject {
       get: op('Job events per minute over the last minutes (the dashboard charts)', {
         parameters: queryParams(minutesQuerySchema),
         responses: { '200': answer('One entry per minute, oldest first', 'MinuteStats'), ...errors(400) },
+      }),
+    },
+    '/flow-control/{key}': {
+      get: op('A flow-control key: its latest limits, running jobs and deferrals', {
+        parameters: [pathParam('key', 'The flow-control key (URL-encoded)')],
+        responses: { '200': answer('The key', 'FlowKey'), ...errors(404) },
       }),
     },
     '/healthz': { get: { summary: 'Liveness (no credential needed)', security: [], responses: { '200': answer('Up', 'Health') } } },
