@@ -1,4 +1,5 @@
 import { DEFAULT_DATA_DIR } from './cloud.ts';
+import { PRIORITIES, type Priority } from '../shared/config/definitions.ts';
 
 export interface CliOptions {
   port: number;
@@ -12,6 +13,8 @@ export interface CliOptions {
   jobs: string | undefined;
   /** Register the demo.* types too: on for `npm start`, off for `skyforge dev` unless `--demo-jobs`. */
   demoJobs: boolean;
+  /** Jobs per second each queue starts at most (`--queue-rate normal=50`). */
+  queueRateLimits: Partial<Record<Priority, number>>;
 }
 
 /** What differs between `npm start` (the defaults) and `skyforge dev`. */
@@ -34,6 +37,7 @@ export const USAGE = `Usage: npm start -- [options]
   --memory            keep everything in memory; nothing is saved
   --jobs <module>     your job registry module (exports \`jobs\`), reloaded when it or a file it imports changes
   --demo-jobs         register the demo.* types too (default for npm start; skyforge dev leaves them out)
+  --queue-rate <q=n>  jobs per second a queue starts at most, e.g. normal=50,low=5 (a flow-control key per queue)
   (env SKYFORGE_WORKER_TIMEOUT_SECONDS: the worker function's timeout, default 300; the
    queues' visibility timeout is 6x it and the longest job timeout follows it)
   --help              this text`;
@@ -59,6 +63,7 @@ export function parseCliOptions(
     workerTimeoutSeconds: secondsFrom(env['SKYFORGE_WORKER_TIMEOUT_SECONDS'], 'SKYFORGE_WORKER_TIMEOUT_SECONDS'),
     jobs: undefined,
     demoJobs: defaults.demoJobs,
+    queueRateLimits: {},
   };
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i] ?? '';
@@ -89,6 +94,9 @@ export function parseCliOptions(
       case '--demo-jobs':
         options.demoJobs = true;
         break;
+      case '--queue-rate':
+        options.queueRateLimits = { ...options.queueRateLimits, ...queueRatesFrom(value(), flag) };
+        break;
       case '--help':
       case '-h':
         options.help = true;
@@ -112,4 +120,18 @@ function secondsFrom(raw: string | undefined, name: string): number | undefined 
   const seconds = Number(raw);
   if (!Number.isInteger(seconds) || seconds < 2 || seconds > 900) throw new CliUsageError(`${name} must be a whole number of seconds (2-900), got ${raw}`);
   return seconds;
+}
+
+/** `normal=50,low=5`: jobs per second per queue. */
+function queueRatesFrom(raw: string, name: string): Partial<Record<Priority, number>> {
+  const rates: Partial<Record<Priority, number>> = {};
+  for (const part of raw.split(',').filter((p) => p.length > 0)) {
+    const [queue, n] = part.split('=');
+    const rate = Number(n);
+    if (!PRIORITIES.includes(queue as Priority) || !Number.isInteger(rate) || rate < 1) {
+      throw new CliUsageError(`${name} takes queue=jobs-per-second pairs such as normal=50 (queues: ${PRIORITIES.join(', ')}), got ${part}`);
+    }
+    rates[queue as Priority] = rate;
+  }
+  return rates;
 }

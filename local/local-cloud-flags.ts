@@ -18,6 +18,11 @@ export const LOCAL_CLOUD_FLAGS = {
   'data-dir': { type: 'string', value: '<path>', description: 'state folder (env SKYFORGE_DATA_DIR, default .skyforge/)' },
   memory: { type: 'boolean', description: 'keep everything in memory; nothing is saved' },
   'demo-jobs': { type: 'boolean', description: 'register the demo.* types too (on for npm start)' },
+  'queue-rate': {
+    type: 'string',
+    value: '<queue=n,...>',
+    description: 'jobs per second a queue starts at most, e.g. normal=50,low=5 (env SKYFORGE_QUEUE_RATE_LIMITS as JSON)',
+  },
 } as const satisfies Record<string, LocalCloudFlag>;
 
 export type LocalCloudFlagName = keyof typeof LOCAL_CLOUD_FLAGS;

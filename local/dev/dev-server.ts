@@ -9,7 +9,7 @@ import { loadJobRegistry, registryOutDir, type LoadedJobRegistry } from './job-r
 export const STOP_GRACE_MS = 10_000;
 
 export interface DevServerOptions {
-  options: Pick<CliOptions, 'port' | 'edgePort' | 'dataDir' | 'memory' | 'workerTimeoutSeconds' | 'jobs' | 'demoJobs'>;
+  options: Pick<CliOptions, 'port' | 'edgePort' | 'dataDir' | 'memory' | 'workerTimeoutSeconds' | 'jobs' | 'demoJobs'> & Partial<Pick<CliOptions, 'queueRateLimits'>>;
   /** Relative paths in log lines are relative to it. */
   cwd: string;
   /** One line for the terminal: reloads and reload failures. */
@@ -54,6 +54,7 @@ export async function startDevServer({ options, cwd, log }: DevServerOptions): P
     ...(options.workerTimeoutSeconds ? { workerTimeoutSeconds: options.workerTimeoutSeconds } : {}),
     ...(first ? { jobs: first.jobs } : {}),
     demoJobs: options.demoJobs,
+    ...(options.queueRateLimits ? { queueRateLimits: options.queueRateLimits } : {}),
   });
 
   let watcher: FileWatcher | undefined;

@@ -1,5 +1,13 @@
 import * as z from 'zod';
-import { HANDLER_ENV_BOUNDS, MAX_PAYLOAD_PLUS_RESULT_BYTES, PRIORITIES, type Priority } from './definitions.ts';
+import {
+  HANDLER_ENV_BOUNDS,
+  MAX_PAYLOAD_PLUS_RESULT_BYTES,
+  maximumConcurrencyByPriority,
+  PRIORITIES,
+  WORKER_DEFAULTS,
+  workerCapacityOf,
+  type Priority,
+} from './definitions.ts';
 import { ENV } from './env-names.ts';
 
 /** A variable holding a JSON object keyed by priority, each value checked by `value`. */
@@ -47,6 +55,7 @@ const schema = z.object({
       .pipe(z.partialRecord(z.enum(PRIORITIES), z.number().int().min(1).max(100_000)))
       .optional(),
   ),
+  [ENV.workerCapacity]: z.preprocess(unsetIfEmpty, byPriorityFromEnv(z.number().int().min(1), 'jobs at once').optional()),
   [ENV.scheduleGroup]: z.string().min(1),
   [ENV.schedulerRoleArn]: z.string().startsWith('arn:'),
   [ENV.scheduleDeadLetterArn]: z.string().startsWith('arn:'),
@@ -88,6 +97,8 @@ export interface SkyForgeConfig {
   cancelPollMs: number;
   /** Per-queue rate limits (jobs started per second), a flow-control key every job of the queue shares. */
   queueRateLimits: Partial<Record<Priority, number>>;
+  /** Jobs each queue's workers run at most at once, the denominator of skyforge_worker_utilization. */
+  workerCapacity: Record<Priority, number>;
   demoJobs: boolean;
   apiToken: string | undefined;
   /** Where the AWS SDK clients go: region (us-east-1 for the local cloud when unset) and an endpoint override. */
@@ -133,6 +144,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SkyForgeConfig
     maxJobTimeoutMs: e[ENV.maxJobTimeoutMs],
     cancelPollMs: e[ENV.cancelPollMs],
     queueRateLimits: e[ENV.queueRateLimits] ?? {},
+    workerCapacity: e[ENV.workerCapacity] ?? workerCapacityOf(maximumConcurrencyByPriority(WORKER_DEFAULTS.totalMaximumConcurrency), WORKER_DEFAULTS.batchSize),
     demoJobs: e[ENV.demoJobs],
     apiToken: e[ENV.apiToken],
     aws: { region: e[ENV.awsRegion] ?? e[ENV.awsDefaultRegion] ?? 'us-east-1', endpoint: e[ENV.awsEndpointUrl] },

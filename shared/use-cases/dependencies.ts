@@ -10,7 +10,7 @@ import type { ScheduleStore } from '../ports/schedule-store.ts';
 
 export type UseCaseConfig = Pick<
   SkyForgeConfig,
-  'jobRetentionSeconds' | 'deadJobRetentionSeconds' | 'maxPayloadBytes' | 'maxResultBytes' | 'maxJobTimeoutMs' | 'cancelPollMs' | 'queueRateLimits'
+  'jobRetentionSeconds' | 'deadJobRetentionSeconds' | 'maxPayloadBytes' | 'maxResultBytes' | 'maxJobTimeoutMs' | 'cancelPollMs' | 'queueRateLimits' | 'workerCapacity'
 >;
 
 /** Everything a use case needs, passed in: use cases never import adapters. */

@@ -383,6 +383,7 @@ describe('loadConfig', () => {
       tableName: 'skyforge-jobs',
       queueUrls: URLS,
       queueRateLimits: {},
+      workerCapacity: { critical: 160, high: 80, normal: 40, low: 20 },
       deadLetterQueueUrls: DLQ_URLS,
       queueArns: ARNS,
       scheduleGroup: 'skyforge-schedules',
