@@ -86,6 +86,13 @@ describe('flow control end to end', () => {
     expect(state.status).toBe(200);
     expect(state.body).toMatchObject({ key, rate: 20, periodSeconds: 1, running: 0 });
     expect(state.body.throttledTotal).toBeGreaterThan(0);
+    // Throttles are counted per queue, type and reason; never per key.
+    await expect
+      .poll(async () => (await (await fetch(`${cloud.apiUrl}/metrics`)).text()).match(/^skyforge_jobs_throttled_total\{queue="normal",type="demo\.echo",reason="rate"\} (\d+)/m)?.[1], { timeout: 15_000, interval: 500 })
+      .toMatch(/^[1-9]/);
+    const metrics = await (await fetch(`${cloud.apiUrl}/metrics`)).text();
+    expect(metrics).toMatch(/^skyforge_worker_utilization\{queue="normal"\} 0$/m);
+    expect(metrics).not.toMatch(/k1/);
     console.info(`rate 20/s: 300 jobs started over ${(spanMs / 1000).toFixed(1)} s in ${perSecond.size} seconds, busiest second ${Math.max(...perSecond.values())}`);
   }, 90_000);
 
@@ -135,5 +142,28 @@ describe('flow control end to end', () => {
     const done = await http.waitFor(id as string, ['SUCCEEDED', 'DEAD'], 15_000);
     expect(done).toMatchObject({ status: 'SUCCEEDED', attempts: 1, throttledUntil: null, throttleReason: null });
     expect(startOf(done)).toBeGreaterThanOrEqual(leaseEnd);
+  }, 30_000);
+});
+
+describe('a per-queue rate limit (TaskForge RATE_LIMIT_PER_SEC)', () => {
+  let cloud: LocalCloud;
+  let http: ReturnType<typeof httpClient>;
+  beforeAll(async () => {
+    cloud = await startLocalCloud({ port: 0, edgePort: 0, memory: true, quiet: true, queueRateLimits: { low: 10 } });
+    http = httpClient(cloud.apiUrl);
+  });
+  afterAll(async () => {
+    await cloud?.stop();
+  });
+
+  it('30 jobs of the low queue without flow control of their own start at most 10 a second', async () => {
+    const ids = await submitAll(http, Array.from({ length: 30 }, (_, i) => ({ type: 'demo.echo', payload: { i }, priority: 'low' })));
+    const jobs = await waitAll(http, ids);
+    expect(jobs.every((j) => j.status === 'SUCCEEDED' && j.attempts === 1)).toBe(true);
+    const perSecond = new Map<number, number>();
+    for (const job of jobs) perSecond.set(Math.floor(claimedAt(job) / 1000), (perSecond.get(Math.floor(claimedAt(job) / 1000)) ?? 0) + 1);
+    expect(Math.max(...perSecond.values())).toBeLessThanOrEqual(10);
+    expect(perSecond.size).toBeGreaterThanOrEqual(3);
+    expect((await http.get('/flow-control/queue%3Alow')).body).toMatchObject({ key: 'queue:low', rate: 10 });
   }, 30_000);
 });
