@@ -131,7 +131,7 @@ async function benchSkyForge(
       ['batch', 'batch', false, undefined],
       ['mix (batch)', 'batch', true, undefined],
       ['flow: 10 keys, limits not hit (batch)', 'batch', false, 'open'],
-      ['flow: 1 key at 100/s (batch)', 'batch', false, 'rate'],
+      ['flow: 1 key at 40/s (batch)', 'batch', false, 'rate'],
     ] as const) {
       const bar = progressBar(`cost: ${name}`);
       runs.push(
