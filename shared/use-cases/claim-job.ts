@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { EARLY_ARRIVAL_MAX_MS, reservedWindow } from '../domain/flow-control.ts';
 import { decideLostAttempt } from '../domain/attempt-decision.ts';
 import { StaleJobStateError } from '../domain/errors.ts';
 import { isTerminal, JOB_STATUS, type Job } from '../domain/job.ts';
@@ -25,7 +27,13 @@ export type ClaimOutcome = { claimed: true; job: Job; waitMs: number } | { claim
  * ends DEAD, as the retry policy decides.
  */
 export async function claimJob(message: ReceivedMessage, deps: Dependencies, batch: BatchContext): Promise<ClaimOutcome> {
-  const now = deps.clock.now();
+  let now = deps.clock.now();
+  const reserved = reservedWindow(message.flow?.reservations);
+  if (reserved !== undefined && reserved > now && reserved - now <= EARLY_ARRIVAL_MAX_MS) {
+    // Sent to arrive just before its reserved rate window (deferral's `early`): wait for it here.
+    await sleep(reserved - now);
+    now = deps.clock.now();
+  }
   const newLease = { token: randomUUID(), graceMs: LIMITS.leaseGraceMs };
   // Limits first: a throttled job is deferred without using an attempt.
   const gate = await checkFlowControl(message, deps, now);

@@ -23,7 +23,7 @@ export async function throttleJob(
   batch: BatchContext,
   now: number,
 ): Promise<MessageOutcome> {
-  const follow = deferral(gate.untilMs, now, LIMITS.maxSqsDelayMs);
+  const follow = deferral(gate.untilMs, now, LIMITS.maxSqsDelayMs, { early: Object.keys(gate.reservations).length > 0 });
   const scheduleName = `job.${message.jobId}.t${gate.untilMs}`;
   let after: Job;
   try {

@@ -29,10 +29,22 @@ describe('deferral of a throttled job', () => {
     expect(deferral(until, T, 900_000)).toEqual(expected);
   });
 
-  it.each([0, 0.5, 0.999])('a parallelism retry waits 1-2 s (random %s)', (r) => {
-    const ms = parallelismRetryDelayMs(() => r);
-    expect(ms).toBeGreaterThanOrEqual(1000);
-    expect(ms).toBeLessThan(2000);
+  it.each([
+    { name: 'a reserved window 2.4 s out: back 0.4 s early, then waits in the worker', until: T + 2400, expected: { kind: 'message', delaySeconds: 2 } },
+    { name: 'a reserved window 0.5 s out: at once', until: T + 500, expected: { kind: 'message', delaySeconds: 0 } },
+    { name: 'a reserved window exactly 3 s out', until: T + 3000, expected: { kind: 'message', delaySeconds: 3 } },
+  ])('early: $name', ({ until, expected }) => {
+    expect(deferral(until, T, 900_000, { early: true })).toEqual(expected);
+  });
+
+  it.each([
+    { random: 0, ms: 1000 },
+    { random: 0.199, ms: 1000 },
+    { random: 0.2, ms: 2000 },
+    { random: 0.5, ms: 3000 },
+    { random: 0.999, ms: 5000 },
+  ])('a parallelism retry waits whole seconds, 1 to 5 (random $random -> $ms ms)', ({ random, ms }) => {
+    expect(parallelismRetryDelayMs(() => random)).toBe(ms);
   });
 });
 
