@@ -129,7 +129,7 @@ describe('the worker checks limits before the claim', () => {
     expect((await h.deps.flowControl.state('p1', clock.now()))?.throttledTotal).toBe(1);
 
     await h.deps.flowControl.releaseSlot('p1', holder);
-    clock.advance(2500);
+    clock.advance(6000);
     await run(record(messageOf(job)));
     expect(await get(job.id)).toMatchObject({ status: 'SUCCEEDED', attempts: 1, throttledUntil: null, throttleReason: null });
     expect((await h.deps.flowControl.state('p1', clock.now()))?.running).toBe(0);
