@@ -77,6 +77,7 @@ export const TEST_CONFIG: UseCaseConfig = {
   maxJobTimeoutMs: 285_000,
   cancelPollMs: 50,
   queueRateLimits: {},
+  workerCapacity: { critical: 160, high: 80, normal: 40, low: 20 },
 };
 
 export const TEST_QUEUE_URLS: Record<Priority, string> = {
