@@ -17,7 +17,18 @@ import { callsPerJob, estimateCost, floorCost, type CostEstimate } from './cost.
 import { AWS_FACTS_FLOOR_PER_MILLION, PRICES, PRICES_AS_OF, PRICES_SOURCE, QSTASH_PER_MILLION } from './prices.ts';
 import { progressBar } from './progress.ts';
 import { dollars, gapToFloor, table } from './report.ts';
-import { BenchCloud, runCalibration, runCostWorkload, runLatency, runThroughput, type CostRun, type ThroughputRun, type UnloadedDurations } from './skyforge.ts';
+import {
+  BenchCloud,
+  runCalibration,
+  runCostWorkload,
+  runFairness,
+  runLatency,
+  runThroughput,
+  type CostRun,
+  type FairnessRun,
+  type ThroughputRun,
+  type UnloadedDurations,
+} from './skyforge.ts';
 import type { Summary } from './stats.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -108,7 +119,9 @@ interface PricedRun extends CostRun {
 }
 
 /** The SkyForge half: cost workloads (metered), unloaded latency, throughput. */
-async function benchSkyForge(s: Settings): Promise<{ runs: PricedRun[]; latency: Summary; throughput: ThroughputRun; durations: UnloadedDurations }> {
+async function benchSkyForge(
+  s: Settings,
+): Promise<{ runs: PricedRun[]; latency: Summary; throughput: ThroughputRun; durations: UnloadedDurations; fairness: FairnessRun }> {
   log(`SkyForge local cloud (in this process; IAM ${s.iam ? 'enforced' : 'off'})`);
   const bench = await BenchCloud.start({ iam: s.iam });
   try {
@@ -118,15 +131,25 @@ async function benchSkyForge(s: Settings): Promise<{ runs: PricedRun[]; latency:
     const durations = await runCalibration(bench, { payloadBytes: PAYLOAD_BYTES, batches: s.quick ? 2 : 5, apiSingleMs });
 
     const runs: CostRun[] = [];
-    for (const [name, mode, mix] of [
-      ['single', 'single', false],
-      ['batch', 'batch', false],
-      ['mix (batch)', 'batch', true],
+    for (const [name, mode, mix, flow] of [
+      ['single', 'single', false, undefined],
+      ['batch', 'batch', false, undefined],
+      ['mix (batch)', 'batch', true, undefined],
+      ['flow: 10 keys, limits not hit (batch)', 'batch', false, 'open'],
+      ['flow: 1 key at 40/s (batch)', 'batch', false, 'rate'],
     ] as const) {
       const bar = progressBar(`cost: ${name}`);
-      runs.push(await runCostWorkload(bench, { name, jobs: s.costJobs, mode, mix, payloadBytes: PAYLOAD_BYTES, onProgress: bar }));
+      runs.push(
+        await runCostWorkload(bench, { name, jobs: s.costJobs, mode, mix, ...(flow ? { flow } : {}), payloadBytes: PAYLOAD_BYTES, onProgress: bar }),
+      );
       bar.done();
     }
+    log(`  fairness: ${s.costJobs} jobs of key A, then 10 of key B`);
+    const fairness = await runFairness(bench, { backlog: s.costJobs, quiet: 10, payloadBytes: PAYLOAD_BYTES });
+    log(
+      `  fairness: B's jobs started ${fairness.quietStartMs.median} ms (median), ${fairness.quietStartMs.max} ms (max) after their submit, ` +
+        `with ${fairness.backlogLeftWhenQuietStarted} of A's jobs still waiting; A's backlog drained ${fairness.backlogDrainMs} ms after B's submit`,
+    );
 
     const bar = progressBar('throughput');
     const throughput = await runThroughput(bench, { jobs: s.throughputJobs, payloadBytes: PAYLOAD_BYTES, onProgress: bar });
@@ -152,7 +175,7 @@ async function benchSkyForge(s: Settings): Promise<{ runs: PricedRun[]; latency:
       const cost = estimateCost({ jobs: run.jobs, usage: run.usage, emfBytes: run.emfBytes, emfDocuments: run.emfDocuments, billedMs });
       return { ...run, cost, floor, ratioToFloor: cost.perMillion / floor.perMillion };
     });
-    return { runs: priced, latency, throughput, durations };
+    return { runs: priced, latency, throughput, durations, fairness };
   } finally {
     await bench.stop();
   }
@@ -318,6 +341,10 @@ async function main(): Promise<void> {
     costReport(skyforge.runs),
     '',
     speedReport(skyforge.latency, skyforge.throughput, bullmq),
+    '',
+    `Fairness (SQS fair queues, MessageGroupId = key): ${skyforge.fairness.backlogJobs} jobs of key A, then ${skyforge.fairness.quietJobs} of key B on the same queue:`,
+    `  B's jobs started ${skyforge.fairness.quietStartMs.median} ms (median) / ${skyforge.fairness.quietStartMs.max} ms (max) after their submit, with ${skyforge.fairness.backlogLeftWhenQuietStarted} jobs of A still waiting;`,
+    `  first-in-first-out would have made them wait for A's backlog, drained ${skyforge.fairness.backlogDrainMs} ms after B's submit.`,
     ...(cold.length > 0 ? ['', coldStartReport(cold)] : []),
   ];
   const goalList = goals(skyforge.runs, skyforge.latency, skyforge.throughput, cold);
@@ -359,7 +386,7 @@ async function main(): Promise<void> {
       emf: { bytes: r.emfBytes, documents: r.emfDocuments },
       usage: r.usage,
     })),
-    local: { latencyMs: skyforge.latency, throughput: skyforge.throughput, unloadedDurationsMs: skyforge.durations },
+    local: { latencyMs: skyforge.latency, throughput: skyforge.throughput, unloadedDurationsMs: skyforge.durations, fairness: skyforge.fairness },
     bullmq: bullmq ?? { status: 'skipped', reason: '--skip-bullmq' },
     coldStart: cold,
     goals: goalList,

@@ -149,8 +149,9 @@ export function payloadOf(bytes: number): { data: string } {
  * The jobs of a workload. `mix`: 10% fail once and succeed on their retry, 2% fail every attempt
  * and end DEAD (dead-lettered); their payload is padded to the same size. Retries wait 1 s.
  */
-export function workloadBodies(jobs: number, payloadBytes: number, mix: boolean): JobBody[] {
+export function workloadBodies(jobs: number, payloadBytes: number, mix: boolean, flow?: FlowWorkload): JobBody[] {
   const echo = { type: 'demo.echo', payload: payloadOf(payloadBytes) };
+  if (flow !== undefined) return Array.from({ length: jobs }, (_, i) => ({ ...echo, flowControl: flowControlOf(flow, i) }));
   const message = 'x'.repeat(Math.max(1, Math.min(1000, payloadBytes - 60)));
   const retry = { type: 'fixed', delayMs: 1000 };
   return Array.from({ length: jobs }, (_, i) => {
@@ -159,6 +160,18 @@ export function workloadBodies(jobs: number, payloadBytes: number, mix: boolean)
     if (i % 10 === 3) return { type: 'demo.fail', payload: { failTimes: 1, message }, maxAttempts: 3, backoff: retry };
     return echo;
   });
+}
+
+/**
+ * Flow-control workloads (docs/flow-control.md): `open`: 10 tenant keys with parallelism 100 and
+ * rate 1000/s, limits that are checked for every job but never hit (the price of checking);
+ * `rate`: one key at 40 starts per second for a shared third-party API, below what the local
+ * cloud runs, so most jobs wait for a later window (the price of throttling).
+ */
+export type FlowWorkload = 'open' | 'rate';
+
+function flowControlOf(flow: FlowWorkload, i: number): Record<string, unknown> {
+  return flow === 'open' ? { key: `tenant-${i % 10}`, parallelism: 100, rate: 1000 } : { key: 'third-party-api', rate: 40 };
 }
 
 /** Runs `task` over `items` with at most `concurrency` at once, in order of start. */
@@ -234,9 +247,17 @@ export interface CostRun {
 /** One metered workload: every AWS call and capacity unit between its first submit and its last job's end. */
 export async function runCostWorkload(
   bench: BenchCloud,
-  options: { name: string; jobs: number; mode: 'single' | 'batch'; mix: boolean; payloadBytes: number; onProgress?: (done: number, total: number) => void },
+  options: {
+    name: string;
+    jobs: number;
+    mode: 'single' | 'batch';
+    mix: boolean;
+    flow?: FlowWorkload;
+    payloadBytes: number;
+    onProgress?: (done: number, total: number) => void;
+  },
 ): Promise<CostRun> {
-  const bodies = workloadBodies(options.jobs, options.payloadBytes, options.mix);
+  const bodies = workloadBodies(options.jobs, options.payloadBytes, options.mix, options.flow);
   const base = await finishedTotal(bench);
   bench.cloud.setCapacityMetering(true);
   const before = bench.usage();
@@ -401,5 +422,55 @@ export async function runThroughput(
     jobsPerSecond: options.jobs / seconds,
     submitSeconds,
     succeeded: counts.succeeded - base.succeeded,
+  };
+}
+
+export interface FairnessRun {
+  backlogJobs: number;
+  quietJobs: number;
+  /** ms from the quiet key's submit to each of its jobs' claim: median and max. */
+  quietStartMs: { median: number; max: number };
+  /** Jobs of the backlog still QUEUED when the quiet key's last job started. */
+  backlogLeftWhenQuietStarted: number;
+  /** ms the backlog took from the quiet key's submit until it drained: what first-in-first-out would have made the quiet key wait. */
+  backlogDrainMs: number;
+}
+
+/**
+ * Fairness (SQS fair queues): `backlog` jobs of key A, then `quiet` jobs of key B on the same
+ * queue. Keys carry limits that never bind (rate 100,000/s), so the figure is the queue's
+ * fairness, not flow control's throttling.
+ */
+export async function runFairness(bench: BenchCloud, options: { backlog: number; quiet: number; payloadBytes: number }): Promise<FairnessRun> {
+  const body = (key: string) => ({ type: 'demo.echo', payload: payloadOf(options.payloadBytes), flowControl: { key, rate: 100_000 } });
+  const base = await finishedTotal(bench);
+  await submitAll(bench, Array.from({ length: options.backlog }, () => body('A')), 'batch', []);
+  // Let the workers get going on A, as a backlog that is being worked off.
+  await sleep(500);
+  const quietAt = Date.now();
+  const quietIds = await bench.submitBatch(Array.from({ length: options.quiet }, () => body('B')));
+  const started: number[] = [];
+  let leftWhenQuietStarted = 0;
+  for (const id of quietIds) {
+    for (;;) {
+      const job = (await bench.job(id)) as { startedAt: string | null } | null;
+      if (job?.startedAt) {
+        started.push(Date.parse(job.startedAt) - quietAt);
+        break;
+      }
+      await sleep(10);
+    }
+  }
+  const finishedNow = (await finishedTotal(bench)).all - base.all;
+  leftWhenQuietStarted = Math.max(0, options.backlog + options.quiet - finishedNow);
+  await waitFinished(bench, base.all, options.backlog + options.quiet);
+  const backlogDrainMs = Date.now() - quietAt;
+  const sorted = [...started].sort((a, b) => a - b);
+  return {
+    backlogJobs: options.backlog,
+    quietJobs: options.quiet,
+    quietStartMs: { median: sorted[Math.floor(sorted.length / 2)] ?? 0, max: sorted.at(-1) ?? 0 },
+    backlogLeftWhenQuietStarted: leftWhenQuietStarted,
+    backlogDrainMs,
   };
 }

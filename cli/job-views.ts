@@ -72,6 +72,8 @@ export function printJob(out: Output, job: JobView, now: number): void {
     ['created', when(job.createdAt, now)],
     ['run at', when(job.runAt, now)],
     ['next run', when(job.nextRunAt, now)],
+    ['flow control', job.flowControl ? flowControlText(job.flowControl) : null],
+    ['throttled until', job.throttledUntil ? `${when(job.throttledUntil, now)}, by ${job.throttleReason ?? 'its limits'}` : null],
     ['started', when(job.startedAt, now)],
     ['finished', when(job.finishedAt, now)],
     ['progress', job.progress === null || job.progress === undefined ? null : inlineJson(job.progress)],
@@ -97,4 +99,13 @@ export function printJob(out: Output, job: JobView, now: number): void {
       job.history,
     );
   }
+}
+
+/** `tenant-42: parallelism 2, rate 10 per 1 s` */
+export function flowControlText(fc: { key: string; parallelism?: number | null; rate?: number | null; periodSeconds: number }): string {
+  const limits = [
+    ...(fc.parallelism != null ? [`parallelism ${fc.parallelism}`] : []),
+    ...(fc.rate != null ? [`rate ${fc.rate} per ${fc.periodSeconds} s`] : []),
+  ];
+  return `${fc.key}: ${limits.join(', ')}`;
 }

@@ -1,4 +1,5 @@
 import { DEFAULT_DATA_DIR } from './cloud.ts';
+import { PRIORITIES, type Priority } from '../shared/config/definitions.ts';
 
 export interface CliOptions {
   port: number;
@@ -18,6 +19,8 @@ export interface CliOptions {
   faults: number;
   /** Seed of the fault draws (env SKYFORGE_FAULTS_SEED, default 1). */
   faultsSeed: number;
+  /** Jobs per second each queue starts at most (`--queue-rate normal=50`). */
+  queueRateLimits: Partial<Record<Priority, number>>;
 }
 
 /** What differs between `npm start` (the defaults) and `skyforge dev`. */
@@ -46,6 +49,7 @@ export const USAGE = `Usage: npm start -- [options]
   --faults <rate>     fail this share (0 to 0.5) of the functions' AWS calls as AWS does under
                       stress: throttling and 5xx (env SKYFORGE_FAULTS, default 0: off)
   --faults-seed <n>   seed of the fault draws, to repeat a run (env SKYFORGE_FAULTS_SEED, default 1)
+  --queue-rate <q=n>  jobs per second a queue starts at most, e.g. normal=50,low=5 (a flow-control key per queue)
   (env SKYFORGE_WORKER_TIMEOUT_SECONDS: the worker function's timeout, default 300; the
    queues' visibility timeout is 6x it and the longest job timeout follows it)
   --help              this text`;
@@ -74,6 +78,7 @@ export function parseCliOptions(
     demoJobs: defaults.demoJobs,
     faults: rateFrom(env['SKYFORGE_FAULTS'], 'SKYFORGE_FAULTS') ?? 0,
     faultsSeed: seedFrom(env['SKYFORGE_FAULTS_SEED'], 'SKYFORGE_FAULTS_SEED') ?? 1,
+    queueRateLimits: {},
   };
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i] ?? '';
@@ -113,6 +118,9 @@ export function parseCliOptions(
       case '--faults-seed':
         options.faultsSeed = seedFrom(value(), flag) ?? 1;
         break;
+      case '--queue-rate':
+        options.queueRateLimits = { ...options.queueRateLimits, ...queueRatesFrom(value(), flag) };
+        break;
       case '--help':
       case '-h':
         options.help = true;
@@ -150,4 +158,18 @@ function seedFrom(raw: string | undefined, name: string): number | undefined {
   const seed = Number(raw);
   if (!Number.isInteger(seed) || seed < 0) throw new CliUsageError(`${name} must be a whole number, got ${raw}`);
   return seed;
+}
+
+/** `normal=50,low=5`: jobs per second per queue. */
+function queueRatesFrom(raw: string, name: string): Partial<Record<Priority, number>> {
+  const rates: Partial<Record<Priority, number>> = {};
+  for (const part of raw.split(',').filter((p) => p.length > 0)) {
+    const [queue, n] = part.split('=');
+    const rate = Number(n);
+    if (!PRIORITIES.includes(queue as Priority) || !Number.isInteger(rate) || rate < 1) {
+      throw new CliUsageError(`${name} takes queue=jobs-per-second pairs such as normal=50 (queues: ${PRIORITIES.join(', ')}), got ${part}`);
+    }
+    rates[queue as Priority] = rate;
+  }
+  return rates;
 }

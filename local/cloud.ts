@@ -1,7 +1,7 @@
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { DEFAULT_PREFIX, PRIORITIES, maxJobTimeoutMsFor, maximumConcurrencyByPriority } from '../shared/config/definitions.ts';
+import { DEFAULT_PREFIX, PRIORITIES, maxJobTimeoutMsFor, maximumConcurrencyByPriority, workerCapacityOf, type Priority } from '../shared/config/definitions.ts';
 import { ENV } from '../shared/config/env-names.ts';
 import { serveDashboard } from '../ui/serve-assets.ts';
 import { refuseCrossSiteWrite } from './cross-site-write-guard.ts';
@@ -44,6 +44,8 @@ export interface LocalCloudOptions {
   dataDir?: string;
   /** Keep all state in memory (nothing on disk). */
   memory?: boolean;
+  /** Jobs per second each queue starts at most (the construct's `worker.queueRateLimits`; `npm start -- --queue-rate normal=50`). */
+  queueRateLimits?: Partial<Record<Priority, number>>;
   /** Extra environment for the handlers (tuning variables), applied last. */
   env?: Record<string, string>;
   /** No log lines from the wiring (tests); IAM denials are still written to stderr. */
@@ -410,6 +412,8 @@ function handlerEnvironment(
     AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
     [ENV.serviceName]: 'skyforge',
     [ENV.demoJobs]: String(options.demoJobs ?? true),
+    [ENV.workerCapacity]: JSON.stringify(workerCapacityOf(maximumConcurrencyByPriority(LOCAL_FUNCTIONS.worker.totalMaximumConcurrency), LOCAL_FUNCTIONS.worker.batchSize)),
+    ...(options.queueRateLimits && Object.keys(options.queueRateLimits).length > 0 ? { [ENV.queueRateLimits]: JSON.stringify(options.queueRateLimits) } : {}),
     [ENV.metricsNamespace]: 'SkyForge',
     [ENV.logLevel]: process.env[ENV.logLevel] ?? (options.quiet ? 'WARN' : 'INFO'),
     // EMF lines are for CloudWatch; in a terminal they are noise unless asked for.

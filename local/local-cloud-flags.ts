@@ -21,6 +21,11 @@ export const LOCAL_CLOUD_FLAGS = {
   'no-iam': { type: 'boolean', description: "don't check the functions' AWS calls against their synthesized IAM policies (checked by default)" },
   faults: { type: 'string', value: '<rate>', description: "fail this share (0 to 0.5) of the functions' AWS calls as AWS does under stress (env SKYFORGE_FAULTS)" },
   'faults-seed': { type: 'string', value: '<n>', description: 'seed of the fault draws (env SKYFORGE_FAULTS_SEED, default 1)' },
+  'queue-rate': {
+    type: 'string',
+    value: '<queue=n,...>',
+    description: 'jobs per second a queue starts at most, e.g. normal=50,low=5 (env SKYFORGE_QUEUE_RATE_LIMITS as JSON)',
+  },
 } as const satisfies Record<string, LocalCloudFlag>;
 
 export type LocalCloudFlagName = keyof typeof LOCAL_CLOUD_FLAGS;

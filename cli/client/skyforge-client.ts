@@ -7,6 +7,7 @@ import type { Readiness, Stats } from '../../shared/use-cases/get-stats.ts';
 import type { ScheduleView } from '../../shared/use-cases/schedule-view.ts';
 import type { FailureGroups } from '../../shared/use-cases/failure-groups.ts';
 import type { MinuteCounts } from '../../shared/domain/minute-counts.ts';
+import type { FlowKeyState } from '../../shared/ports/flow-control-store.ts';
 import { apiErrorFromResponse, BatchTooLargeError, NetworkError, SkyForgeApiError, WaitTimeoutError } from './errors.ts';
 import { HttpTransport, strictEncode, type CallSpec } from './http-transport.ts';
 import type { SigV4Options } from './sigv4-signer.ts';
@@ -167,6 +168,19 @@ export class SkyForgeClient<D extends JobDefinitions = DefaultJobs> {
   /** Deletes a job that is not RUNNING. A retry that finds the job already gone counts as done. */
   async delete(id: string): Promise<void> {
     await this.http.call({ method: 'DELETE', path: jobPath(id), idempotent: true, successOnRetry: [404] });
+  }
+
+  /**
+   * A flow-control key: its latest limits, the jobs holding a parallelism slot and how often a
+   * job of it was deferred (GET /flow-control/{key}). An unknown key throws NOT_FOUND.
+   */
+  /** `getFlowControl` (the OpenAPI operationId): the same as `flowControl(key)`. */
+  getFlowControl(key: string): Promise<FlowKeyState> {
+    return this.flowControl(key);
+  }
+
+  async flowControl(key: string): Promise<FlowKeyState> {
+    return this.json<FlowKeyState>({ method: 'GET', path: `/flow-control/${encodeURIComponent(key)}`, idempotent: true });
   }
 
   /** Queue depths per priority and job counts per status. */
@@ -419,7 +433,7 @@ function jobBody(type: string, payload: unknown, options: EnqueueOptions): Recor
   return {
     type,
     ...(payload !== undefined ? { payload } : {}),
-    ...pick(options, ['priority', 'maxAttempts', 'backoff', 'timeoutMs', 'delayMs', 'metadata']),
+    ...pick(options, ['priority', 'maxAttempts', 'backoff', 'timeoutMs', 'delayMs', 'metadata', 'flowControl']),
     ...(options.runAt !== undefined ? { runAt: isoInstant(options.runAt) } : {}),
     idempotencyKey: options.idempotencyKey ?? randomUUID(),
   };

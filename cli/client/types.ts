@@ -13,6 +13,8 @@ export type { QueueDepth } from '../../shared/ports/job-queue.ts';
 export type { ScheduleView } from '../../shared/use-cases/schedule-view.ts';
 export type { FailureGroup, FailureGroups } from '../../shared/use-cases/failure-groups.ts';
 export type { MinuteCounts } from '../../shared/domain/minute-counts.ts';
+export type { FlowKeyState } from '../../shared/ports/flow-control-store.ts';
+export type { FlowControl } from '../../shared/domain/flow-control.ts';
 
 /** The job types of the default registry module plus the demo types, as the local cloud and a default deployment run them. */
 export type DefaultJobs = typeof defaultRegistryJobs & typeof demoJobs;
@@ -40,6 +42,8 @@ export type EnqueueOptions = EnqueueTiming & {
    */
   idempotencyKey?: string;
   metadata?: Record<string, unknown>;
+  /** Rate and parallelism limits shared by every job of `key` (API.md "Flow control"); periodSeconds defaults to 1. */
+  flowControl?: { key: string; parallelism?: number; rate?: number; periodSeconds?: number };
 };
 
 /** One item of `enqueueBatch`: a job type, its payload (typed by the registry) and options. */

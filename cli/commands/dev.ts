@@ -16,7 +16,7 @@ function localCloudArgv(ctx: CommandContext): string[] {
 export const devCommand = defineCommand({
   name: 'dev',
   summary: 'Run the local cloud with your job types; reloads them when their files change.',
-  usage: ['dev --jobs <module> [--port <n>] [--edge-port <n>] [--data-dir <path>] [--memory] [--demo-jobs]'],
+  usage: ['dev --jobs <module> [--port <n>] [--edge-port <n>] [--data-dir <path>] [--memory] [--demo-jobs] [--queue-rate <queue=n,...>]'],
   description: [
     'The whole SkyForge cloud in this process, as `npm start` runs it in the SkyForge repository: the',
     'API, the worker and the dead-letter consumer against DynamoDB (dynalite), SQS and EventBridge',

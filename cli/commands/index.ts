@@ -18,6 +18,7 @@ import {
   schedulesTriggerCommand,
 } from './schedules.ts';
 import { statsCommand } from './stats.ts';
+import { limitsCommand } from './limits.ts';
 import { statusCommand } from './status.ts';
 import { waitCommand } from './wait.ts';
 import { uiCommand } from './ui.ts';
@@ -45,6 +46,7 @@ export const COMMANDS: readonly Command[] = [
   schedulesTriggerCommand,
   schedulesDeleteCommand,
   statsCommand,
+  limitsCommand,
   watchCommand,
   uiCommand,
   devCommand,

@@ -1,3 +1,4 @@
+import { getFlowKey } from '../../shared/use-cases/get-flow-key.ts';
 import { JobNotFoundError, SkyForgeError } from '../../shared/domain/errors.ts';
 import { LIMITS } from '../../shared/domain/job-defaults.ts';
 import { parseWith } from '../../shared/http/api-request.ts';
@@ -63,6 +64,11 @@ export function apiRoutes(deps: Dependencies): Route[] {
     ...dashboardRoutes(deps),
     ...deadLetterRoutes(deps),
     { method: 'GET', path: '/stats', handler: async () => ok(await getStats(deps)) },
+    {
+      method: 'GET',
+      path: '/flow-control/{key}',
+      handler: async (_r, p) => ok(await getFlowKey(decodeURIComponent(p.key ?? ''), deps)),
+    },
     { method: 'GET', path: '/openapi.json', handler: async () => ok(openApiDocument()) },
     ...scheduleRoutes(deps),
   ];

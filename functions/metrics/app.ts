@@ -5,7 +5,7 @@ import { metricsCollector } from '../../shared/use-cases/collect-metrics.ts';
 import type { Dependencies } from '../../shared/use-cases/dependencies.ts';
 
 /** GET /metrics: Prometheus text exposition, at most a few seconds stale. */
-export function createMetricsApp(deps: Pick<Dependencies, 'counters' | 'queue' | 'clock' | 'logger'>) {
+export function createMetricsApp(deps: Pick<Dependencies, 'counters' | 'queue' | 'clock' | 'logger'> & { config?: { workerCapacity?: Dependencies['config']['workerCapacity'] } }) {
   const collect = metricsCollector(deps);
   return async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
     // Checked as the api function checks it: echoed only if it is a safe id.
@@ -14,7 +14,7 @@ export function createMetricsApp(deps: Pick<Dependencies, 'counters' | 'queue' |
       return { statusCode: 405, headers: { Allow: 'GET', 'X-Request-ID': requestId }, body: '' };
     }
     try {
-      const { contentType, body } = await renderPrometheus(await collect());
+      const { contentType, body } = await renderPrometheus(await collect(), deps.config?.workerCapacity);
       return { statusCode: 200, headers: { 'Content-Type': contentType, 'Cache-Control': 'no-store', 'X-Request-ID': requestId }, body };
     } catch (error) {
       deps.logger.error('metrics scrape failed', { error: error instanceof Error ? error.message : String(error) });

@@ -65,7 +65,13 @@ async function runMessage(
   deps: Dependencies,
   batch: BatchContext,
 ): Promise<MessageOutcome> {
-  if (message.kind === 'job') return runJobMessage({ jobId: message.jobId, ...common }, deps, batch);
+  if (message.kind === 'job') {
+    const carried = {
+      ...(message.timeoutMs !== undefined ? { timeoutMs: message.timeoutMs } : {}),
+      ...(message.flowControl || message.reservations ? { flow: { flowControl: message.flowControl, reservations: message.reservations } } : {}),
+    };
+    return runJobMessage({ jobId: message.jobId, ...common, ...carried }, deps, batch);
+  }
   const firing = await createFiringJob(message, deps, batch);
   if ('action' in firing) return firing;
   return runJobMessage({ jobId: firing.jobId, ...common }, deps, batch);

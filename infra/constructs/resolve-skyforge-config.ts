@@ -101,6 +101,7 @@ export interface ResolvedSkyForgeConfig {
     readonly batchSize: number;
     readonly maxBatchingWindowSeconds: number;
     readonly maximumConcurrency: Record<Priority, number>;
+    readonly queueRateLimits: Partial<Record<Priority, number>>;
   };
   readonly deadLetter: ResolvedFunctionSettings & {
     readonly maximumConcurrency: number;
@@ -244,6 +245,14 @@ export function resolveSkyForgeConfig(
       override === undefined ? weighted[priority] : requireInteger(`worker.maximumConcurrency.${priority}`, override, 2, 1000);
   }
 
+  const queueRateLimits: Partial<Record<Priority, number>> = {};
+  for (const [priority, rate] of Object.entries(w.queueRateLimits ?? {})) {
+    if (!PRIORITIES.includes(priority as Priority)) {
+      throw new SkyForgeConfigError('worker.queueRateLimits', `names no queue: ${priority} (queues: ${PRIORITIES.join(', ')})`);
+    }
+    if (rate !== undefined) queueRateLimits[priority as Priority] = requireInteger(`worker.queueRateLimits.${priority}`, rate, 1, 100_000);
+  }
+
   const api = props.api ?? {};
   const auth = api.auth ?? 'iam';
   if (auth !== 'iam' && auth !== 'none') {
@@ -333,6 +342,7 @@ export function resolveSkyForgeConfig(
       batchSize,
       maxBatchingWindowSeconds,
       maximumConcurrency,
+      queueRateLimits,
     },
     deadLetter: {
       entry: entry('deadLetter'),

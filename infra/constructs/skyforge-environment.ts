@@ -1,6 +1,7 @@
 import { Stack } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { ENV } from '../../shared/config/env-names.ts';
+import { workerCapacityOf } from '../../shared/config/definitions.ts';
 import type { JobQueues } from './job-queues.ts';
 import type { JobScheduler } from './job-scheduler.ts';
 import type { JobTable } from './job-table.ts';
@@ -34,7 +35,11 @@ export function skyforgeEnvironment(
     [ENV.maxResultBytes]: String(config.maxResultBytes),
     [ENV.maxJobTimeoutMs]: String(config.maxJobTimeoutMs),
     [ENV.demoJobs]: String(config.demoJobs),
+    [ENV.workerCapacity]: JSON.stringify(workerCapacityOf(config.worker.maximumConcurrency, config.worker.batchSize)),
   };
+  if (Object.keys(config.worker.queueRateLimits).length > 0) {
+    env[ENV.queueRateLimits] = JSON.stringify(config.worker.queueRateLimits);
+  }
   if (config.cancelPollMs !== undefined) {
     env[ENV.cancelPollMs] = String(config.cancelPollMs);
   }

@@ -75,6 +75,13 @@ export interface SkyForgeWorkerProps {
   readonly totalMaximumConcurrency?: number;
   /** Per-priority MaximumConcurrency (2..1000) that overrides the weighted split. */
   readonly maximumConcurrency?: Partial<Record<Priority, number>>;
+  /**
+   * Jobs per second each queue starts at most, across all workers (TaskForge's
+   * RATE_LIMIT_PER_SEC): a flow-control key `queue:<priority>` that every job of the queue
+   * shares, checked before the claim like a job's own limits (docs/flow-control.md).
+   * @default no limit
+   */
+  readonly queueRateLimits?: Partial<Record<Priority, number>>;
 }
 
 export interface SkyForgeDeadLetterProps {

@@ -9,7 +9,7 @@ import { loadJobRegistry, registryOutDir, type LoadedJobRegistry } from './job-r
 export const STOP_GRACE_MS = 10_000;
 
 export interface DevServerOptions {
-  options: Pick<CliOptions, 'port' | 'edgePort' | 'dataDir' | 'memory' | 'workerTimeoutSeconds' | 'jobs' | 'demoJobs'> & Partial<Pick<CliOptions, 'iam' | 'faults' | 'faultsSeed'>>;
+  options: Pick<CliOptions, 'port' | 'edgePort' | 'dataDir' | 'memory' | 'workerTimeoutSeconds' | 'jobs' | 'demoJobs'> & Partial<Pick<CliOptions, 'iam' | 'faults' | 'faultsSeed' | 'queueRateLimits'>>;
   /** Relative paths in log lines are relative to it. */
   cwd: string;
   /** One line for the terminal: reloads and reload failures. */
@@ -57,6 +57,7 @@ export async function startDevServer({ options, cwd, log }: DevServerOptions): P
     // The local IAM is on unless --no-iam said otherwise.
     ...(options.iam === false ? { iam: false } : {}),
     ...(options.faults ? { faults: { rate: options.faults, seed: options.faultsSeed ?? 1 } } : {}),
+    ...(options.queueRateLimits ? { queueRateLimits: options.queueRateLimits } : {}),
   });
 
   let watcher: FileWatcher | undefined;

@@ -5,6 +5,7 @@ import type { Operation, OperationContext, OperationOutput } from './operation-c
 import { readRedrivePolicy } from './queue-attributes.ts';
 import type { Queue, StoredMessage } from './queue.ts';
 import { createReceiptHandle } from './receipt-handle.ts';
+import { takeFairly } from './fair-queues.ts';
 
 /** ReceiveMessage: long polling, visibility, receive counts, redrive and retention. */
 
@@ -69,18 +70,20 @@ function receiveNow(context: OperationContext, queue: Queue, request: ReceiveReq
   const expired: string[] = [];
   const moved: string[] = [];
   try {
-    while (picked.length < request.maxMessages) {
-      const message = queue.takeVisible(now);
-      if (message === undefined) break;
-      if (message.sentAt + retentionMs <= now) expired.push(message.id);
-      else if (
-        redrive !== undefined &&
-        deadLetterQueue !== undefined &&
-        deadLetterQueue !== queue.name &&
-        message.receiveCount >= redrive.maxReceiveCount
-      ) {
-        moved.push(message.id);
-      } else picked.push(message);
+    // Fair queues: quiet tenants (MessageGroupId) before noisy ones (fair-queues.ts).
+    for (let candidates = takeFairly(queue, now, request.maxMessages); candidates.length > 0; ) {
+      for (const message of candidates) {
+        if (message.sentAt + retentionMs <= now) expired.push(message.id);
+        else if (
+          redrive !== undefined &&
+          deadLetterQueue !== undefined &&
+          deadLetterQueue !== queue.name &&
+          message.receiveCount >= redrive.maxReceiveCount
+        ) {
+          moved.push(message.id);
+        } else picked.push(message);
+      }
+      candidates = picked.length < request.maxMessages ? takeFairly(queue, now, request.maxMessages - picked.length) : [];
     }
     if (expired.length > 0) context.commit({ type: 'expire', queue: queue.name, ids: expired });
     if (moved.length > 0 && deadLetterQueue !== undefined) {

@@ -109,6 +109,11 @@ export function deadLetterQueueName(prefix: string, priority: Priority): string 
  * MaximumConcurrency per queue's event source mapping, from a total and the weights.
  * Lambda accepts 2..1000 per mapping, so every share is clamped into that range.
  */
+/** Jobs a queue's workers run at most at once: its mapping's concurrent batches times the batch size. */
+export function workerCapacityOf(maximumConcurrency: Record<Priority, number>, batchSize: number): Record<Priority, number> {
+  return Object.fromEntries(Object.entries(maximumConcurrency).map(([p, c]) => [p, c * batchSize])) as Record<Priority, number>;
+}
+
 export function maximumConcurrencyByPriority(total: number): Record<Priority, number> {
   const weightSum = QUEUES.reduce((sum, q) => sum + q.concurrencyWeight, 0);
   const out = {} as Record<Priority, number>;

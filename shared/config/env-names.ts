@@ -17,6 +17,10 @@ export const ENV = {
   demoJobs: 'SKYFORGE_DEMO_JOBS',
   /** JSON object of the main queues' ARNs keyed by priority (targets of scheduler schedules). */
   queueArns: 'SKYFORGE_QUEUE_ARNS',
+  /** JSON `{ "normal": 50 }`: jobs per second each queue starts at most (TaskForge's RATE_LIMIT_PER_SEC). */
+  queueRateLimits: 'SKYFORGE_QUEUE_RATE_LIMITS',
+  /** JSON `{ "critical": 160, ... }`: jobs each queue's workers run at most at once (MaximumConcurrency x batch size). */
+  workerCapacity: 'SKYFORGE_WORKER_CAPACITY',
   /** The EventBridge Scheduler schedule group that holds every SkyForge schedule of this stack. */
   scheduleGroup: 'SKYFORGE_SCHEDULE_GROUP',
   /** The role EventBridge Scheduler assumes to send to the queues (passed on CreateSchedule). */

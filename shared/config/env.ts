@@ -1,5 +1,13 @@
 import * as z from 'zod';
-import { HANDLER_ENV_BOUNDS, MAX_PAYLOAD_PLUS_RESULT_BYTES, PRIORITIES, type Priority } from './definitions.ts';
+import {
+  HANDLER_ENV_BOUNDS,
+  MAX_PAYLOAD_PLUS_RESULT_BYTES,
+  maximumConcurrencyByPriority,
+  PRIORITIES,
+  WORKER_DEFAULTS,
+  workerCapacityOf,
+  type Priority,
+} from './definitions.ts';
 import { ENV } from './env-names.ts';
 
 /** A variable holding a JSON object keyed by priority, each value checked by `value`. */
@@ -32,6 +40,22 @@ const schema = z.object({
   [ENV.queueUrls]: urlMap,
   [ENV.deadLetterQueueUrls]: urlMap,
   [ENV.queueArns]: byPriorityFromEnv(z.string().startsWith('arn:'), 'queue ARNs'),
+  [ENV.queueRateLimits]: z.preprocess(
+    unsetIfEmpty,
+    z
+      .string()
+      .transform((raw, ctx) => {
+        try {
+          return JSON.parse(raw) as unknown;
+        } catch {
+          ctx.addIssue({ code: 'custom', message: 'must be a JSON object of jobs per second keyed by priority, such as {"normal":50}' });
+          return z.NEVER;
+        }
+      })
+      .pipe(z.partialRecord(z.enum(PRIORITIES), z.number().int().min(1).max(100_000)))
+      .optional(),
+  ),
+  [ENV.workerCapacity]: z.preprocess(unsetIfEmpty, byPriorityFromEnv(z.number().int().min(1), 'jobs at once').optional()),
   [ENV.scheduleGroup]: z.string().min(1),
   [ENV.schedulerRoleArn]: z.string().startsWith('arn:'),
   [ENV.scheduleDeadLetterArn]: z.string().startsWith('arn:'),
@@ -74,6 +98,10 @@ export interface SkyForgeConfig {
   maxResultBytes: number;
   maxJobTimeoutMs: number;
   cancelPollMs: number;
+  /** Per-queue rate limits (jobs started per second), a flow-control key every job of the queue shares. */
+  queueRateLimits: Partial<Record<Priority, number>>;
+  /** Jobs each queue's workers run at most at once, the denominator of skyforge_worker_utilization. */
+  workerCapacity: Record<Priority, number>;
   demoJobs: boolean;
   apiToken: string | undefined;
   /** Where the AWS SDK clients go: region (us-east-1 for the local cloud when unset) and an endpoint override. */
@@ -130,6 +158,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SkyForgeConfig
     maxResultBytes: e[ENV.maxResultBytes],
     maxJobTimeoutMs: e[ENV.maxJobTimeoutMs],
     cancelPollMs: e[ENV.cancelPollMs],
+    queueRateLimits: e[ENV.queueRateLimits] ?? {},
+    workerCapacity: e[ENV.workerCapacity] ?? workerCapacityOf(maximumConcurrencyByPriority(WORKER_DEFAULTS.totalMaximumConcurrency), WORKER_DEFAULTS.batchSize),
     demoJobs: e[ENV.demoJobs],
     apiToken: e[ENV.apiToken],
     aws: {

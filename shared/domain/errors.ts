@@ -72,6 +72,16 @@ export class ScheduleNotFoundError extends SkyForgeError {
   }
 }
 
+/** GET /flow-control/{key} of a key no job ever named. */
+export class FlowKeyNotFoundError extends SkyForgeError {
+  override name = 'FlowKeyNotFoundError';
+  readonly key: string;
+  constructor(key: string) {
+    super('NOT_FOUND', `flow-control key ${key} is not known (no job has named it)`, { key });
+    this.key = key;
+  }
+}
+
 /** A fingerprint that cannot name a failure group (GET /dlq/groups lists the real ones). */
 export class FailureGroupNotFoundError extends SkyForgeError {
   override name = 'FailureGroupNotFoundError';

@@ -37,6 +37,8 @@ function endChanges(job: Pick<Job, 'idempotencyKey'>, status: TerminalStatus, en
     // Nothing is due any more: no next run, no one-time schedule to wait for.
     nextRunAt: null,
     pendingSchedule: null,
+    throttledUntil: null,
+    throttleReason: null,
     ...(ending.releasesLease ? { leaseToken: null, leaseUntil: null } : {}),
     ...(ending.history ? { history: ending.history } : {}),
     ...(ending.lastError ? { lastError: ending.lastError } : {}),

@@ -1,5 +1,6 @@
 import { WorkerLostError } from './errors.ts';
 import { fingerprintOf } from './failure-fingerprint.ts';
+import type { FlowControl, ThrottleReason } from './flow-control.ts';
 import type { Priority } from './priority.ts';
 
 export type { Priority } from './priority.ts';
@@ -103,6 +104,11 @@ export interface Job {
   expiresAt: number | null;
   /** Name of the one-time EventBridge schedule that will make the job due (delays over 15 minutes). */
   pendingSchedule: string | null;
+  /** Rate and parallelism limits shared by every job of its key (API.md "Flow control"). */
+  flowControl: FlowControl | null;
+  /** QUEUED and over its key's limits: when it will be tried again (ISO), and why. */
+  throttledUntil: string | null;
+  throttleReason: ThrottleReason | null;
 }
 
 /** What the API shows of a job: everything but the internal bookkeeping. */

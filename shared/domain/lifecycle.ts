@@ -21,6 +21,12 @@ export const JOB_EVENT = {
    * when it is due, so "SCHEDULED -> QUEUED -> RUNNING" is folded into one write.
    */
   CLAIM: 'CLAIM',
+  /**
+   * Flow control: the job is over its key's rate or parallelism limit. It stays (or goes back to)
+   * QUEUED with throttledUntil/throttleReason, uses no attempt, and its message is sent again
+   * with a delay.
+   */
+  THROTTLE: 'THROTTLE',
   /** The lease of a RUNNING job ran out (worker crashed or timed out) and its message came back. */
   RECLAIM: 'RECLAIM',
   /** The running attempt records its progress. */
@@ -78,6 +84,7 @@ export const TRANSITIONS: Readonly<Record<JobEvent, TransitionRule>> = {
   SUBMIT_DELAYED: { from: [NEW], to: SCHEDULED },
   MISSED_FIRING: { from: [NEW], to: DEAD },
   CLAIM: { from: [QUEUED, RETRYING, SCHEDULED], to: RUNNING, startsAttempt: true, onlyWhenDue: true },
+  THROTTLE: { from: [QUEUED, RETRYING, SCHEDULED], to: QUEUED },
   RECLAIM: { from: [RUNNING], to: RUNNING, startsAttempt: true, lease: 'expired' },
   PROGRESS: { from: [RUNNING], to: UNCHANGED, lease: 'held' },
   SUCCEED: { from: [RUNNING], to: SUCCEEDED, lease: 'held' },

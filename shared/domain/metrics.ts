@@ -32,6 +32,11 @@ export interface CounterGroup extends MetricGroup {
   values: Record<string, number>;
 }
 
+/** Jobs deferred by flow control, by reason: `skyforge_jobs_throttled_total{queue,type,reason}`. */
+export function throttledValue(reason: 'rate' | 'parallelism'): string {
+  return `throttled_${reason}`;
+}
+
 export function statusValue(status: JobStatus): string {
   return `status_${status}`;
 }

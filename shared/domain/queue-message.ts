@@ -1,11 +1,35 @@
 /** The bodies of SkyForge's SQS messages: a job id (claim check) or a schedule's firing. */
+import type { FlowControl } from './flow-control.ts';
+
+/**
+ * What a keyed job's message carries so the worker checks its limits without reading the job:
+ * the limits (`f`), and the rate windows already reserved for it (`w`, key -> window start) when
+ * a full window sent it to a later one.
+ */
+export interface MessageFlow {
+  flowControl?: FlowControl;
+  reservations?: Record<string, number>;
+}
 
 /**
  * A job's message: its id, and its timeout so the worker can hide the message for just the
  * attempt's lease as soon as it receives it (see messageVisibilitySeconds).
  */
-export function encodeJobMessage(jobId: string, timeoutMs?: number): string {
-  return JSON.stringify(timeoutMs === undefined ? { v: 1, id: jobId } : { v: 1, id: jobId, t: timeoutMs });
+/** What a job's message carries about its limits: nothing for a job without flow control. */
+export function messageFlowOf(job: { flowControl: FlowControl | null }, reservations?: Record<string, number>): { flow?: MessageFlow } {
+  if (!job.flowControl) return reservations ? { flow: { reservations } } : {};
+  return { flow: { flowControl: job.flowControl, ...(reservations ? { reservations } : {}) } };
+}
+
+export function encodeJobMessage(jobId: string, timeoutMs?: number, flow: MessageFlow = {}): string {
+  const body: Record<string, unknown> = { v: 1, id: jobId };
+  if (timeoutMs !== undefined) body.t = timeoutMs;
+  if (flow.flowControl) {
+    const { key, parallelism, rate, periodSeconds } = flow.flowControl;
+    body.f = { k: key, ...(parallelism !== undefined ? { p: parallelism } : {}), ...(rate !== undefined ? { r: rate } : {}), s: periodSeconds };
+  }
+  if (flow.reservations && Object.keys(flow.reservations).length > 0) body.w = flow.reservations;
+  return JSON.stringify(body);
 }
 
 /**
@@ -18,16 +42,16 @@ export function encodeFiringMessageTemplate(scheduleName: string): string {
 
 export type QueueMessage =
   /** timeoutMs: the job's timeout when the message was sent (absent in older messages). */
-  | { kind: 'job'; jobId: string; timeoutMs?: number }
+  | ({ kind: 'job'; jobId: string; timeoutMs?: number } & MessageFlow)
   | { kind: 'firing'; scheduleName: string; scheduledAt: string };
 
 /** What a message body asks for, or null when it is not a SkyForge message. */
 export function decodeQueueMessage(body: string): QueueMessage | null {
   try {
-    const parsed = JSON.parse(body) as { id?: unknown; t?: unknown; schedule?: unknown; at?: unknown };
+    const parsed = JSON.parse(body) as { id?: unknown; t?: unknown; f?: unknown; w?: unknown; schedule?: unknown; at?: unknown };
     if (typeof parsed.id === 'string' && parsed.id.length > 0) {
       const timeout = typeof parsed.t === 'number' && Number.isInteger(parsed.t) && parsed.t > 0 ? { timeoutMs: parsed.t } : {};
-      return { kind: 'job', jobId: parsed.id, ...timeout };
+      return { kind: 'job', jobId: parsed.id, ...timeout, ...decodeFlow(parsed.f, parsed.w) };
     }
     if (typeof parsed.schedule === 'string' && typeof parsed.at === 'string' && !Number.isNaN(Date.parse(parsed.at))) {
       return { kind: 'firing', scheduleName: parsed.schedule, scheduledAt: new Date(Date.parse(parsed.at)).toISOString() };
@@ -42,4 +66,20 @@ export function decodeQueueMessage(body: string): QueueMessage | null {
 export function decodeJobMessage(body: string): string | null {
   const message = decodeQueueMessage(body);
   return message?.kind === 'job' ? message.jobId : null;
+}
+
+const positiveInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v > 0;
+
+/** A message's flow control, or nothing when it carries none (or a malformed one: the claim's condition then catches it). */
+function decodeFlow(f: unknown, w: unknown): MessageFlow {
+  const { k, p, r, s } = (f && typeof f === 'object' ? f : {}) as Record<string, unknown>;
+  const valid = typeof k === 'string' && k.length > 0 && positiveInt(s) && (positiveInt(p) || positiveInt(r));
+  const flowControl: FlowControl | undefined = valid
+    ? { key: k, periodSeconds: s, ...(positiveInt(p) ? { parallelism: p } : {}), ...(positiveInt(r) ? { rate: r } : {}) }
+    : undefined;
+  const reservations =
+    w && typeof w === 'object'
+      ? Object.fromEntries(Object.entries(w as Record<string, unknown>).filter((e): e is [string, number] => typeof e[1] === 'number'))
+      : {};
+  return { ...(flowControl ? { flowControl } : {}), ...(Object.keys(reservations).length > 0 ? { reservations } : {}) };
 }

@@ -9,6 +9,8 @@ export interface JobTemplate {
   backoff?: Partial<BackoffPolicy>;
   timeoutMs?: number;
   metadata?: Record<string, unknown>;
+  /** API.md "Flow control"; periodSeconds defaults to 1. */
+  flowControl?: { key: string; parallelism?: number; rate?: number; periodSeconds?: number };
 }
 
 /** A recurring schedule as the table keeps it (the EventBridge schedule mirrors it). */

@@ -40,6 +40,9 @@ export const OPENAPI_EXAMPLES = {
     history: [{ attempt: 1, startedAt: '2026-12-05T00:01:00.105Z', finishedAt: '2026-12-05T00:01:00.412Z', outcome: 'SUCCEEDED', error: null }],
     deadReason: null,
     cancelReason: null,
+    flowControl: null,
+    throttledUntil: null,
+    throttleReason: null,
   },
   batchRequest: { jobs: [{ type: 'demo.echo', payload: { n: 1 } }, { type: 'demo.sleep', payload: { ms: 2000 }, priority: 'low' }] },
   scheduleCreate: {

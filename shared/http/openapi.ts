@@ -23,6 +23,7 @@ import {
   schedulePageSchema,
   scheduleViewSchema,
   statsSchema,
+  flowKeySchema,
 } from './response-schemas.ts';
 import { OPENAPI_EXAMPLES } from './openapi-examples.ts';
 import { deadListByGroupQuerySchema, failureGroupQuerySchema, failureGroupsSchema, groupReplayBodySchema, minuteStatsSchema, minutesQuerySchema } from './dashboard-schemas.ts';
@@ -61,6 +62,7 @@ const COMPONENTS = {
   ReplayResult: [replayResultSchema, 'output'],
   FailureGroups: [failureGroupsSchema, 'output'],
   MinuteStats: [minuteStatsSchema, 'output'],
+  FlowKey: [flowKeySchema, 'output'],
 } as const satisfies Record<string, readonly [z.ZodType, 'input' | 'output']>;
 type Component = keyof typeof COMPONENTS;
 
@@ -163,6 +165,7 @@ export const OPERATION_IDS = [
   'pauseSchedule',
   'resumeSchedule',
   'triggerSchedule',
+  'getFlowControl',
   'getStats',
   'getMinuteStats',
   'getHealth',
@@ -443,9 +446,17 @@ function schedulePaths(): JsonObject {
   };
 }
 
-/** Health, readiness, stats, metrics and this document. */
+/** Health, readiness, stats, metrics and this document; flow-control keys. */
 function operationPaths(): JsonObject {
   return {
+    '/flow-control/{key}': {
+      get: operation('getFlowControl', 'flowControl', {
+        summary: 'A flow-control key: its latest limits, running jobs and deferrals',
+        parameters: [pathParam('key', 'The flow-control key (URL-encoded)')],
+        responses: { '200': answer('The key', 'FlowKey') },
+        errors: [404],
+      }),
+    },
     '/stats': { get: operation('getStats', 'operations', { summary: 'Queue depths and jobs per status', responses: { '200': answer('Stats', 'Stats') } }) },
     '/stats/minutes': {
       get: operation('getMinuteStats', 'operations', {

@@ -62,6 +62,11 @@ export const jobViewSchema = z.object({
   deadReason: z.string().nullable(),
   cancelReason: z.string().nullable(),
   fingerprint: z.string().optional().describe('DEAD jobs only: the failure group (GET /dlq/groups)'),
+  flowControl: z
+    .object({ key: z.string(), parallelism: z.number().int().optional(), rate: z.number().int().optional(), periodSeconds: z.number().int() })
+    .nullable(),
+  throttledUntil: nullableTime.describe('QUEUED over its flow-control limits: when it will be tried again'),
+  throttleReason: z.enum(['rate', 'parallelism']).nullable(),
 });
 
 export const jobPageSchema = z.object({ items: z.array(jobViewSchema), nextCursor: z.string().nullable() });
@@ -109,5 +114,14 @@ export const statsSchema = z.object({
 
 const checkSchema = z.object({ ok: z.boolean(), ms: z.number(), error: z.string().optional() });
 export const readinessSchema = z.object({ ready: z.boolean(), checks: z.object({ dynamodb: checkSchema, sqs: checkSchema }) });
+/** GET /flow-control/{key} (API.md "Flow control"). */
+export const flowKeySchema = z.object({
+  key: z.string(),
+  parallelism: z.number().int().nullable(),
+  rate: z.number().int().nullable(),
+  periodSeconds: z.number().int(),
+  running: z.number().int(),
+  throttledTotal: z.number().int(),
+});
 export const healthSchema = z.object({ status: z.literal('ok') });
 export const replayResultSchema = z.object({ replayed: z.number().int() });

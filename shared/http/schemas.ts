@@ -3,6 +3,7 @@ import { LIMITS } from '../domain/job-defaults.ts';
 import { PRIORITIES } from '../config/definitions.ts';
 import { BACKOFF_TYPES, JOB_STATUS, JOB_STATUSES } from '../domain/job.ts';
 import { SCHEDULE_NAME } from '../domain/schedule.ts';
+import { FLOW_CONTROL_LIMITS as FC } from '../domain/flow-control.ts';
 
 /**
  * Request schemas of the API: the single source the router validates with (and, later, the
@@ -26,6 +27,23 @@ export const backoffSchema = z
   })
   .partial()
   .strict();
+
+/** API.md "Flow control": a key, and at least one of parallelism and rate. */
+export const flowControlSchema = z
+  .object({
+    key: z
+      .string({ error: 'flowControl.key is required and must be a string' })
+      .min(1, { error: 'flowControl.key must not be empty' })
+      .max(FC.maxKeyLength, { error: `flowControl.key must be at most ${FC.maxKeyLength} characters` }),
+    parallelism: between('flowControl.parallelism', 1, FC.maxParallelism).optional(),
+    rate: between('flowControl.rate', 1, FC.maxRate).optional(),
+    periodSeconds: between('flowControl.periodSeconds', 1, FC.maxPeriodSeconds).optional(),
+  }, { error: 'flowControl must be an object such as { "key": "tenant-42", "rate": 10 }' })
+  .strict()
+  .refine((fc) => fc.parallelism !== undefined || fc.rate !== undefined, {
+    error: 'flowControl needs at least one of parallelism and rate',
+    path: ['parallelism'],
+  });
 
 const jobBodyShape = z
   .object({
@@ -51,6 +69,7 @@ const jobBodyShape = z
         error: `metadata must be at most ${LIMITS.maxMetadataBytes} bytes of JSON`,
       })
       .optional(),
+    flowControl: flowControlSchema.optional(),
   })
   .strict();
 

@@ -29,6 +29,13 @@ export interface JobTypeDefaults {
   maxAttempts?: number;
   backoff?: Partial<BackoffPolicy>;
   timeoutMs?: number;
+  /**
+   * Flow control for every job of the type that sets none itself. `key` may be computed from
+   * the payload (a tenant id); a constant key puts one limit on the whole type, such as a shared
+   * third-party API.
+   * @example { key: (p) => `tenant-${p.tenant}`, parallelism: 2 }
+   */
+  flowControl?: { key: string | ((payload: never) => string); parallelism?: number; rate?: number; periodSeconds?: number };
 }
 
 export interface JobDefinition<S extends z.ZodType, R> {

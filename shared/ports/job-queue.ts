@@ -1,4 +1,5 @@
 import type { Priority } from '../domain/job.ts';
+import type { MessageFlow } from '../domain/queue-message.ts';
 
 /** A message carries the job id only (claim check); the payload stays on the job item. */
 export interface JobMessage {
@@ -8,6 +9,8 @@ export interface JobMessage {
   delaySeconds: number;
   /** The job's timeout, carried so the worker can hide the message for just its lease. */
   timeoutMs?: number;
+  /** A keyed job's limits and reserved rate windows; its key is also the message's MessageGroupId (SQS fair queues). */
+  flow?: MessageFlow;
 }
 
 /** A received message to hide for `seconds` from now (ChangeMessageVisibility). */

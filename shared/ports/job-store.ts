@@ -22,6 +22,8 @@ export interface TransitionRequest<E extends JobEvent = JobEvent> {
   noLiveLeaseAt?: number;
   /** Events that start an attempt (CLAIM, RECLAIM): the new lease, until now + job.timeoutMs + graceMs. */
   newLease?: { token: string; graceMs: number };
+  /** Events that start an attempt: the job's flow-control limits were checked (else a job with limits is refused). */
+  flowControlChecked?: boolean;
   /** Fields written with the event. */
   changes?: JobChanges;
 }

@@ -1,5 +1,5 @@
 import type { CounterGroup } from '../domain/metrics.ts';
-import { COUNTERS } from '../domain/metrics.ts';
+import { COUNTERS, throttledValue } from '../domain/metrics.ts';
 import type { MetricsSink } from '../ports/job-counters.ts';
 import type { CounterDeltas } from '../domain/counter-deltas.ts';
 
@@ -11,6 +11,8 @@ const COUNT_METRICS: Record<string, string> = {
   [COUNTERS.retried]: 'JobsRetried',
   [COUNTERS.dead]: 'JobsDeadLettered',
   [COUNTERS.cancelled]: 'JobsCancelled',
+  [throttledValue('rate')]: 'JobsThrottledRate',
+  [throttledValue('parallelism')]: 'JobsThrottledParallelism',
 };
 
 /** EMF takes at most 100 values per metric in one document. */

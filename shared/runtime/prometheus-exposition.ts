@@ -1,7 +1,8 @@
 import { Registry } from 'prom-client';
-import { PRIORITIES } from '../config/definitions.ts';
+import { PRIORITIES, type Priority } from '../config/definitions.ts';
+import { THROTTLE_REASON } from '../domain/flow-control.ts';
 import { JOB_STATUSES } from '../domain/job.ts';
-import { bucketValue, COUNTERS, HISTOGRAM_BUCKETS_SECONDS, HISTOGRAMS, statusValue, type HistogramName } from '../domain/metrics.ts';
+import { bucketValue, COUNTERS, HISTOGRAM_BUCKETS_SECONDS, HISTOGRAMS, statusValue, throttledValue, type HistogramName } from '../domain/metrics.ts';
 import { total } from '../domain/metrics.ts';
 import type { MetricsSnapshot } from '../use-cases/collect-metrics.ts';
 
@@ -44,7 +45,10 @@ const HISTOGRAM_META: Record<HistogramName, { name: string; help: string }> = {
 };
 
 /** Prometheus text exposition (version 0.0.4) of a metrics snapshot. */
-export async function renderPrometheus(snapshot: MetricsSnapshot): Promise<{ contentType: string; body: string }> {
+export async function renderPrometheus(
+  snapshot: MetricsSnapshot,
+  workerCapacity?: Record<Priority, number>,
+): Promise<{ contentType: string; body: string }> {
   const registry = new Registry();
   const labelsOf = (g: { queue: string; type: string }) => ({ queue: g.queue, type: g.type });
   for (const counter of Object.values(COUNTERS)) {
@@ -73,6 +77,30 @@ export async function renderPrometheus(snapshot: MetricsSnapshot): Promise<{ con
       samples.push({ labels: labelsOf(g), value: count, metricName: `${name}_count` });
     }
     registry.registerMetric(new Precomputed(name, help, 'histogram', samples) as never);
+  }
+  // Flow control: jobs deferred by their limits, by reason. No per-key label: keys are unbounded.
+  registry.registerMetric(
+    new Precomputed(
+      'skyforge_jobs_throttled_total',
+      'Times a job was deferred by flow control (its key’s rate or parallelism, or its queue’s rate)',
+      'counter',
+      snapshot.groups.flatMap((g) =>
+        Object.values(THROTTLE_REASON).map((reason) => ({ labels: { ...labelsOf(g), reason }, value: g.values[throttledValue(reason)] ?? 0 })),
+      ),
+    ) as never,
+  );
+  if (workerCapacity) {
+    registry.registerMetric(
+      new Precomputed(
+        'skyforge_worker_utilization',
+        'Busy share of the queue’s maximum concurrency: RUNNING jobs / (MaximumConcurrency x batch size)',
+        'gauge',
+        PRIORITIES.map((queue) => {
+          const running = snapshot.groups.filter((g) => g.queue === queue).reduce((sum, g) => sum + (g.values[statusValue('RUNNING')] ?? 0), 0);
+          return { labels: { queue }, value: Math.min(1, Math.max(0, running) / workerCapacity[queue]) };
+        }),
+      ) as never,
+    );
   }
   const queueGauge = (name: string, help: string, pick: (d: MetricsSnapshot['queues'][keyof MetricsSnapshot['queues']]) => number) =>
     registry.registerMetric(

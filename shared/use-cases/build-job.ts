@@ -4,6 +4,7 @@ import type { BackoffPolicy, Job, Priority } from '../domain/job.ts';
 import { createdStatus, JOB_EVENT, type CreateEvent } from '../domain/lifecycle.ts';
 import { jobScheduleName } from '../domain/schedule-names.ts';
 import { isoAt } from '../domain/time.ts';
+import { FLOW_CONTROL_LIMITS, type FlowControl } from '../domain/flow-control.ts';
 import { canonicalJson, jobIdForIdempotencyKey, sha256 } from './body-hash.ts';
 import type { Dependencies } from './dependencies.ts';
 import type { JobRequest } from './submit-jobs.ts';
@@ -32,7 +33,7 @@ export interface BuildOptions {
 
 /** Validates a job body against the registry and limits and builds the job to store. */
 export function buildJob(request: JobRequest, deps: Dependencies, now: number, options: BuildOptions = {}): Prepared {
-  const { backoff, priority, maxAttempts, timeoutMs } = checkRequest(request, deps, options.lenient ?? false);
+  const { backoff, priority, maxAttempts, timeoutMs, flowControl } = checkRequest(request, deps, options.lenient ?? false);
   const dueAt = request.runAt !== undefined ? Date.parse(request.runAt) : request.delayMs !== undefined ? now + request.delayMs : now;
   const delayMs = Math.max(0, dueAt - now);
   const viaScheduler = delayMs > LIMITS.maxSqsDelayMs;
@@ -48,6 +49,7 @@ export function buildJob(request: JobRequest, deps: Dependencies, now: number, o
     delayMs: request.delayMs ?? null,
     runAt: request.runAt ?? null,
     metadata,
+    ...(flowControl ? { flowControl } : {}),
   };
   const id = options.id ?? (request.idempotencyKey ? jobIdForIdempotencyKey(request.idempotencyKey) : deps.newId(now));
   const delayed = delayMs > 0;
@@ -85,6 +87,9 @@ export function buildJob(request: JobRequest, deps: Dependencies, now: number, o
     bodyHash: request.idempotencyKey ? sha256(canonicalJson(normalized)) : null,
     expiresAt: null,
     pendingSchedule: viaScheduler ? jobScheduleName(id, 0) : null,
+    flowControl,
+    throttledUntil: null,
+    throttleReason: null,
   };
   return { job, event, delaySeconds: viaScheduler ? 0 : Math.ceil(delayMs / 1000), viaScheduler };
 }
@@ -94,6 +99,7 @@ interface JobSettings {
   priority: Priority;
   maxAttempts: number;
   timeoutMs: number;
+  flowControl: FlowControl | null;
 }
 
 /**
@@ -130,5 +136,36 @@ function checkRequest(request: JobRequest, deps: Dependencies, lenient: boolean)
       { field: 'timeoutMs', max: deps.config.maxJobTimeoutMs },
     );
   }
-  return { backoff, priority, maxAttempts, timeoutMs };
+  const flowControl = resolveFlowControl(request, typeDefaults.flowControl, lenient);
+  return { backoff, priority, maxAttempts, timeoutMs, flowControl };
+}
+
+type TypeFlowControl = NonNullable<NonNullable<ReturnType<Dependencies['registry']['get']>>['defaults']>['flowControl'];
+
+/**
+ * The job's own flow control, else its type's default with the key computed from the payload.
+ * A computed key that is not a usable key is a 400 naming the type (or, lenient, no limit).
+ */
+function resolveFlowControl(request: JobRequest, typeDefault: TypeFlowControl, lenient: boolean): FlowControl | null {
+  const chosen = request.flowControl ?? typeDefault;
+  if (!chosen) return null;
+  let key: unknown = chosen.key;
+  if (typeof key === 'function') {
+    try {
+      key = (key as (payload: unknown) => unknown)(request.payload);
+    } catch (error) {
+      key = undefined;
+      if (!lenient) throw new ValidationError(`flowControl.key of type ${request.type} could not be computed from the payload: ${String(error)}`, { field: 'flowControl.key' });
+    }
+  }
+  if (typeof key !== 'string' || key.length === 0 || key.length > FLOW_CONTROL_LIMITS.maxKeyLength) {
+    if (lenient) return null;
+    throw new ValidationError(`flowControl.key of type ${request.type} must be a string of 1-${FLOW_CONTROL_LIMITS.maxKeyLength} characters`, {
+      field: 'flowControl.key',
+    });
+  }
+  const flowControl: FlowControl = { key, periodSeconds: chosen.periodSeconds ?? FLOW_CONTROL_LIMITS.defaultPeriodSeconds };
+  if (chosen.parallelism !== undefined) flowControl.parallelism = chosen.parallelism;
+  if (chosen.rate !== undefined) flowControl.rate = chosen.rate;
+  return flowControl;
 }

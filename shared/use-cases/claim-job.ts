@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { EARLY_ARRIVAL_MAX_MS, reservedWindow } from '../domain/flow-control.ts';
 import { decideLostAttempt } from '../domain/attempt-decision.ts';
 import { StaleJobStateError } from '../domain/errors.ts';
 import { isTerminal, JOB_STATUS, type Job } from '../domain/job.ts';
@@ -7,6 +9,9 @@ import { messageVisibilitySeconds } from '../domain/lease.ts';
 import { JOB_EVENT } from '../domain/lifecycle.ts';
 import { groupOf } from '../domain/metrics.ts';
 import type { Dependencies } from './dependencies.ts';
+import { checkFlowControl } from './check-flow-control.ts';
+import { releaseFlowSlots } from './release-flow-slots.ts';
+import { throttleJob } from './throttle-job.ts';
 import type { BatchContext, MessageOutcome, ReceivedMessage } from './message-outcome.ts';
 
 /** A copy of a running job's message comes back this long after the attempt's lease ends. */
@@ -22,16 +27,46 @@ export type ClaimOutcome = { claimed: true; job: Job; waitMs: number } | { claim
  * ends DEAD, as the retry policy decides.
  */
 export async function claimJob(message: ReceivedMessage, deps: Dependencies, batch: BatchContext): Promise<ClaimOutcome> {
-  const now = deps.clock.now();
+  let now = deps.clock.now();
+  const reserved = reservedWindow(message.flow?.reservations);
+  if (reserved !== undefined && reserved > now && reserved - now <= EARLY_ARRIVAL_MAX_MS) {
+    // Sent to arrive just before its reserved rate window (deferral's `early`): wait for it here.
+    await sleep(reserved - now);
+    now = deps.clock.now();
+  }
   const newLease = { token: randomUUID(), graceMs: LIMITS.leaseGraceMs };
+  // Limits first: a throttled job is deferred without using an attempt.
+  const gate = await checkFlowControl(message, deps, now);
+  if (!gate.pass) return { claimed: false, outcome: await throttleJob(message, gate, deps, batch, now) };
+  const flowControlChecked = gate.checked;
+  let outcome: ClaimOutcome;
   try {
-    const { before, after } = await deps.store.transition(message.jobId, { event: JOB_EVENT.CLAIM, newLease }, now);
+    const { before, after } = await deps.store.transition(message.jobId, { event: JOB_EVENT.CLAIM, newLease, flowControlChecked }, now);
     batch.deltas.move(groupOf(after), before.status, JOB_STATUS.RUNNING);
     await hideForWholeLease(after, message, deps);
     return { claimed: true, job: after, waitMs: waitedSince(before, now) };
   } catch (error) {
     if (!(error instanceof StaleJobStateError)) throw error;
-    return explainRefusedClaim(error.current as Job | null, message, newLease, deps, batch, now);
+    const current = error.current as Job | null;
+    if (current?.flowControl && !message.flow?.flowControl && !isTerminal(current.status)) {
+      // The message did not carry the job's limits (a one-time schedule's, an older one): check them now.
+      await releaseSlots(gate.slots, message.jobId, deps);
+      return claimJob({ ...message, flow: { ...message.flow, flowControl: current.flowControl } }, deps, batch);
+    }
+    outcome = await explainRefusedClaim(current, message, newLease, flowControlChecked, deps, batch, now);
+  }
+  if (!outcome.claimed) await releaseSlots(gate.slots, message.jobId, deps);
+  return outcome;
+}
+
+/** A slot taken for a claim that was refused is given back at once. */
+async function releaseSlots(keys: readonly string[], jobId: string, deps: Dependencies): Promise<void> {
+  for (const key of keys) {
+    try {
+      await deps.flowControl.releaseSlot(key, jobId);
+    } catch (error) {
+      deps.logger.warn('could not free a parallelism slot; it frees when its lease ends', { jobId, key, error: String(error) });
+    }
   }
 }
 
@@ -39,6 +74,7 @@ async function explainRefusedClaim(
   current: Job | null,
   message: ReceivedMessage,
   newLease: { token: string; graceMs: number },
+  flowControlChecked: boolean,
   deps: Dependencies,
   batch: BatchContext,
   now: number,
@@ -54,7 +90,7 @@ async function explainRefusedClaim(
       await deps.queue.defer(message.priority, message.receiptHandle, (leaseUntil - now) / 1000 + LEASE_END_MARGIN_SECONDS);
       return skip('keep', 'duplicate delivery while the job runs elsewhere; back when its lease ends');
     }
-    return reclaimLostJob(current, message, newLease, deps, batch, now);
+    return reclaimLostJob(current, message, newLease, flowControlChecked, deps, batch, now);
   }
   const dueAt = current.nextRunAt ? Date.parse(current.nextRunAt) : now;
   if (dueAt > now) {
@@ -69,6 +105,7 @@ async function reclaimLostJob(
   current: Job,
   message: ReceivedMessage,
   newLease: { token: string; graceMs: number },
+  flowControlChecked: boolean,
   deps: Dependencies,
   batch: BatchContext,
   now: number,
@@ -79,9 +116,10 @@ async function reclaimLostJob(
     if (decision.event === JOB_EVENT.FAIL) {
       await deps.store.transition(current.id, { event: JOB_EVENT.FAIL, leaseToken, changes: decision.changes }, now);
       batch.deltas.merge(decision.deltas);
+      await releaseFlowSlots(current, deps);
       return { claimed: false, outcome: { action: 'ack', note: 'lost attempt was the last one: job is DEAD' } };
     }
-    const { after } = await deps.store.transition(current.id, { event: JOB_EVENT.RECLAIM, leaseToken, newLease, changes: decision.changes }, now);
+    const { after } = await deps.store.transition(current.id, { event: JOB_EVENT.RECLAIM, leaseToken, newLease, flowControlChecked, changes: decision.changes }, now);
     batch.deltas.merge(decision.deltas);
     await hideForWholeLease(after, message, deps);
     return { claimed: true, job: after, waitMs: Math.max(0, now - (current.leaseUntil ?? now)) };

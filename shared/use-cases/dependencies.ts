@@ -5,16 +5,19 @@ import type { JobCounters, MetricsSink } from '../ports/job-counters.ts';
 import type { JobQueue } from '../ports/job-queue.ts';
 import type { JobScheduler } from '../ports/job-scheduler.ts';
 import type { JobStore } from '../ports/job-store.ts';
+import type { FlowControlStore } from '../ports/flow-control-store.ts';
 import type { ScheduleStore } from '../ports/schedule-store.ts';
 
 export type UseCaseConfig = Pick<
   SkyForgeConfig,
-  'jobRetentionSeconds' | 'deadJobRetentionSeconds' | 'maxPayloadBytes' | 'maxResultBytes' | 'maxJobTimeoutMs' | 'cancelPollMs'
+  'jobRetentionSeconds' | 'deadJobRetentionSeconds' | 'maxPayloadBytes' | 'maxResultBytes' | 'maxJobTimeoutMs' | 'cancelPollMs' | 'queueRateLimits' | 'workerCapacity'
 >;
 
 /** Everything a use case needs, passed in: use cases never import adapters. */
 export interface Dependencies {
   store: JobStore;
+  /** Rate windows and parallelism slots of flow-control keys. */
+  flowControl: FlowControlStore;
   queue: JobQueue;
   scheduler: JobScheduler;
   schedules: ScheduleStore;

@@ -2,7 +2,9 @@ import { decideAttempt, type AttemptDecision, type AttemptResult, type FollowUp 
 import { StaleJobStateError } from '../domain/errors.ts';
 import { JOB_STATUS, type Job } from '../domain/job.ts';
 import type { JobLogger } from '../jobs/registry.ts';
+import { messageFlowOf } from '../domain/queue-message.ts';
 import type { Dependencies } from './dependencies.ts';
+import { releaseFlowSlots } from './release-flow-slots.ts';
 import type { BatchContext, MessageOutcome } from './message-outcome.ts';
 
 /** What the attempt runner reports (runtime/attempt-runner.ts). */
@@ -78,6 +80,8 @@ async function record(
   try {
     await deps.store.transition(job.id, { event: decision.event, leaseToken: job.leaseToken, changes: decision.changes }, now);
     batch.deltas.merge(decision.deltas);
+    // The outcome is written: the attempt's parallelism slot is free for the key's next job.
+    await releaseFlowSlots(job, deps);
     return null;
   } catch (error) {
     if (error instanceof StaleJobStateError) return { current: error.current as Job | null };
@@ -95,6 +99,6 @@ async function sendFollowUp(job: Job, followUp: FollowUp, deps: Dependencies): P
       return error instanceof Error ? error.message : String(error);
     }
   }
-  const failures = await deps.queue.enqueue([{ jobId: job.id, priority: job.priority, delaySeconds: followUp.delaySeconds, timeoutMs: job.timeoutMs }]);
+  const failures = await deps.queue.enqueue([{ jobId: job.id, priority: job.priority, delaySeconds: followUp.delaySeconds, timeoutMs: job.timeoutMs, ...messageFlowOf(job) }]);
   return failures[0]?.reason ?? null;
 }

@@ -1,6 +1,7 @@
 import type { Priority } from '../domain/priority.ts';
 import type { CounterDeltas } from '../domain/counter-deltas.ts';
 import type { JobLogger } from '../jobs/registry.ts';
+import type { MessageFlow } from '../domain/queue-message.ts';
 
 /**
  * What to do with an SQS message afterwards. `ack`: delete it (the job is done with it).
@@ -21,4 +22,8 @@ export interface ReceivedMessage {
   receiptHandle: string;
   /** How long the worker hid the message on receipt (from the timeout it carried, or the default). */
   visibilitySeconds: number;
+  /** The job's timeout the message carried, if it did. */
+  timeoutMs?: number;
+  /** The job's limits and reserved rate windows the message carried, if it did. */
+  flow?: MessageFlow;
 }

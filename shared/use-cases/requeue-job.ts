@@ -1,4 +1,5 @@
 import { CounterDeltas } from '../domain/counter-deltas.ts';
+import { messageFlowOf } from '../domain/queue-message.ts';
 import { InvalidStateError, JobNotSentError, SkyForgeError, UnavailableError } from '../domain/errors.ts';
 import { JOB_STATUS, type Job, type JobStatus } from '../domain/job.ts';
 import { requeueChanges } from '../domain/job-changes.ts';
@@ -31,7 +32,7 @@ export async function requeueJob(
   deps: Dependencies,
 ): Promise<Job> {
   const after = await markRequeued(id, options.resetAttempts, options.onlyFrom, deps);
-  const [failure] = await deps.queue.enqueue([{ jobId: after.id, priority: after.priority, delaySeconds: 0, timeoutMs: after.timeoutMs }]);
+  const [failure] = await deps.queue.enqueue([{ jobId: after.id, priority: after.priority, delaySeconds: 0, timeoutMs: after.timeoutMs, ...messageFlowOf(after) }]);
   if (failure) {
     // Back where it was (DEAD, replayable), so the request changed nothing.
     await revertToDead(after, failure.reason, deps);
@@ -60,7 +61,7 @@ export async function requeueJobs(jobs: readonly Job[], deps: Dependencies, conc
     }
   });
   await Promise.all(workers);
-  const failures = await deps.queue.enqueue(requeued.map((j) => ({ jobId: j.id, priority: j.priority, delaySeconds: 0, timeoutMs: j.timeoutMs })));
+  const failures = await deps.queue.enqueue(requeued.map((j) => ({ jobId: j.id, priority: j.priority, delaySeconds: 0, timeoutMs: j.timeoutMs, ...messageFlowOf(j) })));
   const failed = new Set(failures.map((f) => f.jobId));
   for (const failure of failures) {
     const job = requeued.find((j) => j.id === failure.jobId);

@@ -6,6 +6,7 @@ import { isPermanentAwsError } from '../adapters/aws-errors.ts';
 import { groupOf } from '../domain/metrics.ts';
 import type { JobTemplate } from '../domain/schedule.ts';
 import type { JobMessage } from '../ports/job-queue.ts';
+import { messageFlowOf } from '../domain/queue-message.ts';
 import { buildJob, type BuildOptions, type Prepared } from './build-job.ts';
 import type { Dependencies } from './dependencies.ts';
 import { markUnsentDead } from './mark-unsent-dead.ts';
@@ -127,7 +128,7 @@ async function sendJobs(jobs: readonly Prepared[], deps: Dependencies): Promise<
   const failed = new Map<string, SendFailure>();
   const messages: JobMessage[] = jobs
     .filter((p) => !p.job.pendingSchedule)
-    .map((p) => ({ jobId: p.job.id, priority: p.job.priority, delaySeconds: p.delaySeconds, timeoutMs: p.job.timeoutMs }));
+    .map((p) => ({ jobId: p.job.id, priority: p.job.priority, delaySeconds: p.delaySeconds, timeoutMs: p.job.timeoutMs, ...messageFlowOf(p.job) }));
   if (messages.length > 0) {
     for (const f of await deps.queue.enqueue(messages)) failed.set(f.jobId, { what: 'queued', reason: f.reason, permanent: f.permanent });
   }

@@ -96,6 +96,27 @@ describe('skyforge schedules, stats, watch, help', () => {
       expect(human.stdout).not.toContain(ESC);
     });
 
+    it('limits <key> shows a flow-control key; an unknown key is NOT_FOUND', async () => {
+      const res = await fetch(`${url}/jobs`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ type: 'demo.echo', payload: {}, flowControl: { key: 'tenant 42', parallelism: 2, rate: 10, periodSeconds: 60 } }),
+      });
+      expect(res.status).toBe(201);
+      const { id } = (await res.json()) as { id: string };
+      await sf(['wait', id]);
+
+      const json = await sf(['limits', 'tenant 42', '--json']);
+      expect(json.code, json.stderr).toBe(0);
+      expect(json.json()).toEqual({ key: 'tenant 42', parallelism: 2, rate: 10, periodSeconds: 60, running: 0, throttledTotal: 0 });
+      const human = await sf(['limits', 'tenant 42']);
+      expect(human.stdout).toMatch(/^limits:\s+parallelism 2, rate 10 per 60 s$/m);
+      expect(human.stdout).toMatch(/^running:\s+0 of 2$/m);
+      const unknown = await sf(['limits', 'nobody']);
+      expect(unknown.code).not.toBe(0);
+      expect(unknown.stderr).toMatch(/NOT_FOUND/);
+    });
+
     it('colours on a terminal only, and never with NO_COLOR', async () => {
       const tty = await sf(['stats'], { tty: true });
       expect(tty.stdout).toContain(`${ESC}32mSUCCEEDED${ESC}39m`);

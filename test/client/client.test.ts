@@ -74,6 +74,17 @@ describe('jobs', () => {
     await client.delete(job.id);
   });
 
+  it('sends flowControl and reads the key back with flowControl(key); an unknown key is NotFoundError', async () => {
+    const key = `client key/${randomUUID()}`;
+    const job = await client.enqueue('demo.echo', { n: 1 }, { flowControl: { key, parallelism: 2, rate: 5 } });
+    expect(job.flowControl).toEqual({ key, parallelism: 2, rate: 5, periodSeconds: 1 });
+    expect(job.throttledUntil).toBeNull();
+    await client.waitFor(job.id, FAST);
+
+    expect(await client.flowControl(key)).toEqual({ key, parallelism: 2, rate: 5, periodSeconds: 1, running: 0, throttledTotal: 0 });
+    expect(await rejection(client.flowControl(`missing-${randomUUID()}`))).toBeInstanceOf(NotFoundError);
+  });
+
   it('resolves waitFor with a DEAD job rather than rejecting', async () => {
     const job = await client.enqueue('demo.fail', { permanent: true, message: 'invalid card' });
     const dead = await client.waitFor(job.id, FAST);

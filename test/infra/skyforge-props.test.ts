@@ -34,6 +34,8 @@ describe('props validation', () => {
     ['fractional worker timeout', { worker: { timeoutSeconds: 60.5 } }, /worker\.timeoutSeconds: must be an integer/],
     ['per-priority concurrency below 2', { worker: { maximumConcurrency: { low: 1 } } }, /worker\.maximumConcurrency\.low: .*between 2 and 1000/],
     ['total concurrency below 2', { worker: { totalMaximumConcurrency: 1 } }, /worker\.totalMaximumConcurrency/],
+    ['a queue rate limit of 0', { worker: { queueRateLimits: { normal: 0 } } }, /worker\.queueRateLimits\.normal: .*between 1 and 100000/],
+    ['a queue rate limit for no queue', { worker: { queueRateLimits: { urgent: 5 } as never } }, /worker\.queueRateLimits: names no queue: urgent/],
     ['worker memory above 10 GB', { worker: { memoryMb: 10_241 } }, /worker\.memoryMb/],
     ['api timeout above the 30 s integration limit', { api: { timeoutSeconds: 31 } }, /api\.timeoutSeconds: .*between 1 and 30/],
     ['an unknown api auth mode', { api: { auth: 'cognito' as 'iam' } }, /api\.auth: must be 'iam' or 'none'/],
@@ -172,7 +174,7 @@ describe('a customised stack', () => {
     logLevel: 'DEBUG',
     logRetention: RetentionDays.ONE_WEEK,
     api: { throttle: { rateLimit: 100, burstLimit: 50 }, cors: { allowOrigins: ['https://app.example.com'] } },
-    worker: { timeoutSeconds: 120, memoryMb: 2048, batchSize: 50, maxBatchingWindowSeconds: 2, totalMaximumConcurrency: 60 },
+    worker: { timeoutSeconds: 120, memoryMb: 2048, batchSize: 50, maxBatchingWindowSeconds: 2, totalMaximumConcurrency: 60, queueRateLimits: { normal: 50 } },
     observability: {
       alarmEmail: 'ops@example.com',
       metricsThrottle: { rateLimit: 5, burstLimit: 20 },
@@ -233,6 +235,10 @@ describe('a customised stack', () => {
           [ENV.cancelPollMs]: '500',
           [ENV.demoJobs]: 'false',
           [ENV.logLevel]: 'DEBUG',
+          // TaskForge's RATE_LIMIT_PER_SEC: the workers read it as a key every job of the queue shares.
+          [ENV.queueRateLimits]: '{"normal":50}',
+          // skyforge_worker_utilization's denominator: MaximumConcurrency x batch size per queue.
+          [ENV.workerCapacity]: JSON.stringify(Object.fromEntries(PRIORITIES.map((p) => [p, maximumConcurrencyByPriority(60)[p] * 50]))),
         }),
       },
     });

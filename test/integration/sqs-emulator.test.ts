@@ -964,3 +964,44 @@ describe('persistence', () => {
     }
   });
 });
+
+describe('fair queues (MessageGroupId on a standard queue)', () => {
+  async function sendGroup(queueUrl: string, group: string | undefined, n: number): Promise<void> {
+    for (let i = 0; i < n; i += 10) {
+      const entries = Array.from({ length: Math.min(10, n - i) }, (_, j) => ({
+        Id: String(j),
+        MessageBody: `${group ?? 'none'}-${i + j}`,
+        ...(group === undefined ? {} : { MessageGroupId: group }),
+      }));
+      await client.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: entries }));
+    }
+  }
+  const groupsOf = (messages: Message[]) => messages.map((m) => m.Body?.split('-')[0]);
+
+  it('serves a quiet tenant before a noisy one: B jumps a backlog of A once A holds 30+ and >10 % in flight', async () => {
+    // Arrange: A has a backlog and 30 messages in flight (noisy); then B sends.
+    const queueUrl = await createQueue(client, 'fair');
+    await sendGroup(queueUrl, 'A', 200);
+    for (let i = 0; i < 3; i += 1) expect(groupsOf(await receiveAll(client, queueUrl))).toEqual(Array(10).fill('A'));
+    await sendGroup(queueUrl, 'B', 5);
+
+    // Act
+    const next = await receiveAll(client, queueUrl);
+
+    // Assess: B's five first, then A again; A's messages are delayed, never dropped.
+    expect(groupsOf(next)).toEqual(['B', 'B', 'B', 'B', 'B', 'A', 'A', 'A', 'A', 'A']);
+    expect(next.slice(5).map((m) => m.Body)).toEqual(['A-30', 'A-31', 'A-32', 'A-33', 'A-34']);
+    expect((await counts(client, queueUrl)).visible).toBe(200 + 5 - 40);
+  });
+
+  it.each([
+    { name: 'under 30 in flight: arrival order', inFlightA: 20, expected: ['A', 'A', 'A', 'A', 'A', 'A', 'A', 'A', 'A', 'A'] },
+    { name: 'a message without a group is a quiet tenant of its own', inFlightA: 30, expected: ['none', 'A', 'A', 'A', 'A', 'A', 'A', 'A', 'A', 'A'] },
+  ])('$name', async ({ inFlightA, expected }) => {
+    const queueUrl = await createQueue(client, 'fair');
+    await sendGroup(queueUrl, 'A', 100);
+    for (let i = 0; i < inFlightA / 10; i += 1) await receiveAll(client, queueUrl);
+    await sendGroup(queueUrl, undefined, 1);
+    expect(groupsOf(await receiveAll(client, queueUrl))).toEqual(expected);
+  });
+});

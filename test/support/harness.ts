@@ -1,5 +1,6 @@
 import { monotonicFactory } from 'ulid';
 import { DynamoDbJobCounters } from '../../shared/adapters/dynamodb/dynamodb-job-counters.ts';
+import { DynamoDbFlowControlStore } from '../../shared/adapters/dynamodb/dynamodb-flow-control-store.ts';
 import { DynamoDbJobStore } from '../../shared/adapters/dynamodb/dynamodb-job-store.ts';
 import { toItem } from '../../shared/adapters/dynamodb/job-item.ts';
 import type { Job } from '../../shared/domain/job.ts';
@@ -75,6 +76,8 @@ export const TEST_CONFIG: UseCaseConfig = {
   maxResultBytes: 65_536,
   maxJobTimeoutMs: 285_000,
   cancelPollMs: 50,
+  queueRateLimits: {},
+  workerCapacity: { critical: 160, high: 80, normal: 40, low: 20 },
 };
 
 export const TEST_QUEUE_URLS: Record<Priority, string> = {
@@ -141,6 +144,7 @@ export async function createHarness(options: { jobs?: JobDefinitions; clock?: { 
   const nextId = monotonicFactory();
   const deps: Dependencies = {
     store: new DynamoDbJobStore({ client: table.client, tableName: table.tableName }),
+    flowControl: new DynamoDbFlowControlStore({ client: table.client, tableName: table.tableName }),
     queue,
     scheduler,
     schedules: new DynamoDbScheduleStore({ client: table.client, tableName: table.tableName }),

@@ -33,6 +33,9 @@ export function newJob(id: string, overrides: Partial<Job> = {}, at = '2026-11-2
     bodyHash: null,
     expiresAt: null,
     pendingSchedule: null,
+    flowControl: null,
+    throttledUntil: null,
+    throttleReason: null,
     ...overrides,
   };
 }

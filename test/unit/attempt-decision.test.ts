@@ -188,7 +188,7 @@ describe('terminal changes: one builder each, every field it sets or clears', ()
   const ending = { at: NOW, retention: RETENTION };
   // The failure group of a DEAD job with no error: its type and dead reason 'r'.
   const fingerprint = failureFingerprint({ type: 'email.send', lastError: null, deadReason: 'r' });
-  const common = { finishedAt: iso(NOW), nextRunAt: null, pendingSchedule: null };
+  const common = { finishedAt: iso(NOW), nextRunAt: null, pendingSchedule: null, throttledUntil: null, throttleReason: null };
 
   it.each([
     { name: 'SUCCEEDED by its worker', changes: succeededChanges(job, { ...ending, releasesLease: true, result: 1 }), expected: { ...common, result: 1, expiresAt: Math.floor(NOW / 1000) + 3600, leaseToken: null, leaseUntil: null } },

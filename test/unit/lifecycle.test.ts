@@ -38,6 +38,7 @@ const MATRIX: Record<JobEvent, Row> = {
   SUBMIT_DELAYED: ['SCHEDULED', NO,          NO,          NO,          NO,          NO,        NO,       NO      ],
   MISSED_FIRING:  ['DEAD',      NO,          NO,          NO,          NO,          NO,        NO,       NO      ],
   CLAIM:          [NO,          'RUNNING',   'RUNNING',   NO,          'RUNNING',   NO,        NO,       NO      ],
+  THROTTLE:       [NO,          'QUEUED',    'QUEUED',    NO,          'QUEUED',    NO,        NO,       NO      ],
   RECLAIM:        [NO,          NO,          NO,          'RUNNING',   NO,          NO,        NO,       NO      ],
   PROGRESS:       [NO,          NO,          NO,          'RUNNING',   NO,          NO,        NO,       NO      ],
   SUCCEED:        [NO,          NO,          NO,          'SUCCEEDED', NO,          NO,        NO,       NO      ],
@@ -79,8 +80,8 @@ describe('the expected matrix itself', () => {
     // Assess: a new event or state in the code must show up here as a failure until the table covers it.
     expect([...matrixEvents].sort()).toEqual([...events].sort());
     expect([...matrixStates].sort()).toEqual([...statuses].sort());
-    expect(CASES).toHaveLength(14 * 8);
-    expect(ALLOWED).toHaveLength(29);
+    expect(CASES).toHaveLength(15 * 8);
+    expect(ALLOWED).toHaveLength(32);
   });
 });
 
@@ -160,7 +161,7 @@ describe('lease rules (who may write)', () => {
   // prettier-ignore
   const EXPECTED_LEASE: Record<JobEvent, string> = {
     SUBMIT: 'none', SUBMIT_DELAYED: 'none', MISSED_FIRING: 'none', CLAIM: 'none', CANCEL: 'none', DEAD_LETTER: 'none',
-    REQUEUE: 'none', DELETE: 'none',
+    REQUEUE: 'none', DELETE: 'none', THROTTLE: 'none',
     // only the running attempt records its own progress, outcome and stop
     PROGRESS: 'held', SUCCEED: 'held', RETRY_LATER: 'held', FAIL: 'held', RELEASE: 'held',
     // a lost attempt is taken over only once its lease has run out

@@ -184,6 +184,9 @@ describe('job item', () => {
     bodyHash: 'hash-1',
     expiresAt: Math.floor(NOW_MS / 1000) + 86_400,
     pendingSchedule: 'job.foobar.2',
+    flowControl: { key: 'tenant-42', parallelism: 2, rate: 10, periodSeconds: 1 },
+    throttledUntil: at(2000),
+    throttleReason: 'rate',
     ...over,
   });
 
@@ -379,6 +382,8 @@ describe('loadConfig', () => {
     expect(config).toEqual({
       tableName: 'skyforge-jobs',
       queueUrls: URLS,
+      queueRateLimits: {},
+      workerCapacity: { critical: 160, high: 80, normal: 40, low: 20 },
       deadLetterQueueUrls: DLQ_URLS,
       queueArns: ARNS,
       scheduleGroup: 'skyforge-schedules',

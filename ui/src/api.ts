@@ -48,6 +48,8 @@ export interface Job {
   ref?: string;
   dependsOn?: string[];
   throttledUntil?: string | null;
+  throttleReason?: 'rate' | 'parallelism' | null;
+  flowControl?: { key: string; parallelism?: number; rate?: number; periodSeconds: number } | null;
 }
 
 export interface Page<T> {

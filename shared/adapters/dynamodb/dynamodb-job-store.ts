@@ -99,7 +99,15 @@ export class DynamoDbJobStore implements JobStore {
     if (rule.startsAttempt) {
       if (!request.newLease) throw new Error(`${request.event} starts an attempt: it needs newLease`);
       // A one-time schedule that made the job due has fired (and deleted itself).
-      changes = { ...changes, leaseToken: request.newLease.token, startedAt: nowIso, nextRunAt: null, pendingSchedule: null };
+      changes = {
+        ...changes,
+        leaseToken: request.newLease.token,
+        startedAt: nowIso,
+        nextRunAt: null,
+        pendingSchedule: null,
+        throttledUntil: null,
+        throttleReason: null,
+      };
     }
     const { sets, removes } = this.changeActions(expr, id, changes, status, nowIso);
     if (rule.startsAttempt && request.newLease) {
@@ -145,6 +153,11 @@ export class DynamoDbJobStore implements JobStore {
     if (rule.onlyWhenDue) {
       // Closes the early-claim race: a delayed or backing-off job runs only once it is due.
       parts.push(`(attribute_not_exists(nextRunAt) OR nextRunAt <= ${expr.value(isoAt(nowMs))})`);
+    }
+    if (rule.startsAttempt && !request.flowControlChecked) {
+      // Closes the flow-control bypass: a job with limits starts only after they were checked
+      // (its message carried them); a message that did not is refused here and checked then.
+      parts.push('attribute_not_exists(flowControl)');
     }
     return parts.join(' AND ');
   }

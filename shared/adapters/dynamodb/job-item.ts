@@ -106,6 +106,9 @@ export function fromItem(item: JobItem): Job {
     bodyHash: read('bodyHash', null),
     expiresAt: read('expiresAt', null),
     pendingSchedule: read('pendingSchedule', null),
+    flowControl: read('flowControl', null),
+    throttledUntil: read('throttledUntil', null),
+    throttleReason: read('throttleReason', null),
   };
 }
 

@@ -53,7 +53,8 @@ export class SqsJobQueue implements JobQueue {
         await this.client.send(
           new SendMessageCommand({
             QueueUrl: this.queueUrls[message.priority],
-            MessageBody: encodeJobMessage(message.jobId, message.timeoutMs),
+            MessageBody: encodeJobMessage(message.jobId, message.timeoutMs, message.flow),
+            ...groupOf(message),
             DelaySeconds: clampDelay(message.delaySeconds),
             ...this.traceAttributes(),
           }),
@@ -153,7 +154,8 @@ export class SqsJobQueue implements JobQueue {
           QueueUrl: this.queueUrls[first.priority],
           Entries: chunk.map((m, i) => ({
             Id: String(i),
-            MessageBody: encodeJobMessage(m.jobId, m.timeoutMs),
+            MessageBody: encodeJobMessage(m.jobId, m.timeoutMs, m.flow),
+            ...groupOf(m),
             DelaySeconds: clampDelay(m.delaySeconds),
             ...this.traceAttributes(),
           })),
@@ -180,4 +182,13 @@ function clampDelay(seconds: number): number {
 
 function describe(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+/**
+ * SQS fair queues: a keyed job's message carries its key as MessageGroupId on the standard queue,
+ * so one key's backlog does not hold back the other keys' messages. Free: no extra call.
+ */
+function groupOf(message: JobMessage): { MessageGroupId?: string } {
+  const key = message.flow?.flowControl?.key;
+  return key ? { MessageGroupId: key } : {};
 }

@@ -158,6 +158,24 @@ export function JobView(props: { id: string }) {
               </dd>
             </>
           ) : null}
+          {job.flowControl ? (
+            <>
+              <dt>Flow control</dt>
+              <dd>
+                <span class="mono">{job.flowControl.key}</span>
+                {job.flowControl.parallelism !== undefined ? `: parallelism ${job.flowControl.parallelism}` : ''}
+                {job.flowControl.rate !== undefined ? `${job.flowControl.parallelism !== undefined ? ',' : ':'} rate ${job.flowControl.rate} per ${job.flowControl.periodSeconds} s` : ''}
+              </dd>
+            </>
+          ) : null}
+          {job.throttledUntil ? (
+            <>
+              <dt>Throttled until</dt>
+              <dd>
+                <TimeAgo at={job.throttledUntil} /> (over its key’s {job.throttleReason === 'parallelism' ? 'parallelism' : 'rate'} limit; no attempt used)
+              </dd>
+            </>
+          ) : null}
           <dt>Timeout</dt>
           <dd>{job.timeoutMs.toLocaleString()} ms</dd>
           {job.idempotencyKey ? (
