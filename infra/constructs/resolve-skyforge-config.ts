@@ -6,7 +6,7 @@ import {
   METRICS_FUNCTION_DEFAULTS,
   maxJobTimeoutMsFor,
 } from '../../shared/config/definitions.ts';
-import { isAbsolute, join, resolve } from 'node:path';
+import { isAbsolute, resolve } from 'node:path';
 import { Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
 import type { CorsPreflightOptions } from 'aws-cdk-lib/aws-apigatewayv2';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';

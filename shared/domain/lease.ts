@@ -4,7 +4,7 @@ import { JOB_DEFAULTS, LIMITS } from './job-defaults.ts';
  * Slack past an attempt's lease before its message comes back: time for the finishing write and
  * for the batch's messages to be deleted once the batch returns.
  */
-export const RECOVERY_SLACK_SECONDS = 20;
+const RECOVERY_SLACK_SECONDS = 20;
 
 /**
  * How long the worker hides a job's message once received: the attempt's lease (timeout + grace)

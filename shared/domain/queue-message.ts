@@ -62,12 +62,6 @@ export function decodeQueueMessage(body: string): QueueMessage | null {
   }
 }
 
-/** The job id in a message body, or null when the body does not name a job. */
-export function decodeJobMessage(body: string): string | null {
-  const message = decodeQueueMessage(body);
-  return message?.kind === 'job' ? message.jobId : null;
-}
-
 const positiveInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v > 0;
 
 /** A message's flow control, or nothing when it carries none (or a malformed one: the claim's condition then catches it). */

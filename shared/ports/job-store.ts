@@ -4,6 +4,12 @@ import type { CreateEvent, JOB_EVENT, JobEvent } from '../domain/lifecycle.ts';
 
 export type { JobChanges } from '../domain/job-changes.ts';
 
+/** The lease an attempt starts with: its token, and its slack past the job's timeout. */
+export interface NewLease {
+  token: string;
+  graceMs: number;
+}
+
 /**
  * One lifecycle event to perform on a job. The store builds the write's condition from the
  * event's row of the lifecycle table (its `from` states and lease rule) and sets the status to
@@ -21,7 +27,7 @@ export interface TransitionRequest<E extends JobEvent = JobEvent> {
   /** The item may hold no lease that is still live at this instant (epoch ms). */
   noLiveLeaseAt?: number;
   /** Events that start an attempt (CLAIM, RECLAIM): the new lease, until now + job.timeoutMs + graceMs. */
-  newLease?: { token: string; graceMs: number };
+  newLease?: NewLease;
   /** Events that start an attempt: the job's flow-control limits were checked (else a job with limits is refused). */
   flowControlChecked?: boolean;
   /** Fields written with the event. */

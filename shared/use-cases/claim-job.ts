@@ -8,6 +8,7 @@ import { LIMITS } from '../domain/job-defaults.ts';
 import { messageVisibilitySeconds } from '../domain/lease.ts';
 import { JOB_EVENT } from '../domain/lifecycle.ts';
 import { groupOf } from '../domain/metrics.ts';
+import type { NewLease } from '../ports/job-store.ts';
 import type { Dependencies } from './dependencies.ts';
 import { checkFlowControl } from './check-flow-control.ts';
 import { releaseFlowSlots } from './release-flow-slots.ts';
@@ -73,7 +74,7 @@ async function releaseSlots(keys: readonly string[], jobId: string, deps: Depend
 async function explainRefusedClaim(
   current: Job | null,
   message: ReceivedMessage,
-  newLease: { token: string; graceMs: number },
+  newLease: NewLease,
   flowControlChecked: boolean,
   deps: Dependencies,
   batch: BatchContext,
@@ -104,7 +105,7 @@ async function explainRefusedClaim(
 async function reclaimLostJob(
   current: Job,
   message: ReceivedMessage,
-  newLease: { token: string; graceMs: number },
+  newLease: NewLease,
   flowControlChecked: boolean,
   deps: Dependencies,
   batch: BatchContext,

@@ -1,56 +1,23 @@
 /** The dashboard's view of the SkyForge HTTP API (API.md): same-origin JSON calls. */
+import type { JobView } from '../../shared/domain/job.ts';
 
 export type JobStatus = 'BLOCKED' | 'SCHEDULED' | 'QUEUED' | 'RUNNING' | 'RETRYING' | 'SUCCEEDED' | 'DEAD' | 'CANCELLED';
 export const JOB_STATUSES: readonly JobStatus[] = ['BLOCKED', 'SCHEDULED', 'QUEUED', 'RUNNING', 'RETRYING', 'SUCCEEDED', 'DEAD', 'CANCELLED'];
 export const PRIORITIES = ['critical', 'high', 'normal', 'low'] as const;
 export type Priority = (typeof PRIORITIES)[number];
 
-export interface JobError {
-  message: string;
-  name: string;
-  at: string;
-}
-
-export interface Attempt {
-  attempt: number;
-  startedAt: string;
-  finishedAt: string;
-  outcome: string;
-  error: JobError | null;
-}
-
-export interface Job {
-  id: string;
-  type: string;
-  payload: unknown;
-  priority: Priority;
+/**
+ * The wire types come from the server's own (type-only imports: nothing of shared/ enters the
+ * bundle). Flows are not on the API yet: their fields and BLOCKED are the dashboard's own.
+ */
+export type Job = Omit<JobView, 'status'> & {
   status: JobStatus;
-  attempts: number;
-  maxAttempts: number;
-  timeoutMs: number;
-  runAt: string | null;
-  nextRunAt: string | null;
-  createdAt: string;
-  updatedAt: string;
-  startedAt: string | null;
-  finishedAt: string | null;
-  result: unknown;
-  progress: unknown;
-  lastError: JobError | null;
-  idempotencyKey: string | null;
-  metadata: Record<string, unknown>;
-  scheduleName: string | null;
-  history: Attempt[];
-  deadReason?: string | null;
-  cancelReason?: string | null;
-  fingerprint?: string;
   flowId?: string;
   ref?: string;
   dependsOn?: string[];
-  throttledUntil?: string | null;
-  throttleReason?: 'rate' | 'parallelism' | null;
-  flowControl?: { key: string; parallelism?: number; rate?: number; periodSeconds: number } | null;
-}
+};
+export type JobError = NonNullable<JobView['lastError']>;
+export type Attempt = JobView['history'][number];
 
 export interface Page<T> {
   items: T[];
@@ -78,30 +45,9 @@ export interface MinuteCounts {
   cancelled: number;
 }
 
-export interface FailureGroup {
-  fingerprint: string;
-  type: string;
-  errorName: string;
-  message: string;
-  count: number;
-  firstDeadAt: string;
-  lastDeadAt: string;
-  sampleJobIds: string[];
-}
+export type { FailureGroup } from '../../shared/use-cases/failure-groups.ts';
 
-export interface Schedule {
-  name: string;
-  expression: string;
-  timezone: string;
-  enabled: boolean;
-  description: string | null;
-  startDate: string | null;
-  endDate: string | null;
-  job: { type: string; payload?: unknown; priority?: Priority };
-  createdAt: string;
-  updatedAt: string;
-  nextRunAt: string | null;
-}
+export type { ScheduleView as Schedule } from '../../shared/use-cases/schedule-view.ts';
 
 export interface Flow {
   id: string;
