@@ -52,9 +52,38 @@ export function createWorkerApp(deps: Dependencies, options: WorkerOptions) {
         throw error;
       }
     };
-    const response = await processSqsBatch(event, context, recordHandler);
-    await Promise.all([flushCounters(deps, batch.deltas), hiding]);
-    return response;
+    const early = flushWhileRunning(batch, deps);
+    try {
+      const response = await processSqsBatch(event, context, recordHandler);
+      await Promise.all([early.settle(), flushCounters(deps, batch.deltas), hiding]);
+      return response;
+    } finally {
+      early.cancel();
+    }
+  };
+}
+
+/** A batch still running after this long writes what it counted so far (its claims: RUNNING). */
+export const RUNNING_VISIBLE_AFTER_MS = 1000;
+
+/**
+ * A batch's counters go out in one write when it ends; a batch whose attempts run longer than a
+ * second writes its claims once before, so RUNNING (and skyforge_worker_utilization) shows the
+ * jobs that run for a while. Quick batches (most) keep their single write.
+ */
+function flushWhileRunning(batch: BatchContext, deps: Dependencies): { settle(): Promise<void>; cancel(): void } {
+  let written: Promise<void> = Promise.resolve();
+  const timer = setTimeout(() => {
+    const sofar = batch.deltas;
+    batch.deltas = new CounterDeltas();
+    written = flushCounters(deps, sofar);
+  }, RUNNING_VISIBLE_AFTER_MS);
+  return {
+    settle: () => {
+      clearTimeout(timer);
+      return written;
+    },
+    cancel: () => clearTimeout(timer),
   };
 }
 

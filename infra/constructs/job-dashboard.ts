@@ -10,9 +10,9 @@ import {
 } from 'aws-cdk-lib/aws-cloudwatch';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { QUEUES } from '../../shared/config/definitions.ts';
+import { QUEUES, type Priority } from '../../shared/config/definitions.ts';
 import type { JobApi } from './job-api.ts';
-import { JOB_COUNT_METRICS, JOB_TIMING_METRICS, api5xxRate, jobMetric } from './job-metrics.ts';
+import { JOB_COUNT_METRICS, JOB_TIMING_METRICS, api5xxRate, jobMetric, workerUtilization } from './job-metrics.ts';
 import type { JobQueues } from './job-queues.ts';
 import type { JobScheduler } from './job-scheduler.ts';
 import type { SkyForgeFunction } from './skyforge-function.ts';
@@ -32,6 +32,8 @@ export interface JobDashboardProps {
   readonly api5xxPercent: number;
   readonly api5xxMinimumRequests: number;
   readonly metricsUrl: string;
+  /** Jobs each queue's workers run at most at once (MaximumConcurrency x batch size): utilization's denominator. */
+  readonly workerCapacity: Readonly<Record<Priority, number>>;
 }
 
 interface LabelledQueue {
@@ -129,6 +131,15 @@ export class JobDashboard extends Construct {
     );
     this.dashboard.addWidgets(...countWidgets.slice(0, 3));
     this.dashboard.addWidgets(...countWidgets.slice(3));
+    this.dashboard.addWidgets(
+      new GraphWidget({
+        title: 'Worker utilization (busy share of MaximumConcurrency x batch size)',
+        left: QUEUES.map((q) => workerUtilization(q.priority, props.workerCapacity[q.priority], PERIOD)),
+        leftYAxis: { min: 0, max: 1 },
+        width: 24,
+        height: 6,
+      }),
+    );
 
     // Timings: percentiles of the raw values the worker emits, one widget per queue.
     for (const name of JOB_TIMING_METRICS) {

@@ -51,6 +51,26 @@ export function jobMetric(name: JobMetricName, options: JobMetricOptions): Metri
 }
 
 /**
+ * `skyforge_worker_utilization` in CloudWatch: the busy share of a queue's worker capacity
+ * (MaximumConcurrency x batch size), from the worker's EMF. Each attempt's JobDuration value is
+ * the time it held one of those places, so their sum over a period, divided by the period and the
+ * capacity, is the share in use (0 to 1; 0 when nothing ran).
+ *
+ * @example
+ * workerUtilization('normal', 20, Duration.minutes(5)); // FILL(busy_normal, 0) / (PERIOD(busy_normal) * 1000 * 20)
+ */
+export function workerUtilization(queue: Priority, capacity: number, period: Duration): MathExpression {
+  // One id per queue: a graph holds the four of them.
+  const busy = `busy_${queue}`;
+  return new MathExpression({
+    expression: `FILL(${busy}, 0) / (PERIOD(${busy}) * 1000 * ${capacity})`,
+    usingMetrics: { [busy]: jobMetric('JobDuration', { queue, statistic: Stats.SUM, period }) },
+    period,
+    label: queue,
+  });
+}
+
+/**
  * The HTTP API's 5xx responses as a percentage of its requests (AWS/ApiGateway, dimension ApiId),
  * 0 in a period with fewer than `minimumRequests` requests: one error among three requests is not
  * an outage. FILL covers a period that has requests but no 5xx datapoint.

@@ -11,7 +11,7 @@ import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { Subscription, SubscriptionProtocol, Topic, type CfnSubscription } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { QUEUES } from '../../shared/config/definitions.ts';
+import { QUEUES, type Priority } from '../../shared/config/definitions.ts';
 import type { JobApi } from './job-api.ts';
 import { JobDashboard } from './job-dashboard.ts';
 import { api5xxRate, jobMetric } from './job-metrics.ts';
@@ -35,6 +35,8 @@ export interface JobObservabilityProps {
   readonly functions: Readonly<Record<SkyForgeFunctionName, SkyForgeFunction>>;
   /** Shown on the dashboard. */
   readonly metricsUrl: string;
+  /** Jobs each queue's workers run at most at once (MaximumConcurrency x batch size). */
+  readonly workerCapacity: Readonly<Record<Priority, number>>;
 }
 
 interface AlarmSpec {
@@ -217,6 +219,7 @@ export class JobObservability extends Construct {
       api5xxPercent,
       api5xxMinimumRequests,
       metricsUrl: props.metricsUrl,
+      workerCapacity: props.workerCapacity,
     });
   }
 

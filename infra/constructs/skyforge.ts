@@ -1,6 +1,6 @@
 import { Stack } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { tableName } from '../../shared/config/definitions.ts';
+import { tableName, workerCapacityOf } from '../../shared/config/definitions.ts';
 import { DeadLetterConsumer } from './dead-letter-consumer.ts';
 import { JobApi } from './job-api.ts';
 import { JobObservability } from './job-observability.ts';
@@ -101,6 +101,7 @@ export class SkyForge extends Construct {
         metrics: this.metrics.handler,
       },
       metricsUrl: this.metrics.url,
+      workerCapacity: workerCapacityOf(config.worker.maximumConcurrency, config.worker.batchSize),
     });
   }
 }

@@ -8,7 +8,13 @@ import {
   type HistogramName,
   type MetricGroup,
 } from './metrics.ts';
-import type { JobStatus } from './job.ts';
+import type { JobStatus, UncountedMark } from './job.ts';
+
+/** What counting needs of a job as it stands: its status and whether that status was counted. */
+export interface CountedState {
+  status: JobStatus;
+  uncounted?: UncountedMark | null;
+}
 
 /** Accumulates deltas in memory so one write carries a whole request or batch. */
 export class CounterDeltas {
@@ -37,6 +43,26 @@ export class CounterDeltas {
     if (to) this.add(group, statusValue(to), 1);
     if (from === null && to !== null) this.add(group, COUNTERS.submitted);
     const entered = to ? ENTRY_COUNTERS[to] : undefined;
+    if (entered) this.add(group, entered);
+  }
+
+  /**
+   * Moves one job from how it stood to how one write left it (null: not existing), minding what
+   * was never counted (Job.uncounted): an uncounted status is neither subtracted nor added, and a
+   * job created 'new' counts as submitted on the first write that leaves it counted, so every
+   * job counts once however it went on (claimed, throttled, cancelled, deleted, dead-lettered).
+   * Only that write sees the mark in its old image, so the count happens exactly once.
+   */
+  shift(group: MetricGroup, before: CountedState | null, after: CountedState | null): void {
+    const from = before && !before.uncounted ? before.status : null;
+    const to = after && !after.uncounted ? after.status : null;
+    if (from !== to) {
+      if (from) this.add(group, statusValue(from), -1);
+      if (to) this.add(group, statusValue(to), 1);
+    }
+    const arrives = before === null ? after !== null && after.uncounted !== 'new' : before.uncounted === 'new' && after?.uncounted !== 'new';
+    if (arrives) this.add(group, COUNTERS.submitted);
+    const entered = after && after.status !== before?.status ? ENTRY_COUNTERS[after.status] : undefined;
     if (entered) this.add(group, entered);
   }
 

@@ -62,10 +62,14 @@ export function cancelledChanges(job: Pick<Job, 'idempotencyKey'>, ending: Endin
   return { ...endChanges(job, JOB_STATUS.CANCELLED, ending), cancelReason: ending.reason.slice(0, LIMITS.maxReasonLength) };
 }
 
-/** DEAD | CANCELLED -> QUEUED: every trace of the last ending cleared. */
+/**
+ * DEAD | CANCELLED -> QUEUED: every trace of the last ending cleared. Its message goes out at
+ * once, so its QUEUED is counted by the queue's depth until a write counts it (`uncounted`).
+ */
 export function requeueChanges(resetAttempts: boolean): JobChanges {
   return {
     ...(resetAttempts ? { attempts: 0 } : {}),
+    uncounted: 'queued',
     nextRunAt: null,
     finishedAt: null,
     deadReason: null,

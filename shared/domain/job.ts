@@ -109,16 +109,26 @@ export interface Job {
   /** QUEUED and over its key's limits: when it will be tried again (ISO), and why. */
   throttledUntil: string | null;
   throttleReason: ThrottleReason | null;
+  /**
+   * Counting not done yet (see counter-deltas.ts `shift`): 'new', a job created QUEUED with its
+   * message sent at once, not counted anywhere yet; 'queued', a job queued again (a replay) whose
+   * old status was counted out but whose QUEUED is not counted in. While its message waits ready
+   * in the queue, the queue's depth counts it; the first write that touches it again counts it.
+   * Absent once counted.
+   */
+  uncounted?: UncountedMark | null;
 }
 
+export type UncountedMark = 'new' | 'queued';
+
 /** What the API shows of a job: everything but the internal bookkeeping. */
-export type JobView = Omit<Job, 'leaseToken' | 'leaseUntil' | 'bodyHash' | 'expiresAt' | 'pendingSchedule' | 'fingerprint'> & {
+export type JobView = Omit<Job, 'leaseToken' | 'leaseUntil' | 'bodyHash' | 'expiresAt' | 'pendingSchedule' | 'fingerprint' | 'uncounted'> & {
   /** DEAD jobs only: the failure group (API.md, Dead letters). */
   fingerprint?: string;
 };
 
 export function toJobView(job: Job): JobView {
-  const { leaseToken: _t, leaseUntil: _u, bodyHash: _h, expiresAt: _e, pendingSchedule: _p, fingerprint: _f, ...view } = job;
+  const { leaseToken: _t, leaseUntil: _u, bodyHash: _h, expiresAt: _e, pendingSchedule: _p, fingerprint: _f, uncounted: _c, ...view } = job;
   const fingerprint = fingerprintOf(job);
   return { ...view, payload: view.payload ?? null, ...(fingerprint ? { fingerprint } : {}) };
 }

@@ -1,5 +1,5 @@
 import type { Priority } from './job.ts';
-import { JOB_STATUS, type JobStatus } from './job.ts';
+import { JOB_STATUS, JOB_STATUSES, type JobStatus } from './job.ts';
 
 /**
  * What SkyForge counts, per queue and job type. Monotonic counters and histograms feed
@@ -61,6 +61,18 @@ export const ENTRY_COUNTERS: Partial<Record<JobStatus, CounterName>> = {
 /** Sums a value over every group (e.g. jobs per status for /stats). */
 export function total(groups: readonly CounterGroup[], name: string): number {
   return groups.reduce((sum, g) => sum + (g.values[name] ?? 0), 0);
+}
+
+/**
+ * Jobs per status as /stats and /metrics show them: the counters, plus, for QUEUED, the messages
+ * ready in the queues. A job queued at once (or replayed) is counted by its waiting message until
+ * a worker's write counts it (Job.uncounted), so the API writes no counter per submit. Never
+ * below 0 (a counter write lost to a crash may leave one behind).
+ */
+export function jobsByStatus(groups: readonly CounterGroup[], readyMessages: number): Record<JobStatus, number> {
+  const counts = Object.fromEntries(JOB_STATUSES.map((s) => [s, Math.max(0, total(groups, statusValue(s)))])) as Record<JobStatus, number>;
+  counts.QUEUED += Math.max(0, readyMessages);
+  return counts;
 }
 
 /** The (queue, type) a job's counters belong to. */

@@ -1,9 +1,8 @@
 import { Registry } from 'prom-client';
 import { PRIORITIES, type Priority } from '../config/definitions.ts';
 import { THROTTLE_REASON } from '../domain/flow-control.ts';
-import { JOB_STATUSES } from '../domain/job.ts';
 import { bucketValue, COUNTERS, HISTOGRAM_BUCKETS_SECONDS, HISTOGRAMS, statusValue, throttledValue, type HistogramName } from '../domain/metrics.ts';
-import { total } from '../domain/metrics.ts';
+import { jobsByStatus, total } from '../domain/metrics.ts';
 import type { MetricsSnapshot } from '../use-cases/collect-metrics.ts';
 
 interface Sample {
@@ -113,9 +112,12 @@ export async function renderPrometheus(
   registry.registerMetric(
     new Precomputed(
       'skyforge_jobs',
-      'Jobs per status (active states: current; terminal states: every job that got there, expired ones included)',
+      'Jobs per status (active states: current, QUEUED with the messages ready in the queues; terminal states: every job that got there, expired ones included)',
       'gauge',
-      JOB_STATUSES.map((status) => ({ labels: { status }, value: Math.max(0, total(snapshot.groups, statusValue(status))) })),
+      Object.entries(jobsByStatus(snapshot.groups, PRIORITIES.reduce((sum, queue) => sum + snapshot.queues[queue].ready, 0))).map(([status, value]) => ({
+        labels: { status },
+        value,
+      })),
     ) as never,
   );
   return { contentType: registry.contentType, body: `${await registry.metrics()}\n` };

@@ -43,7 +43,7 @@ export async function claimJob(message: ReceivedMessage, deps: Dependencies, bat
   let outcome: ClaimOutcome;
   try {
     const { before, after } = await deps.store.transition(message.jobId, { event: JOB_EVENT.CLAIM, newLease, flowControlChecked }, now);
-    batch.deltas.move(groupOf(after), before.status, JOB_STATUS.RUNNING);
+    batch.deltas.shift(groupOf(after), before, after);
     await hideForWholeLease(after, message, deps);
     return { claimed: true, job: after, waitMs: waitedSince(before, now) };
   } catch (error) {

@@ -18,10 +18,10 @@ export async function deleteJob(id: string, deps: Dependencies): Promise<void> {
     if (!job) throw new JobNotFoundError(id);
     if (!canTransition(job.status, JOB_EVENT.DELETE)) throw new InvalidStateError(JOB_EVENT.DELETE, job.status);
     try {
-      await deps.store.transition(id, { event: JOB_EVENT.DELETE, from: job.status }, now);
+      const { before } = await deps.store.transition(id, { event: JOB_EVENT.DELETE, from: job.status }, now);
       await dropPendingSchedule(job, deps);
       const deltas = new CounterDeltas();
-      deltas.move(groupOf(job), job.status, null);
+      deltas.shift(groupOf(before), before, null);
       await flushCounters(deps, deltas);
       return;
     } catch (error) {

@@ -1,24 +1,23 @@
-import { JOB_STATUSES, type JobStatus } from '../domain/job.ts';
+import type { JobStatus } from '../domain/job.ts';
 import type { Priority } from '../config/definitions.ts';
-import { statusValue } from '../domain/metrics.ts';
-import { total } from '../domain/metrics.ts';
+import { jobsByStatus } from '../domain/metrics.ts';
 import type { QueueDepth } from '../ports/job-queue.ts';
 import type { Dependencies } from './dependencies.ts';
 
 export interface Stats {
   queues: Record<Priority, QueueDepth>;
   /**
-   * Jobs per status from the aggregate counters. Active states are current counts; terminal
-   * states count every job that ever reached them (expired ones included), like Sidekiq's
-   * "Processed" and "Dead".
+   * Jobs per status from the aggregate counters (QUEUED: plus the messages ready in the queues,
+   * see jobsByStatus). Active states are current counts; terminal states count every job that
+   * ever reached them (expired ones included), like Sidekiq's "Processed" and "Dead".
    */
   jobs: Record<JobStatus, number>;
 }
 
 export async function getStats(deps: Dependencies): Promise<Stats> {
   const [queues, groups] = await Promise.all([deps.queue.depths(), deps.counters.read()]);
-  const jobs = Object.fromEntries(JOB_STATUSES.map((s) => [s, Math.max(0, total(groups, statusValue(s)))])) as Record<JobStatus, number>;
-  return { queues, jobs };
+  const ready = Object.values(queues).reduce((sum, depth) => sum + depth.ready, 0);
+  return { queues, jobs: jobsByStatus(groups, ready) };
 }
 
 export interface Readiness {

@@ -33,8 +33,8 @@ export async function handleDeadLetter(
     const history = job.status === JOB_STATUS.RUNNING ? appendHistory(job.history, lostAttempt(job, isoAt(now))) : undefined;
     const changes = deadChanges(job, { at: now, retention: deps.config, releasesLease: true, reason, ...(history ? { history } : {}) });
     try {
-      await deps.store.transition(job.id, { event: JOB_EVENT.DEAD_LETTER, from: job.status, leaseToken: job.leaseToken, changes }, now);
-      deltas.move(groupOf(job), job.status, JOB_STATUS.DEAD);
+      const written = await deps.store.transition(job.id, { event: JOB_EVENT.DEAD_LETTER, from: job.status, leaseToken: job.leaseToken, changes }, now);
+      deltas.shift(groupOf(job), written.before, written.after);
       deps.logger.warn('job dead-lettered by SQS redrive', {
         jobId: job.id,
         type: job.type,

@@ -73,7 +73,7 @@ export async function requeueJobs(jobs: readonly Job[], deps: Dependencies, conc
 async function revertToDead(job: Job, reason: string, deps: Dependencies): Promise<void> {
   if (await markUnsentDead(job, `could not be queued again (${reason})`, deps)) {
     const deltas = new CounterDeltas();
-    deltas.move(groupOf(job), JOB_STATUS.QUEUED, JOB_STATUS.DEAD);
+    deltas.shift(groupOf(job), job, { status: JOB_STATUS.DEAD });
     await flushCounters(deps, deltas);
   }
 }

@@ -41,7 +41,7 @@ export async function throttleJob(
       now,
     );
     after = written.after;
-    batch.deltas.move(groupOf(after), written.before.status, JOB_STATUS.QUEUED);
+    batch.deltas.shift(groupOf(after), written.before, after);
     batch.deltas.add(groupOf(after), throttledValue(gate.reason));
   } catch (error) {
     if (!(error instanceof StaleJobStateError)) throw error;

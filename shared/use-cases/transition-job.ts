@@ -36,7 +36,7 @@ export async function transitionJob(
       const request = { event, from: read.status, changes, ...(noLiveLeaseAt !== undefined ? { noLiveLeaseAt } : {}) };
       const { before, after } = await deps.store.transition(id, request, now);
       const deltas = new CounterDeltas();
-      deltas.move(groupOf(before), before.status, after.status);
+      deltas.shift(groupOf(before), before, after);
       await flushCounters(deps, deltas);
       return { before, after };
     } catch (error) {

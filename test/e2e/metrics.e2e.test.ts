@@ -144,12 +144,54 @@ describe('metrics end to end', () => {
     expect(system['SQS.SendMessageBatch']).toBe(1);
     const workerEmf = emf.slice(emfBefore).filter((d) => d.JobsSucceeded !== undefined);
     const batches = workerEmf.length;
-    // Counters: one UpdateItem for the API request (submissions are not counted per minute) and
+    // Counters: none for the API request (jobs queued at once are counted by their claims) and
     // two per worker batch (its totals, and this minute's bucket for the dashboard's charts),
     // never one per job; plus 10 PutItem and 20 claim/finish UpdateItem.
     expect(system['DynamoDB.PutItem']).toBe(10);
-    expect(system['DynamoDB.UpdateItem']).toBe(20 + 1 + 2 * batches);
+    expect(system['DynamoDB.UpdateItem']).toBe(20 + 2 * batches);
     expect(workerEmf.reduce((t, d) => t + (d.JobsSucceeded as number), 0)).toBe(10);
+    // The submissions reach EMF from the worker batches that claimed them.
+    expect(workerEmf.reduce((t, d) => t + ((d.JobsSubmitted as number | undefined) ?? 0), 0)).toBe(10);
+  });
+
+  it('counts each job once, whichever write meets it first (claim, throttle, cancel, delete, replay)', async () => {
+    const stats = async () => (await http.get('/stats')).body as { jobs: Record<'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'CANCELLED', number> };
+    // EMF documents go out with each counter write (/metrics may be 10 s stale).
+    const emfBefore = emf.length;
+    const submittedSince = () => emf.slice(emfBefore).reduce((t, d) => t + ((d.JobsSubmitted as number | undefined) ?? 0), 0);
+    const start = await stats();
+    // Two single submits run at once; a key that allows one start an hour throttles the next two.
+    const quick = await Promise.all([0, 1].map(() => http.post('/jobs', { type: 'demo.echo' })));
+    const flowControl = { key: `count-once-${Date.now()}`, rate: 1, periodSeconds: 3600 };
+    const first = await http.post('/jobs', { type: 'demo.echo', flowControl });
+    await http.waitFor(first.body.id, ['SUCCEEDED']);
+    const held = await Promise.all([0, 1].map(() => http.post('/jobs', { type: 'demo.echo', flowControl })));
+    for (const res of held) await expect.poll(async () => (await http.get(`/jobs/${res.body.id}`)).body.throttledUntil, { timeout: 5_000 }).toBeTruthy();
+    await Promise.all(quick.map((res) => http.waitFor(res.body.id, ['SUCCEEDED'])));
+    // Throttled jobs are counted QUEUED by their throttle write (their messages wait delayed, not ready).
+    await expect.poll(async () => (await stats()).jobs.QUEUED - start.jobs.QUEUED, { timeout: 5_000 }).toBe(2);
+    for (const res of held) expect((await http.post(`/jobs/${res.body.id}/cancel`)).status).toBe(200);
+    expect((await http.del(`/jobs/${held[0]?.body.id}`)).status).toBe(204);
+    // Replayed, the other one runs (its key is still closed for the hour: it is throttled again).
+    expect((await http.post(`/jobs/${held[1]?.body.id}/retry`)).status).toBe(200);
+    await expect.poll(async () => (await http.get(`/jobs/${held[1]?.body.id}`)).body.throttledUntil, { timeout: 5_000 }).toBeTruthy();
+    expect((await http.post(`/jobs/${held[1]?.body.id}/cancel`)).status).toBe(200);
+    const end = await stats();
+    expect(end.jobs.QUEUED - start.jobs.QUEUED).toBe(0);
+    expect(end.jobs.RUNNING - start.jobs.RUNNING).toBe(0);
+    expect(end.jobs.SUCCEEDED - start.jobs.SUCCEEDED).toBe(3);
+    // Cancelled twice (one deleted since): CANCELLED counts the jobs there now.
+    expect(end.jobs.CANCELLED - start.jobs.CANCELLED).toBe(1);
+    expect(submittedSince()).toBe(5);
+  });
+
+  it('shows a job RUNNING while its attempt runs for more than a second', async () => {
+    const running = async () => ((await http.get('/stats')).body as { jobs: Record<'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'CANCELLED', number> }).jobs.RUNNING;
+    const before = await running();
+    const job = await http.post('/jobs', { type: 'demo.sleep', payload: { ms: 3000 } });
+    await expect.poll(running, { timeout: 2_900, interval: 100 }).toBe(before + 1);
+    await http.waitFor(job.body.id, ['SUCCEEDED']);
+    await expect.poll(running, { timeout: 2_000, interval: 50 }).toBe(before);
   });
 
   it('passes promtool check metrics', async () => {

@@ -307,6 +307,20 @@ describe('dashboard', () => {
     }
   });
 
+  it("shows every queue's worker utilization: JobDuration's sum over the period and the queue's capacity (skyforge_worker_utilization's twin)", () => {
+    const metrics = widget('Worker utilization (busy share of MaximumConcurrency x batch size)').metrics ?? [];
+    const expressions = metrics.map((m) => (m.at(-1) as { expression?: string; label?: string })).filter((o) => o.expression);
+    // Default settings: MaximumConcurrency 30 split 8:4:2:1 (16, 8, 4, 2), batch size 10.
+    expect(expressions.map((o) => [o.label, o.expression])).toEqual([
+      ['critical', 'FILL(busy_critical, 0) / (PERIOD(busy_critical) * 1000 * 160)'],
+      ['high', 'FILL(busy_high, 0) / (PERIOD(busy_high) * 1000 * 80)'],
+      ['normal', 'FILL(busy_normal, 0) / (PERIOD(busy_normal) * 1000 * 40)'],
+      ['low', 'FILL(busy_low, 0) / (PERIOD(busy_low) * 1000 * 20)'],
+    ]);
+    const busy = metrics.filter((m) => m.includes('JobDuration')).map((m) => `${m.slice(0, 4).join(' ')} ${(m.at(-1) as { stat?: string }).stat}`);
+    expect(busy).toEqual(PRIORITIES.map((p) => `SkyForge JobDuration queue ${p} Sum`));
+  });
+
   it('shows invocations, errors, throttles, duration and concurrency of every function', () => {
     const fns = (['worker', 'api', 'deadLetter', 'metrics'] as const).map((n) => `<${logicalId(functionOf(n))}>`);
 

@@ -96,6 +96,8 @@ export class DynamoDbJobStore implements JobStore {
     const nowIso = isoAt(nowMs);
     const status: JobStatus | undefined = rule.to === UNCHANGED ? undefined : rule.to;
     let changes: JobChanges = request.changes ?? {};
+    // Whoever writes the job counts it (see CounterDeltas.shift): the mark goes unless set again.
+    if (changes.uncounted === undefined) changes = { ...changes, uncounted: null };
     if (rule.startsAttempt) {
       if (!request.newLease) throw new Error(`${request.event} starts an attempt: it needs newLease`);
       // A one-time schedule that made the job due has fired (and deleted itself).

@@ -109,6 +109,8 @@ export function fromItem(item: JobItem): Job {
     flowControl: read('flowControl', null),
     throttledUntil: read('throttledUntil', null),
     throttleReason: read('throttleReason', null),
+    // Internal counting mark (Job.uncounted): present only until a write counts the job.
+    ...(item.uncounted === 'new' || item.uncounted === 'queued' ? { uncounted: item.uncounted } : {}),
   };
 }
 
