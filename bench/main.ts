@@ -287,7 +287,9 @@ interface Goal {
 
 function goals(runs: PricedRun[], latency: Summary, throughput: ThroughputRun, cold: ColdStartResult[]): Goal[] {
   const out: Goal[] = [];
-  for (const run of runs.filter((r) => !r.mix)) {
+  // The goal is issue 18's, for plain submits; the mix and the flow-control workloads are priced
+  // (their extra writes buy retries, limits), not held to the floor.
+  for (const run of runs.filter((r) => r.name === 'single' || r.name === 'batch')) {
     out.push({ goal: `cost, ${run.name} submit`, target: `<= ${GOALS.costToFloor} x floor`, value: `${run.ratioToFloor.toFixed(2)} x`, met: run.ratioToFloor <= GOALS.costToFloor });
   }
   out.push({ goal: 'local throughput', target: `>= ${GOALS.jobsPerSecond} jobs/s`, value: `${Math.round(throughput.jobsPerSecond)} jobs/s`, met: throughput.jobsPerSecond >= GOALS.jobsPerSecond });

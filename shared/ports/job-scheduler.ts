@@ -1,4 +1,5 @@
 import type { Priority } from '../domain/job.ts';
+import type { MessageFlow } from '../domain/queue-message.ts';
 
 /** A recurring schedule as EventBridge Scheduler needs it. */
 export interface RecurringScheduleSpec {
@@ -18,8 +19,12 @@ export interface RecurringScheduleSpec {
  * recurring `cron()`/`rate()` schedules whose every firing becomes a job.
  */
 export interface JobScheduler {
-  /** A one-time schedule named `name` that sends the job's message at `dueAt` (epoch ms), then deletes itself. */
-  scheduleJob(name: string, jobId: string, priority: Priority, dueAt: number, timeoutMs?: number): Promise<void>;
+  /**
+   * A one-time schedule named `name` that sends the job's message at `dueAt` (epoch ms), then
+   * deletes itself. The message carries the job's limits and rate windows already reserved
+   * (`flow`), as a message sent with a delay does.
+   */
+  scheduleJob(name: string, jobId: string, priority: Priority, dueAt: number, timeoutMs?: number, flow?: MessageFlow): Promise<void>;
   /** Removes a schedule; a schedule that is already gone is fine. */
   remove(name: string): Promise<void>;
   createRecurring(spec: RecurringScheduleSpec): Promise<void>;

@@ -93,7 +93,7 @@ async function record(
 async function sendFollowUp(job: Job, followUp: FollowUp, deps: Dependencies): Promise<string | null> {
   if (followUp.kind === 'schedule') {
     try {
-      await deps.scheduler.scheduleJob(followUp.name, job.id, job.priority, followUp.dueAt, job.timeoutMs);
+      await deps.scheduler.scheduleJob(followUp.name, job.id, job.priority, followUp.dueAt, job.timeoutMs, messageFlowOf(job).flow);
       return null;
     } catch (error) {
       return error instanceof Error ? error.message : String(error);

@@ -150,7 +150,7 @@ async function sendJobs(jobs: readonly Prepared[], deps: Dependencies): Promise<
       .filter((p) => p.job.pendingSchedule)
       .map(async ({ job }) => {
         try {
-          await deps.scheduler.scheduleJob(job.pendingSchedule as string, job.id, job.priority, Date.parse(job.nextRunAt as string), job.timeoutMs);
+          await deps.scheduler.scheduleJob(job.pendingSchedule as string, job.id, job.priority, Date.parse(job.nextRunAt as string), job.timeoutMs, messageFlowOf(job).flow);
         } catch (error) {
           const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
           failed.set(job.id, { what: 'scheduled', reason, permanent: isPermanentAwsError(error) });

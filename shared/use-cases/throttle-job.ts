@@ -57,7 +57,9 @@ export async function throttleJob(
   const reservations = Object.keys(gate.reservations).length > 0 ? gate.reservations : undefined;
   if (follow.kind === 'schedule') {
     try {
-      await deps.scheduler.scheduleJob(scheduleName, after.id, after.priority, follow.dueAt, after.timeoutMs);
+      // The reserved windows ride along: without them the job would reserve again on arrival,
+      // find its window full of its own reservation, and be put off once more.
+      await deps.scheduler.scheduleJob(scheduleName, after.id, after.priority, follow.dueAt, after.timeoutMs, messageFlowOf(after, reservations).flow);
     } catch (error) {
       return { action: 'keep', note: `throttled; schedule not created (${String(error)}); message kept` };
     }

@@ -163,4 +163,33 @@ describe('the worker checks limits before the claim', () => {
     const body = encodeJobMessage(job.id, job.timeoutMs, resent?.flow);
     expect(decodeQueueMessage(body)).toMatchObject({ reservations: { r1: window } });
   });
+
+  it('a window more than 15 minutes out: a one-time schedule whose message carries the reservation, so the job starts then without being put off again', async () => {
+    // Just after an hour's window opens: the next free window is ~1 hour away, past SQS's 15-minute delay.
+    clock.current = Math.ceil(clock.now() / 3_600_000) * 3_600_000 + 1_000;
+    const flowControl = { key: `hourly-${clock.now()}`, rate: 1, periodSeconds: 3600 };
+    const first = await submit({ type: 'demo.echo', payload: {}, flowControl });
+    const second = await submit({ type: 'demo.echo', payload: {}, flowControl });
+    await run(record(messageOf(first)));
+    h.queue.sent.length = 0;
+
+    await run(record(messageOf(second)));
+
+    const throttled = await get(second.id);
+    const nextWindow = Math.ceil(clock.now() / 3_600_000) * 3_600_000;
+    expect(throttled).toMatchObject({ status: 'QUEUED', attempts: 0, throttleReason: 'rate', throttledUntil: new Date(nextWindow).toISOString() });
+    expect(throttled.pendingSchedule).toMatch(/^job\./);
+    expect(h.queue.sent).toHaveLength(0);
+    const schedule = h.scheduler.oneTime.get(throttled.pendingSchedule as string);
+    expect(schedule).toMatchObject({ jobId: second.id, flow: { flowControl: { key: flowControl.key }, reservations: { [flowControl.key]: nextWindow } } });
+    expect(nextWindow - (schedule?.dueAt ?? 0)).toBeLessThanOrEqual(1_000);
+
+    // The schedule fires: its message is what the scheduler was given.
+    clock.current = nextWindow + 10;
+    await run(record(encodeJobMessage(second.id, schedule?.timeoutMs, schedule?.flow)));
+
+    expect(await get(second.id)).toMatchObject({ status: 'SUCCEEDED', attempts: 1, pendingSchedule: null, throttledUntil: null });
+    // One start reserved in that window, the job's own: none wasted, none taken twice.
+    expect(await h.deps.flowControl.reserveRate({ ...flowControl, rate: 1 }, clock.now())).toEqual({ reserved: true, window: nextWindow + 3_600_000 });
+  });
 });

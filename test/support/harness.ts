@@ -4,6 +4,7 @@ import { DynamoDbFlowControlStore } from '../../shared/adapters/dynamodb/dynamod
 import { DynamoDbJobStore } from '../../shared/adapters/dynamodb/dynamodb-job-store.ts';
 import { toItem } from '../../shared/adapters/dynamodb/job-item.ts';
 import type { Job } from '../../shared/domain/job.ts';
+import type { MessageFlow } from '../../shared/domain/queue-message.ts';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Priority } from '../../shared/config/definitions.ts';
 import { createJobRegistry } from '../../shared/jobs/create-registry.ts';
@@ -93,7 +94,7 @@ export function queueArn(priority: Priority): string {
 
 /** The JobScheduler port, recorded (the EventBridge adapter is exercised against the emulator). */
 export class RecordingScheduler implements JobScheduler {
-  readonly oneTime = new Map<string, { jobId: string; priority: Priority; dueAt: number }>();
+  readonly oneTime = new Map<string, { jobId: string; priority: Priority; dueAt: number; timeoutMs?: number; flow?: MessageFlow }>();
   readonly recurring = new Map<string, RecurringScheduleSpec>();
   readonly removed: string[] = [];
   /** Names whose next create fails for a passing reason (throttled). */
@@ -101,12 +102,12 @@ export class RecordingScheduler implements JobScheduler {
   /** Names whose next create fails for good (as the SDK reports a client fault). */
   readonly failPermanentlyFor = new Set<string>();
 
-  async scheduleJob(name: string, jobId: string, priority: Priority, dueAt: number): Promise<void> {
+  async scheduleJob(name: string, jobId: string, priority: Priority, dueAt: number, timeoutMs?: number, flow?: MessageFlow): Promise<void> {
     if (this.failFor.delete(name)) throw Object.assign(new Error('Rate exceeded (injected)'), { name: 'ThrottlingException', $fault: 'client' });
     if (this.failPermanentlyFor.delete(name)) {
       throw Object.assign(new Error('Schedule group not found (injected)'), { name: 'ResourceNotFoundException', $fault: 'client' });
     }
-    this.oneTime.set(name, { jobId, priority, dueAt });
+    this.oneTime.set(name, { jobId, priority, dueAt, ...(timeoutMs !== undefined ? { timeoutMs } : {}), ...(flow ? { flow } : {}) });
   }
 
   async remove(name: string): Promise<void> {

@@ -8,7 +8,7 @@ import {
   type SchedulerClient,
 } from '@aws-sdk/client-scheduler';
 import { SCHEDULER_SETTINGS, type Priority } from '../../config/definitions.ts';
-import { encodeFiringMessageTemplate, encodeJobMessage } from '../../domain/queue-message.ts';
+import { encodeFiringMessageTemplate, encodeJobMessage, type MessageFlow } from '../../domain/queue-message.ts';
 import { type JobScheduler, type RecurringScheduleSpec } from '../../ports/job-scheduler.ts';
 import { recurringScheduleName } from '../../domain/schedule-names.ts';
 
@@ -39,7 +39,7 @@ export class EventBridgeJobScheduler implements JobScheduler {
     this.deadLetterArn = options.deadLetterArn;
   }
 
-  async scheduleJob(name: string, jobId: string, priority: Priority, dueAt: number, timeoutMs?: number): Promise<void> {
+  async scheduleJob(name: string, jobId: string, priority: Priority, dueAt: number, timeoutMs?: number, flow?: MessageFlow): Promise<void> {
     const input: CreateScheduleCommandInput = {
       Name: name,
       GroupName: this.groupName,
@@ -48,7 +48,7 @@ export class EventBridgeJobScheduler implements JobScheduler {
       FlexibleTimeWindow: { Mode: 'OFF' },
       ActionAfterCompletion: 'DELETE',
       Description: `SkyForge job ${jobId}`,
-      Target: this.target(priority, encodeJobMessage(jobId, timeoutMs)),
+      Target: this.target(priority, encodeJobMessage(jobId, timeoutMs, flow)),
     };
     try {
       await this.client.send(new CreateScheduleCommand(input));
