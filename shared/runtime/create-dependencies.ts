@@ -1,79 +1,140 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { createTracing } from 'skyforge-tracing';
 import { monotonicFactory } from 'ulid';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { SchedulerClient } from '@aws-sdk/client-scheduler';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDbJobCounters } from '../adapters/dynamodb/dynamodb-job-counters.ts';
 import { DynamoDbFlowControlStore } from '../adapters/dynamodb/dynamodb-flow-control-store.ts';
 import { DynamoDbJobStore } from '../adapters/dynamodb/dynamodb-job-store.ts';
 import { DynamoDbScheduleStore } from '../adapters/dynamodb/dynamodb-schedule-store.ts';
 import { EventBridgeJobScheduler } from '../adapters/scheduler/eventbridge-job-scheduler.ts';
 import { SqsJobQueue } from '../adapters/sqs/sqs-job-queue.ts';
-import { createAwsClients, type AwsClients } from '../adapters/aws-clients.ts';
+import { createAwsClients, createDynamoClient, createSqsClient, type AwsClients, type InstrumentClient } from '../adapters/aws-clients.ts';
 import { currentTraceHeader, type SkyForgeConfig } from '../config/env.ts';
 import { createJobRegistry } from '../jobs/create-registry.ts';
 import type { JobDefinitions } from '../jobs/registry.ts';
 import type { Clock } from '../ports/clock.ts';
+import type { JobQueue } from '../ports/job-queue.ts';
+import type { JobScheduler } from '../ports/job-scheduler.ts';
 import { systemClock } from './system-clock.ts';
 import type { Dependencies } from '../use-cases/dependencies.ts';
 import { EmfMetricsSink } from './emf-metrics-sink.ts';
 import { toJobLogger } from './job-logger.ts';
 import type { Tracing } from './tracing/tracing.ts';
 
-export interface RuntimeDependencies extends Dependencies {
+/** What the handlers' middleware needs besides the use cases' dependencies. */
+export interface HandlerParts {
   /** X-Ray when the function was bundled with tracing on (see runtime/tracing/tracing.ts), else a no-op. */
   tracing: Tracing;
   /** The Powertools logger itself, for handler middleware (Lambda context, cold start). */
   powertoolsLogger: Logger;
+}
+
+/** What every function builds: the table's ports, logger, metrics, clock and ids; no queue, scheduler or registry. */
+export type TableDependencies = Omit<Dependencies, 'queue' | 'scheduler' | 'registry'> & HandlerParts;
+
+/** The api and the worker: every port, on all three AWS clients. */
+export interface RuntimeDependencies extends Dependencies, HandlerParts {
   clients: AwsClients;
 }
 
-/**
- * Builds what every handler needs, once per container (at module load): AWS clients, adapters,
- * the job registry, the logger.
- */
-export function createDependencies(options: {
+/** The dead-letter function records deaths in the table and sends nothing: no SQS or Scheduler client. */
+export type DeadLetterDependencies = TableDependencies & Pick<Dependencies, 'registry'>;
+
+/** The metrics function reads counters from the table and depths from SQS: no Scheduler client, no job registry. */
+export type MetricsDependencies = TableDependencies & Pick<Dependencies, 'queue'>;
+
+interface RuntimeOptions {
   config: SkyForgeConfig;
-  jobs: JobDefinitions;
+  /** The function's default service name (POWERTOOLS_SERVICE_NAME wins). */
   serviceName: string;
   clock?: Clock;
-  clients?: AwsClients;
-}): RuntimeDependencies {
+}
+
+/**
+ * Builds what the api and the worker need, once per container (at module load): AWS clients,
+ * adapters, the job registry, the logger.
+ */
+export function createDependencies(options: RuntimeOptions & { jobs: JobDefinitions; clients?: AwsClients }): RuntimeDependencies {
   const { config } = options;
-  const serviceName = config.serviceName ?? options.serviceName;
-  const tracing = createTracing(serviceName);
-  const clients = options.clients ?? createAwsClients(config.aws, (client) => tracing.captureClient(client));
-  const nextUlid = monotonicFactory();
-  const logger = new Logger({ serviceName });
+  const tracing = createTracing(config.serviceName ?? options.serviceName);
+  const clients = options.clients ?? createAwsClients(config.aws, instrumentWith(tracing));
   return {
+    ...tableDependencies(options, clients.dynamo, tracing),
     clients,
+    queue: createJobQueue(config, clients.sqs),
+    scheduler: createJobScheduler(config, clients.scheduler),
+    registry: createJobRegistry(options.jobs, { demoJobs: config.demoJobs }),
+  };
+}
+
+/** The dead-letter function's dependencies: the DynamoDB client only (see DeadLetterDependencies). */
+export function createDeadLetterDependencies(options: RuntimeOptions & { jobs: JobDefinitions }): DeadLetterDependencies {
+  const { config } = options;
+  const tracing = createTracing(config.serviceName ?? options.serviceName);
+  return {
+    ...tableDependencies(options, createDynamoClient(config.aws, instrumentWith(tracing)), tracing),
+    registry: createJobRegistry(options.jobs, { demoJobs: config.demoJobs }),
+  };
+}
+
+/** The metrics function's dependencies: the DynamoDB and SQS clients (see MetricsDependencies). */
+export function createMetricsDependencies(options: RuntimeOptions): MetricsDependencies {
+  const { config } = options;
+  const tracing = createTracing(config.serviceName ?? options.serviceName);
+  const instrument = instrumentWith(tracing);
+  return {
+    ...tableDependencies(options, createDynamoClient(config.aws, instrument), tracing),
+    queue: createJobQueue(config, createSqsClient(config.aws, instrument)),
+  };
+}
+
+function instrumentWith(tracing: Tracing): InstrumentClient {
+  return (client) => tracing.captureClient(client);
+}
+
+function tableDependencies(options: RuntimeOptions, dynamo: DynamoDBDocumentClient, tracing: Tracing): TableDependencies {
+  const { config } = options;
+  const tableName = config.tableName;
+  const clock = options.clock ?? systemClock;
+  const nextUlid = monotonicFactory();
+  const logger = new Logger({ serviceName: config.serviceName ?? options.serviceName });
+  return {
     tracing,
-    store: new DynamoDbJobStore({ client: clients.dynamo, tableName: config.tableName }),
-    flowControl: new DynamoDbFlowControlStore({ client: clients.dynamo, tableName: config.tableName }),
-    queue: new SqsJobQueue({
-      client: clients.sqs,
-      queueUrls: config.queueUrls,
-      deadLetterQueueUrls: config.deadLetterQueueUrls,
-      // Lambda sets the invocation's trace header; SQS carries it to the worker's invocation.
-      traceHeader: () => currentTraceHeader(),
-    }),
-    scheduler: new EventBridgeJobScheduler({
-      client: clients.scheduler,
-      groupName: config.scheduleGroup,
-      roleArn: config.schedulerRoleArn,
-      queueArns: config.queueArns,
-      deadLetterArn: config.scheduleDeadLetterArn,
-    }),
-    schedules: new DynamoDbScheduleStore({ client: clients.dynamo, tableName: config.tableName }),
-    counters: new DynamoDbJobCounters({ client: clients.dynamo, tableName: config.tableName, clock: options.clock ?? systemClock }),
+    store: new DynamoDbJobStore({ client: dynamo, tableName }),
+    flowControl: new DynamoDbFlowControlStore({ client: dynamo, tableName }),
+    schedules: new DynamoDbScheduleStore({ client: dynamo, tableName }),
+    counters: new DynamoDbJobCounters({ client: dynamo, tableName, clock }),
     metrics: new EmfMetricsSink({
       namespace: config.metricsNamespace,
       disabled: config.metricsDisabled,
     }),
-    registry: createJobRegistry(options.jobs, { demoJobs: config.demoJobs }),
-    clock: options.clock ?? systemClock,
+    clock,
     config,
     powertoolsLogger: logger,
     logger: toJobLogger(logger),
     newId: (nowMs) => nextUlid(nowMs),
     random: Math.random,
   };
+}
+
+function createJobQueue(config: SkyForgeConfig, client: SQSClient): JobQueue {
+  return new SqsJobQueue({
+    client,
+    queueUrls: config.queueUrls,
+    deadLetterQueueUrls: config.deadLetterQueueUrls,
+    // Lambda sets the invocation's trace header; SQS carries it to the worker's invocation.
+    traceHeader: () => currentTraceHeader(),
+  });
+}
+
+function createJobScheduler(config: SkyForgeConfig, client: SchedulerClient): JobScheduler {
+  return new EventBridgeJobScheduler({
+    client,
+    groupName: config.scheduleGroup,
+    roleArn: config.schedulerRoleArn,
+    queueArns: config.queueArns,
+    deadLetterArn: config.scheduleDeadLetterArn,
+  });
 }
