@@ -2,7 +2,7 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { loadConfig } from '../../shared/config/env.ts';
 import type { JobDefinitions } from '../../shared/jobs/registry.ts';
-import { createMetricsDependencies } from '../../shared/runtime/create-dependencies.ts';
+import { createMetricsDependencies } from '../../shared/runtime/table-dependencies.ts';
 import { createMetricsApp } from './app.ts';
 
 /**
