@@ -260,7 +260,7 @@ function coldStartReport(results: ColdStartResult[]): string {
   return [
     `Cold start: bundle size and module init (median of fresh Node processes), against a bundle of only the SDK clients each function needs`,
     table([
-      ['function', 'bundle KB', 'init ms', 'baseline KB', 'baseline init ms', 'init x baseline', 'biggest parts'],
+      ['function', 'bundle KB', 'init ms', 'baseline KB', 'baseline init ms', 'init x baseline', 'CPU x baseline', 'biggest parts'],
       ...results.map((r) => [
         r.function,
         r.bundle.bytes / 1024,
@@ -268,6 +268,7 @@ function coldStartReport(results: ColdStartResult[]): string {
         r.baseline.bytes / 1024,
         r.baseline.initMsMedian,
         r.initRatio,
+        r.initCpuRatio,
         r.topModules
           .slice(0, 3)
           .map((m) => `${m.name} ${Math.round(m.bytes / 1024)}K`)

@@ -16,9 +16,18 @@ export const TRACING_MODULE = 'skyforge-tracing';
  */
 const PACKAGE_IMPORT = (id: string): string => `#${id}`;
 
-const TRACING_DIR = join(fileURLToPath(new URL('..', import.meta.url)), 'shared', 'runtime', 'tracing');
+const SHARED_DIR = join(fileURLToPath(new URL('..', import.meta.url)), 'shared');
+const TRACING_DIR = join(SHARED_DIR, 'runtime', 'tracing');
 /** '.ts' from the sources, '.js' from the compiled package. */
 const CODE_EXTENSION = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
+
+/**
+ * The SDK clients' default credential chain (SSO, ini files, STS web identity, IMDS...) and the
+ * module that replaces it in the bundles: the environment and the container endpoint, all Lambda
+ * ever uses (see shared/adapters/lambda-credential-provider.ts; ~120 KB less per function).
+ */
+const SDK_CREDENTIAL_CHAIN = '@aws-sdk/credential-provider-node';
+export const LAMBDA_CREDENTIAL_PROVIDER = join(SHARED_DIR, 'adapters', `lambda-credential-provider${CODE_EXTENSION}`);
 
 /** The tracing module bundled: X-Ray (Powertools Tracer) or the no-op. */
 export function tracingEntry(tracing: boolean): string {
@@ -38,7 +47,7 @@ const ESM_REQUIRE_BANNER = "import { createRequire } from 'node:module';const re
  *
  * - bundled by the local esbuild, never Docker;
  * - minified ESM for node24 with external source maps (mappings only);
- * - the AWS SDK bundled, not taken from the runtime;
+ * - the AWS SDK bundled, not taken from the runtime, with a Lambda-sized credential chain;
  * - the job registry and the tracing module chosen at bundle time through esbuild aliases.
  *
  * @param jobRegistryEntry absolute path bundled wherever the code imports `skyforge-job-registry`
@@ -69,6 +78,7 @@ export function skyforgeBundling(jobRegistryEntry: string, tracing = false): Bun
         `${TRACING_MODULE}=${tracingEntry(tracing)}`,
         `${PACKAGE_IMPORT(JOB_REGISTRY_MODULE)}=${jobRegistryEntry}`,
         `${PACKAGE_IMPORT(TRACING_MODULE)}=${tracingEntry(tracing)}`,
+        `${SDK_CREDENTIAL_CHAIN}=${LAMBDA_CREDENTIAL_PROVIDER}`,
       ],
     },
   };

@@ -12,7 +12,9 @@ import { flushCounters } from '../../shared/use-cases/transition-job.ts';
  * the table.
  */
 export function createDeadLetterApp(
-  deps: Dependencies,
+  // No queue and no scheduler: the function records deaths in the table and sends nothing, so
+  // it bundles neither the SQS nor the Scheduler client (shared/runtime/create-dependencies.ts).
+  deps: Omit<Dependencies, 'queue' | 'scheduler'>,
   options: { deadLetterQueueUrls: Parameters<typeof priorityResolver>[0]; scheduleDeadLetterArn: string },
 ) {
   const priorityOf = priorityResolver(options.deadLetterQueueUrls);

@@ -1,4 +1,4 @@
-import { jobs } from 'skyforge-job-registry';
 import { createMetricsHandler } from './create-handler.ts';
 
-export const handler = createMetricsHandler(jobs);
+// No job registry: the metrics function never runs or checks jobs, so the user's job code stays out of its bundle.
+export const handler = createMetricsHandler();

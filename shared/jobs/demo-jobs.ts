@@ -1,12 +1,17 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../config/zod-messages.ts';
 import { PermanentError } from '../domain/errors.ts';
 import { defineJob, defineJobs } from './registry.ts';
 
 /**
  * The demo job types of API.md: registered by the local cloud and by default deployments so a
- * new user (and every test) can see the whole lifecycle before writing a handler.
+ * new user (and every test) can see the whole lifecycle before writing a handler. Written with
+ * zod/mini, which every function bundles anyway (env.ts), so the demos bring no classic zod in.
  */
+
+/** A whole number from `min` to `max`, as classic zod's `z.number().int().min(min).max(max)`. */
+const wholeNumber = (min: number, max: number) => z.number().check(z.int(), z.minimum(min), z.maximum(max));
 export const demoJobs = defineJobs({
   'demo.echo': defineJob({
     description: 'Succeeds; its result is the payload.',
@@ -15,7 +20,7 @@ export const demoJobs = defineJobs({
   }),
   'demo.sleep': defineJob({
     description: 'Waits `ms`, then succeeds; stops at once when its AbortSignal fires.',
-    schema: z.object({ ms: z.number().int().min(0).max(900_000).default(2000) }).strict().default({ ms: 2000 }),
+    schema: z._default(z.strictObject({ ms: z._default(wholeNumber(0, 900_000), 2000) }), { ms: 2000 }),
     handler: async ({ ms }, ctx) => {
       await sleep(ms, undefined, { signal: ctx.signal });
       return { sleptMs: ms };
@@ -23,14 +28,14 @@ export const demoJobs = defineJobs({
   }),
   'demo.fail': defineJob({
     description: 'Throws on attempts 1..failTimes (every attempt when absent), then succeeds.',
-    schema: z
-      .object({
-        failTimes: z.number().int().min(0).max(1000).optional(),
-        permanent: z.boolean().default(false),
-        message: z.string().max(1000).default('boom'),
-      })
-      .strict()
-      .default({ permanent: false, message: 'boom' }),
+    schema: z._default(
+      z.strictObject({
+        failTimes: z.optional(wholeNumber(0, 1000)),
+        permanent: z._default(z.boolean(), false),
+        message: z._default(z.string().check(z.maxLength(1000)), 'boom'),
+      }),
+      { permanent: false, message: 'boom' },
+    ),
     handler: ({ failTimes, permanent, message }, ctx) => {
       if (failTimes === undefined || ctx.attempt <= failTimes) {
         if (permanent) throw new PermanentError(message);
@@ -41,10 +46,10 @@ export const demoJobs = defineJobs({
   }),
   'demo.progress': defineJob({
     description: 'Reports progress 0..100 in `steps` steps of `stepMs`.',
-    schema: z
-      .object({ steps: z.number().int().min(1).max(1000).default(5), stepMs: z.number().int().min(0).max(60_000).default(200) })
-      .strict()
-      .default({ steps: 5, stepMs: 200 }),
+    schema: z._default(z.strictObject({ steps: z._default(wholeNumber(1, 1000), 5), stepMs: z._default(wholeNumber(0, 60_000), 200) }), {
+      steps: 5,
+      stepMs: 200,
+    }),
     handler: async ({ steps, stepMs }, ctx) => {
       ctx.progress(0);
       for (let step = 1; step <= steps; step += 1) {

@@ -1,21 +1,13 @@
-import { Registry } from 'prom-client';
 import { PRIORITIES, type Priority } from '../config/definitions.ts';
 import { THROTTLE_REASON } from '../domain/flow-control.ts';
 import { bucketValue, COUNTERS, HISTOGRAM_BUCKETS_SECONDS, HISTOGRAMS, statusValue, throttledValue, type HistogramName } from '../domain/metrics.ts';
 import { jobsByStatus, total } from '../domain/metrics.ts';
 import type { MetricsSnapshot } from '../use-cases/collect-metrics.ts';
+import { PrometheusTextRegistry, type PrometheusSample } from './prometheus-registry.ts';
 
-interface Sample {
-  labels: Record<string, string>;
-  value: number;
-  metricName?: string;
-}
+type Sample = PrometheusSample;
 
-/**
- * A metric whose values were computed elsewhere (summed from DynamoDB): prom-client's Registry
- * renders anything with `name`, `help`, `type` and `get()`, so escaping and formatting stay
- * prom-client's, while the values come from the table instead of this process's memory.
- */
+/** A metric whose values were computed elsewhere (summed from DynamoDB), as the registry renders it. */
 class Precomputed {
   constructor(
     readonly name: string,
@@ -48,7 +40,7 @@ export async function renderPrometheus(
   snapshot: MetricsSnapshot,
   workerCapacity?: Record<Priority, number>,
 ): Promise<{ contentType: string; body: string }> {
-  const registry = new Registry();
+  const registry = new PrometheusTextRegistry();
   const labelsOf = (g: { queue: string; type: string }) => ({ queue: g.queue, type: g.type });
   for (const counter of Object.values(COUNTERS)) {
     registry.registerMetric(
@@ -57,7 +49,7 @@ export async function renderPrometheus(
         COUNTER_HELP[counter] ?? counter,
         'counter',
         snapshot.groups.map((g) => ({ labels: labelsOf(g), value: g.values[counter] ?? 0 })),
-      ) as never,
+      ),
     );
   }
   for (const histogram of Object.values(HISTOGRAMS)) {
@@ -75,7 +67,7 @@ export async function renderPrometheus(
       samples.push({ labels: labelsOf(g), value: g.values[`${histogram}_sum`] ?? 0, metricName: `${name}_sum` });
       samples.push({ labels: labelsOf(g), value: count, metricName: `${name}_count` });
     }
-    registry.registerMetric(new Precomputed(name, help, 'histogram', samples) as never);
+    registry.registerMetric(new Precomputed(name, help, 'histogram', samples));
   }
   // Flow control: jobs deferred by their limits, by reason. No per-key label: keys are unbounded.
   registry.registerMetric(
@@ -86,7 +78,7 @@ export async function renderPrometheus(
       snapshot.groups.flatMap((g) =>
         Object.values(THROTTLE_REASON).map((reason) => ({ labels: { ...labelsOf(g), reason }, value: g.values[throttledValue(reason)] ?? 0 })),
       ),
-    ) as never,
+    ),
   );
   if (workerCapacity) {
     registry.registerMetric(
@@ -98,12 +90,12 @@ export async function renderPrometheus(
           const running = snapshot.groups.filter((g) => g.queue === queue).reduce((sum, g) => sum + (g.values[statusValue('RUNNING')] ?? 0), 0);
           return { labels: { queue }, value: Math.min(1, Math.max(0, running) / workerCapacity[queue]) };
         }),
-      ) as never,
+      ),
     );
   }
   const queueGauge = (name: string, help: string, pick: (d: MetricsSnapshot['queues'][keyof MetricsSnapshot['queues']]) => number) =>
     registry.registerMetric(
-      new Precomputed(name, help, 'gauge', PRIORITIES.map((queue) => ({ labels: { queue }, value: pick(snapshot.queues[queue]) }))) as never,
+      new Precomputed(name, help, 'gauge', PRIORITIES.map((queue) => ({ labels: { queue }, value: pick(snapshot.queues[queue]) }))),
     );
   queueGauge('skyforge_queue_depth', 'Messages ready to be received', (d) => d.ready);
   queueGauge('skyforge_queue_in_flight', 'Messages received and not yet deleted', (d) => d.inFlight);
@@ -118,7 +110,7 @@ export async function renderPrometheus(
         labels: { status },
         value,
       })),
-    ) as never,
+    ),
   );
   return { contentType: registry.contentType, body: `${await registry.metrics()}\n` };
 }

@@ -32,7 +32,7 @@ export interface BuildOptions {
 }
 
 /** Validates a job body against the registry and limits and builds the job to store. */
-export function buildJob(request: JobRequest, deps: Dependencies, now: number, options: BuildOptions = {}): Prepared {
+export function buildJob(request: JobRequest, deps: Pick<Dependencies, 'registry' | 'config' | 'newId'>, now: number, options: BuildOptions = {}): Prepared {
   const { backoff, priority, maxAttempts, timeoutMs, flowControl } = checkRequest(request, deps, options.lenient ?? false);
   const dueAt = request.runAt !== undefined ? Date.parse(request.runAt) : request.delayMs !== undefined ? now + request.delayMs : now;
   const delayMs = Math.max(0, dueAt - now);
@@ -107,7 +107,7 @@ interface JobSettings {
  * limits, and fills in the settings from the request, the type's defaults and API.md's defaults.
  * Lenient: a schedule's stored template is built even when it no longer passes (see BuildOptions).
  */
-function checkRequest(request: JobRequest, deps: Dependencies, lenient: boolean): JobSettings {
+function checkRequest(request: JobRequest, deps: Pick<Dependencies, 'registry' | 'config'>, lenient: boolean): JobSettings {
   const definition = deps.registry.get(request.type);
   if (!definition && !lenient) throw new UnknownJobTypeError(request.type, deps.registry.types());
   const payloadBytes = Buffer.byteLength(JSON.stringify(request.payload ?? null), 'utf8');

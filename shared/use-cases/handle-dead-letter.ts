@@ -18,7 +18,7 @@ import { buildJob } from './build-job.ts';
  */
 export async function handleDeadLetter(
   message: { jobId: string; receiveCount: number; queue: string },
-  deps: Dependencies,
+  deps: Pick<Dependencies, 'clock' | 'store' | 'config' | 'logger'>,
   deltas: CounterDeltas,
 ): Promise<MessageOutcome> {
   for (let round = 0; round < 3; round += 1) {
@@ -63,7 +63,7 @@ function deadLetterReason(queue: string): string {
  */
 export async function handleDeadFiring(
   message: { scheduleName: string; scheduledAt: string },
-  deps: Dependencies,
+  deps: Pick<Dependencies, 'schedules' | 'clock' | 'store' | 'config' | 'logger' | 'registry' | 'newId'>,
   deltas: CounterDeltas,
 ): Promise<MessageOutcome> {
   const schedule = await deps.schedules.get(message.scheduleName);
