@@ -44,16 +44,19 @@ async function main(): Promise<void> {
       const cpu0 = process.cpuUsage();
       const elu0 = performance.eventLoopUtilization();
       const main0 = mainThreadCpuMs();
+      const calls0 = bench.usage().calls;
       const throughput = await runThroughput(bench, { jobs, payloadBytes: PAYLOAD_BYTES });
       const cpu = process.cpuUsage(cpu0);
       const mainBusy = performance.eventLoopUtilization(elu0).utilization;
       const main1 = mainThreadCpuMs();
+      const calls1 = bench.usage().calls;
+      const callsPerJob = Object.entries(calls1).reduce((sum, [op, n]) => sum + n - (calls0[op] ?? 0), 0) / jobs;
       const mainMsPerJob = main0 === null || main1 === null ? '?' : ((main1 - main0) / jobs).toFixed(2);
       const cpuMsPerJob = (cpu.user + cpu.system) / 1000 / jobs;
       process.stdout.write(
         `run ${run}: latency p50 ${latency.p50} ms, p95 ${latency.p95} ms, p99 ${latency.p99} ms (${latency.samples} jobs); ` +
           `throughput ${Math.round(throughput.jobsPerSecond)} jobs/s (${jobs} jobs in ${throughput.seconds.toFixed(1)} s, ` +
-          `${throughput.succeeded} succeeded); CPU of this process ${cpuMsPerJob.toFixed(2)} ms/job, main thread ${mainMsPerJob} ms/job, busy ${Math.round(mainBusy * 100)}%\n`,
+          `${throughput.succeeded} succeeded); ${callsPerJob.toFixed(2)} AWS calls/job; CPU of this process ${cpuMsPerJob.toFixed(2)} ms/job, main thread ${mainMsPerJob} ms/job, busy ${Math.round(mainBusy * 100)}%\n`,
       );
     }
   } finally {
