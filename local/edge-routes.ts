@@ -1,11 +1,11 @@
-import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { awsJsonError, awsJsonResult, writeAwsResponse, type AwsJsonResponse } from './aws-json-response.ts';
 import { INTERNAL_REQUEST_HEADER, type DynamoDbCapacityMeter, type ForwardedResponse } from './dynamodb-capacity.ts';
+import type { DynamoDbRequestHandler } from './dynamodb.ts';
 import type { DynamoDbTtl } from './dynamodb-ttl.ts';
 import { isTtlOperation } from './dynamodb-ttl.ts';
 import { amzTarget, type EdgeRoute } from './edge.ts';
 import { BodyTooLargeError, readBody } from './read-body.ts';
-import { replayRequest } from './replay-request.ts';
 import { isSchedulerPath } from './scheduler/rest-routes.ts';
 
 /**
@@ -32,10 +32,10 @@ const DYNAMODB_PREFIX = 'DynamoDB_20120810.';
 const SQS_PREFIX = 'AmazonSQS.';
 
 /**
- * DynamoDB (`X-Amz-Target: DynamoDB_20120810.*`): dynalite's own request listener, except for
+ * DynamoDB (`X-Amz-Target: DynamoDB_20120810.*`): dynalite's own request listener (in its thread), except for
  * the TTL operations dynalite lacks, which the TTL emulation answers.
  */
-export function dynamoDbRoute(dynalite: RequestListener, ttl: DynamoDbTtl, meter?: () => DynamoDbCapacityMeter | undefined): EdgeRoute {
+export function dynamoDbRoute(dynalite: DynamoDbRequestHandler, ttl: DynamoDbTtl, meter?: () => DynamoDbCapacityMeter | undefined): EdgeRoute {
   return {
     name: 'dynamodb',
     matches: (req) => amzTarget(req)?.startsWith(DYNAMODB_PREFIX) ?? false,
@@ -46,7 +46,7 @@ export function dynamoDbRoute(dynalite: RequestListener, ttl: DynamoDbTtl, meter
         if (!body) return;
         const capacity = req.headers[INTERNAL_REQUEST_HEADER] === undefined ? meter?.() : undefined;
         if (!capacity) {
-          dynalite(replayRequest(req, body), res);
+          dynalite(req, body, res);
           return;
         }
         // The answer is held until the request is metered, so a caller that has its answer
@@ -54,7 +54,7 @@ export function dynamoDbRoute(dynalite: RequestListener, ttl: DynamoDbTtl, meter
         const held = holdResponse(res);
         try {
           await capacity.meter(operation, body, () => {
-            dynalite(replayRequest(req, body), res);
+            dynalite(req, body, res);
             return held.response;
           });
         } finally {

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { takeReplayedBody } from './replay-request.ts';
 
 /** A request body over the limit; the caller answers 413 in its own dialect. */
 export class BodyTooLargeError extends Error {
@@ -15,6 +16,10 @@ export class BodyTooLargeError extends Error {
  * is still sending makes many clients see a reset connection instead of the 413.
  */
 export function readBody(req: IncomingMessage, limitBytes: number): Promise<Buffer> {
+  const replayed = takeReplayedBody(req);
+  if (replayed !== undefined) {
+    return replayed.length > limitBytes ? Promise.reject(new BodyTooLargeError(limitBytes)) : Promise.resolve(replayed);
+  }
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length']);
     let tooLarge = Number.isFinite(declared) && declared > limitBytes;
