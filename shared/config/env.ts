@@ -82,6 +82,9 @@ const schema = z.object({
   [ENV.serviceName]: z.preprocess(unsetIfEmpty, z.string().optional()),
   [ENV.metricsNamespace]: z.preprocess(unsetIfEmpty, z.string().default('SkyForge')),
   [ENV.metricsDisabled]: z.preprocess(unsetIfEmpty, z.enum(['true', 'false']).default('false').transform((v) => v === 'true')),
+  [ENV.otlpEndpoint]: z.preprocess(unsetIfEmpty, z.url().optional()),
+  [ENV.otlpTracesEndpoint]: z.preprocess(unsetIfEmpty, z.url().optional()),
+  [ENV.otlpHeaders]: z.preprocess(unsetIfEmpty, z.string().optional()),
 });
 
 export interface SkyForgeConfig {
@@ -110,6 +113,8 @@ export interface SkyForgeConfig {
   serviceName: string | undefined;
   metricsNamespace: string;
   metricsDisabled: boolean;
+  /** Where OpenTelemetry spans go (tracing: 'otel'); undefined when no collector is named. */
+  otlp: { tracesUrl: string; headers: Record<string, string> } | undefined;
 }
 
 /** What the AWS SDK client factory needs (shared/adapters/aws-clients.ts). */
@@ -170,7 +175,27 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SkyForgeConfig
     serviceName: e[ENV.serviceName],
     metricsNamespace: e[ENV.metricsNamespace],
     metricsDisabled: e[ENV.metricsDisabled],
+    otlp: otlpSettings(e[ENV.otlpTracesEndpoint], e[ENV.otlpEndpoint], e[ENV.otlpHeaders]),
   };
+}
+
+/**
+ * The OTLP/HTTP traces URL as OpenTelemetry's exporters read it: the traces variable as is, else
+ * the base endpoint with `/v1/traces`; headers `k=v,k2=v2`, values URL-decoded.
+ */
+export function otlpSettings(tracesUrl: string | undefined, endpoint: string | undefined, headers: string | undefined): SkyForgeConfig['otlp'] {
+  const url = tracesUrl ?? (endpoint ? `${endpoint.replace(/\/+$/, '')}/v1/traces` : undefined);
+  if (!url) return undefined;
+  const pairs = (headers ?? '').split(',').flatMap((pair) => {
+    const at = pair.indexOf('=');
+    if (at <= 0) return [];
+    try {
+      return [[pair.slice(0, at).trim(), decodeURIComponent(pair.slice(at + 1).trim())] as const];
+    } catch {
+      return [];
+    }
+  });
+  return { tracesUrl: url, headers: Object.fromEntries(pairs) };
 }
 
 /**

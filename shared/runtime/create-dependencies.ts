@@ -16,7 +16,7 @@ import { systemClock } from './system-clock.ts';
 import type { Dependencies } from '../use-cases/dependencies.ts';
 import { EmfMetricsSink } from './emf-metrics-sink.ts';
 import { toJobLogger } from './job-logger.ts';
-import type { Tracing } from './tracing/tracing.ts';
+import type { CreateTracing, Tracing } from './tracing/tracing.ts';
 
 export interface RuntimeDependencies extends Dependencies {
   /** X-Ray when the function was bundled with tracing on (see runtime/tracing/tracing.ts), else a no-op. */
@@ -36,16 +36,19 @@ export function createDependencies(options: {
   serviceName: string;
   clock?: Clock;
   clients?: AwsClients;
+  /** The tracing module to use instead of the bundled one (the local cloud's `--otel-endpoint`). */
+  createTracing?: CreateTracing;
 }): RuntimeDependencies {
   const { config } = options;
   const serviceName = config.serviceName ?? options.serviceName;
-  const tracing = createTracing(serviceName);
+  const logger = new Logger({ serviceName });
+  const tracing = (options.createTracing ?? createTracing)(serviceName, { otlp: config.otlp, warn: (message, extra) => logger.warn(message, extra) });
   const clients = options.clients ?? createAwsClients(config.aws, (client) => tracing.captureClient(client));
   const nextUlid = monotonicFactory();
-  const logger = new Logger({ serviceName });
   return {
     clients,
     tracing,
+    ...(tracing.spans ? { spans: tracing.spans } : {}),
     store: new DynamoDbJobStore({ client: clients.dynamo, tableName: config.tableName }),
     flowControl: new DynamoDbFlowControlStore({ client: clients.dynamo, tableName: config.tableName }),
     queue: new SqsJobQueue({

@@ -109,6 +109,8 @@ export function fromItem(item: JobItem): Job {
     flowControl: read('flowControl', null),
     throttledUntil: read('throttledUntil', null),
     throttleReason: read('throttleReason', null),
+    traceparent: read('traceparent', null),
+    tracestate: read('tracestate', null),
   };
 }
 
