@@ -18,7 +18,8 @@ export async function runJobMessage(message: ReceivedMessage, deps: Dependencies
   const carried = storedTrace(message.traceparent);
   const claimSpan = carried ? childSpan(carried) : undefined;
   const claimLogger = claimSpan ? withKeys(batch.logger, { traceId: claimSpan.traceId, spanId: claimSpan.spanId }) : batch.logger;
-  const claim = await claimJob(message, deps, { ...batch, logger: claimLogger });
+  // Use cases log through deps.logger too: their lines about this job carry its trace as well.
+  const claim = await claimJob(message, { ...deps, logger: claimLogger }, { ...batch, logger: claimLogger });
   // A job from before traces existed gets one of its own per attempt, so its lines still carry one.
   const parent = (claim.claimed ? storedTrace(claim.job.traceparent, claim.job.tracestate) : null) ?? carried ?? newTrace();
   const claimed = claimSpan?.traceId === parent.traceId ? claimSpan : childSpan(parent);
@@ -34,7 +35,8 @@ export async function runJobMessage(message: ReceivedMessage, deps: Dependencies
   recordSpan(deps, { name: 'job.attempt', kind: 'internal', trace: attempt, startMs: run.startedAt, endMs: run.finishedAt }, { ...jobAttributes(job), 'skyforge.job.outcome': run.result.kind }, failure);
   const finish = childSpan(parent);
   const finishStart = deps.clock.now();
-  const outcome = await finishAttempt(job, run, claim.waitMs, deps, batch, withJobKeys(batch.logger, job, finish));
+  const finishLogger = withJobKeys(batch.logger, job, finish);
+  const outcome = await finishAttempt(job, run, claim.waitMs, { ...deps, logger: finishLogger }, batch, finishLogger);
   recordSpan(deps, { name: 'job.finish', kind: 'internal', trace: finish, startMs: finishStart }, { ...jobAttributes(job), 'skyforge.job.outcome': run.result.kind, 'skyforge.message.action': outcome.action });
   return outcome;
 }
