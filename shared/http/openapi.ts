@@ -230,7 +230,7 @@ export function buildOpenApiDocument(version: string = API_VERSION): JsonObject 
       title: 'SkyForge API',
       version,
       description:
-        'Serverless job queue and scheduler. Every response carries X-Request-ID and a W3C traceparent; every error has the shape of the Error schema (API Gateway’s own refusals on AWS: GatewayError). On AWS every route but GET /healthz needs IAM (SigV4, service execute-api).',
+        'Serverless job queue and scheduler. Every response carries X-Request-ID, and every answer of the functions a W3C traceparent (docs/tracing.md); every error has the shape of the Error schema (API Gateway’s own refusals on AWS: GatewayError). On AWS every route but GET /healthz needs IAM (SigV4, service execute-api).',
       license: { name: 'Apache 2.0', identifier: 'Apache-2.0' },
     },
     servers: [
