@@ -106,6 +106,7 @@ export async function startDevServer({ options, cwd, log }: DevServerOptions): P
       jobTypes: cloud.jobTypes(),
       iam: cloud.iam !== null,
       ...(options.faults ? { faults: { rate: options.faults, seed: options.faultsSeed ?? 1 } } : {}),
+      ...(options.otelEndpoint ? { otelEndpoint: options.otelEndpoint.replace(/\/+$/, '') } : {}),
       ...(module !== undefined ? { jobsModule: relative(cwd, module) || module } : {}),
     }),
     stop: async () => {
