@@ -3,7 +3,7 @@
  * size and the median time a fresh Node process takes to import it (module init), next to a
  * baseline bundle that only builds the AWS SDK clients that function needs.
  *
- * Alone: `npx tsx bench/cold-start.ts [--quick]` prints the table.
+ * Alone: `npx tsx bench/cold-start.ts [--quick] [--tracing off|xray|otel]` prints the table.
  */
 import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -16,6 +16,7 @@ import { baselineSource, FUNCTION_NAMES, HANDLER_ENTRY, sdkClientPackages, type 
 import { synthBundles } from './cold-start/synth-bundles.ts';
 import { topModules } from './cold-start/top-modules.ts';
 import { table } from './report.ts';
+import type { TracingMode } from '../infra/bundling.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 /** The construct's default jobRegistryEntry (infra/constructs/resolve-skyforge-config.ts). */
@@ -31,6 +32,8 @@ export interface ColdStartOptions {
   quick: boolean;
   /** Progress and warnings, one line each. */
   log: (line: string) => void;
+  /** Bundle the handlers as the construct's `tracing` would (docs/tracing.md). Default 'off'; other modes use esbuild only. */
+  tracing?: TracingMode;
 }
 
 /** Size and init time of one bundle. */
@@ -77,8 +80,10 @@ export async function benchColdStart(options: ColdStartOptions): Promise<ColdSta
   const started = performance.now();
   const work = await mkdtemp(join(tmpdir(), 'skyforge-cold-start-'));
   try {
-    const layout: ProjectLayout = { projectRoot: ROOT, jobRegistryEntry: DEFAULT_JOB_REGISTRY };
-    const measured = await measuredBundles(layout, work, quick, log);
+    const tracing = options.tracing ?? 'off';
+    const layout: ProjectLayout = { projectRoot: ROOT, jobRegistryEntry: DEFAULT_JOB_REGISTRY, tracing };
+    // The app in cdk.json synthesizes the default (tracing off): other modes are bundled by esbuild alone.
+    const measured = await measuredBundles(layout, work, quick || tracing !== 'off', log);
     const baselines = await bundleBaselines(layout, work);
     log(`  bundles and baselines ready after ${seconds(started)} s`);
     const probe = await writeProbe(work);
@@ -223,10 +228,13 @@ export function coldStartTable(results: readonly ColdStartResult[]): string {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false } } });
+  const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, tracing: { type: 'string', default: 'off' } } });
+  const tracing = values.tracing as TracingMode;
+  if (!['off', 'xray', 'otel'].includes(tracing)) throw new Error(`--tracing must be off, xray or otel (got ${tracing})`);
   const started = performance.now();
   const log = (line: string): void => void process.stderr.write(`${line}\n`);
-  const results = await benchColdStart({ quick: values.quick ?? false, log });
+  const results = await benchColdStart({ quick: values.quick ?? false, log, tracing });
+  log(`tracing: ${tracing}`);
   process.stdout.write(`${coldStartTable(results)}\n`);
   log(`${((performance.now() - started) / 1000).toFixed(1)} s`);
 }

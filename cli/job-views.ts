@@ -84,6 +84,7 @@ export function printJob(out: Output, job: JobView, now: number): void {
     ['cancel reason', job.cancelReason],
     ['schedule', job.scheduleName],
     ['idempotency key', job.idempotencyKey],
+    ['trace id', job.traceId ?? null],
     ['metadata', Object.keys(job.metadata ?? {}).length ? inlineJson(job.metadata, 200) : null],
   ]);
   if (job.history.length) {

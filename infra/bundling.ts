@@ -29,9 +29,18 @@ const CODE_EXTENSION = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
 const SDK_CREDENTIAL_CHAIN = '@aws-sdk/credential-provider-node';
 export const LAMBDA_CREDENTIAL_PROVIDER = join(SHARED_DIR, 'adapters', `lambda-credential-provider${CODE_EXTENSION}`);
 
-/** The tracing module bundled: X-Ray (Powertools Tracer) or the no-op. */
-export function tracingEntry(tracing: boolean): string {
-  return join(TRACING_DIR, `${tracing ? 'tracing-xray' : 'tracing-off'}${CODE_EXTENSION}`);
+/** What the functions trace with: nothing, X-Ray, or OpenTelemetry (OTLP/HTTP export). */
+export type TracingMode = 'off' | 'xray' | 'otel';
+
+/** The construct's `tracing` prop as a mode: `true` is X-Ray, as it always was. */
+export function tracingMode(tracing: boolean | TracingMode | undefined): TracingMode {
+  if (tracing === true) return 'xray';
+  return tracing === false || tracing === undefined ? 'off' : tracing;
+}
+
+/** The tracing module bundled: X-Ray (Powertools Tracer), OpenTelemetry (our OTLP exporter) or the no-op. */
+export function tracingEntry(tracing: boolean | TracingMode): string {
+  return join(TRACING_DIR, `tracing-${tracingMode(tracing)}${CODE_EXTENSION}`);
 }
 
 /**
@@ -51,11 +60,12 @@ const ESM_REQUIRE_BANNER = "import { createRequire } from 'node:module';const re
  * - the job registry and the tracing module chosen at bundle time through esbuild aliases.
  *
  * @param jobRegistryEntry absolute path bundled wherever the code imports `skyforge-job-registry`
- * @param tracing bundle X-Ray tracing (Powertools Tracer and the X-Ray SDK) instead of the no-op
+ * @param tracing bundle X-Ray tracing (`true` / 'xray': Powertools Tracer and the X-Ray SDK) or
+ *   OpenTelemetry ('otel': shared/runtime/tracing/tracing-otel.ts) instead of the no-op
  * @example
  * new NodejsFunction(this, 'Function', { entry, bundling: skyforgeBundling('/app/jobs/registry.ts') });
  */
-export function skyforgeBundling(jobRegistryEntry: string, tracing = false): BundlingOptions {
+export function skyforgeBundling(jobRegistryEntry: string, tracing: boolean | TracingMode = false): BundlingOptions {
   return {
     forceDockerBundling: false,
     // ESM: the project is `"type": "module"`, so handlers may use top-level await and

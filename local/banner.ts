@@ -9,6 +9,8 @@ export interface BannerFacts {
   iam?: boolean;
   /** Fault injection, when on. */
   faults?: { rate: number; seed: number };
+  /** The OTLP collector spans go to, when OpenTelemetry export is on. */
+  otelEndpoint?: string;
 }
 
 /** Shows a loopback URL as `localhost`, the name people type. */
@@ -45,6 +47,7 @@ export function renderBanner(facts: BannerFacts): string {
     ...(facts.faults
       ? [`  Faults     ON: ${facts.faults.rate * 100}% of the functions' AWS calls fail as AWS does under stress (seed ${facts.faults.seed}); counted in /metrics`]
       : []),
+    ...(facts.otelEndpoint ? [`  Traces     OpenTelemetry spans to ${facts.otelEndpoint}/v1/traces (OTLP/HTTP JSON)`] : []),
     '',
     ...(tryType === undefined
       ? []

@@ -21,6 +21,8 @@ export interface CliOptions {
   faultsSeed: number;
   /** Jobs per second each queue starts at most (`--queue-rate normal=50`). */
   queueRateLimits: Partial<Record<Priority, number>>;
+  /** OTLP/HTTP collector the functions export spans to (`--otel-endpoint`, env OTEL_EXPORTER_OTLP_ENDPOINT); off when unset. */
+  otelEndpoint: string | undefined;
 }
 
 /** What differs between `npm start` (the defaults) and `skyforge dev`. */
@@ -50,6 +52,8 @@ export const USAGE = `Usage: npm start -- [options]
                       stress: throttling and 5xx (env SKYFORGE_FAULTS, default 0: off)
   --faults-seed <n>   seed of the fault draws, to repeat a run (env SKYFORGE_FAULTS_SEED, default 1)
   --queue-rate <q=n>  jobs per second a queue starts at most, e.g. normal=50,low=5 (a flow-control key per queue)
+  --otel-endpoint <url>  export OpenTelemetry spans (OTLP/HTTP JSON) to this collector, as tracing: 'otel'
+                      does on AWS (env OTEL_EXPORTER_OTLP_ENDPOINT; default off)
   (env SKYFORGE_WORKER_TIMEOUT_SECONDS: the worker function's timeout, default 300; the
    queues' visibility timeout is 6x it and the longest job timeout follows it)
   --help              this text`;
@@ -79,6 +83,7 @@ export function parseCliOptions(
     faults: rateFrom(env['SKYFORGE_FAULTS'], 'SKYFORGE_FAULTS') ?? 0,
     faultsSeed: seedFrom(env['SKYFORGE_FAULTS_SEED'], 'SKYFORGE_FAULTS_SEED') ?? 1,
     queueRateLimits: {},
+    otelEndpoint: urlFrom(env['OTEL_EXPORTER_OTLP_ENDPOINT'], 'OTEL_EXPORTER_OTLP_ENDPOINT'),
   };
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i] ?? '';
@@ -121,6 +126,9 @@ export function parseCliOptions(
       case '--queue-rate':
         options.queueRateLimits = { ...options.queueRateLimits, ...queueRatesFrom(value(), flag) };
         break;
+      case '--otel-endpoint':
+        options.otelEndpoint = urlFrom(value(), flag);
+        break;
       case '--help':
       case '-h':
         options.help = true;
@@ -130,6 +138,12 @@ export function parseCliOptions(
     }
   }
   return options;
+}
+
+function urlFrom(raw: string | undefined, name: string): string | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  if (!URL.canParse(raw) || !/^https?:$/.test(new URL(raw).protocol)) throw new CliUsageError(`${name} must be an http(s) URL such as http://127.0.0.1:4318, got ${raw}`);
+  return raw;
 }
 
 function portFrom(raw: string | undefined, name: string): number | undefined {

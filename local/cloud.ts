@@ -13,6 +13,8 @@ import { createApiHandler } from '../functions/api/create-handler.ts';
 import { createDeadLetterHandler } from '../functions/dead-letter/create-handler.ts';
 import { createMetricsHandler } from '../functions/metrics/create-handler.ts';
 import { createWorkerHandler } from '../functions/worker/create-handler.ts';
+import { createTracing as createOtelTracing } from '../shared/runtime/tracing/tracing-otel.ts';
+import type { CreateTracing } from '../shared/runtime/tracing/tracing.ts';
 import { startApiGateway, API_GATEWAY_TIMEOUT_MS, type ApiHandler } from './api-gateway.ts';
 import { LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS, LOCAL_REGION } from './aws-client-config.ts';
 import { bootstrapResources, schedulerRoleArnOf, type LocalResources } from './bootstrap.ts';
@@ -46,6 +48,11 @@ export interface LocalCloudOptions {
   memory?: boolean;
   /** Jobs per second each queue starts at most (the construct's `worker.queueRateLimits`; `npm start -- --queue-rate normal=50`). */
   queueRateLimits?: Partial<Record<Priority, number>>;
+  /**
+   * Export OpenTelemetry spans to this OTLP/HTTP collector base URL (`/v1/traces` is appended), as
+   * a deployment with `tracing: 'otel'` does (`npm start -- --otel-endpoint http://127.0.0.1:4318`).
+   */
+  otelEndpoint?: string;
   /** Extra environment for the handlers (tuning variables), applied last. */
   env?: Record<string, string>;
   /** No log lines from the wiring (tests); IAM denials are still written to stderr. */
@@ -236,7 +243,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     let jobs = options.jobs ?? defaultJobs;
     // Every invocation goes through `current`, so a reload swaps the code for the next one while
     // an invocation already running keeps the handler it was given.
-    let current = buildHandlers(options.handlers ?? {}, jobs);
+    const tracing = options.otelEndpoint ? createOtelTracing : undefined;
+    let current = buildHandlers(options.handlers ?? {}, jobs, tracing);
     const handlers = meterInvocations(
       {
         api: (event, context) => current.api(event, context),
@@ -297,7 +305,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       jobTypes: () => createJobRegistry(jobs, { demoJobs: options.demoJobs ?? true }).types(),
       reloadJobs: (next) => {
         // Built with the environment the cloud set at start (still in place until stop).
-        current = buildHandlers(options.handlers ?? {}, next);
+        current = buildHandlers(options.handlers ?? {}, next, tracing);
         jobs = next;
       },
       iam,
@@ -414,6 +422,7 @@ function handlerEnvironment(
     [ENV.demoJobs]: String(options.demoJobs ?? true),
     [ENV.workerCapacity]: JSON.stringify(workerCapacityOf(maximumConcurrencyByPriority(LOCAL_FUNCTIONS.worker.totalMaximumConcurrency), LOCAL_FUNCTIONS.worker.batchSize)),
     ...(options.queueRateLimits && Object.keys(options.queueRateLimits).length > 0 ? { [ENV.queueRateLimits]: JSON.stringify(options.queueRateLimits) } : {}),
+    ...(options.otelEndpoint ? { [ENV.otlpEndpoint]: options.otelEndpoint } : {}),
     [ENV.metricsNamespace]: 'SkyForge',
     [ENV.logLevel]: process.env[ENV.logLevel] ?? (options.quiet ? 'WARN' : 'INFO'),
     // EMF lines are for CloudWatch; in a terminal they are noise unless asked for.
@@ -441,15 +450,15 @@ function applyEnvironment(env: Record<string, string>): () => void {
  * Builds the four functions for `jobs` with the environment as it is now (they read it when
  * built, as a Lambda function reads it at cold start), except those passed in.
  */
-function buildHandlers(given: Partial<LocalCloudHandlers>, jobs: JobDefinitions): LocalCloudHandlers {
+function buildHandlers(given: Partial<LocalCloudHandlers>, jobs: JobDefinitions, tracing?: CreateTracing): LocalCloudHandlers {
   // Tests of the wiring that bring their own api handler get /metrics from it too.
   if (given.api && !given.metrics) given = { ...given, metrics: given.api };
   // Each function is built under its own keys, as each Lambda function's environment carries its
   // role's credentials: the config loader takes them when the function is built (its cold start).
   return {
-    api: given.api ?? (asFunction(LOCAL_FUNCTION_NAMES.api, () => createApiHandler(jobs)) as unknown as ApiHandler),
+    api: given.api ?? (asFunction(LOCAL_FUNCTION_NAMES.api, () => createApiHandler(jobs, { createTracing: tracing })) as unknown as ApiHandler),
     metrics: given.metrics ?? (asFunction(LOCAL_FUNCTION_NAMES.metrics, () => createMetricsHandler(jobs)) as unknown as ApiHandler),
-    worker: given.worker ?? (asFunction(LOCAL_FUNCTION_NAMES.worker, () => createWorkerHandler(jobs)) as unknown as SqsBatchHandler),
+    worker: given.worker ?? (asFunction(LOCAL_FUNCTION_NAMES.worker, () => createWorkerHandler(jobs, { createTracing: tracing })) as unknown as SqsBatchHandler),
     deadLetter:
       given.deadLetter ?? (asFunction(LOCAL_FUNCTION_NAMES.deadLetter, () => createDeadLetterHandler(jobs)) as unknown as SqsBatchHandler),
   };

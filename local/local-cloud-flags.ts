@@ -26,6 +26,11 @@ export const LOCAL_CLOUD_FLAGS = {
     value: '<queue=n,...>',
     description: 'jobs per second a queue starts at most, e.g. normal=50,low=5 (env SKYFORGE_QUEUE_RATE_LIMITS as JSON)',
   },
+  'otel-endpoint': {
+    type: 'string',
+    value: '<url>',
+    description: 'export OpenTelemetry spans (OTLP/HTTP JSON) to this collector, e.g. http://127.0.0.1:4318 (env OTEL_EXPORTER_OTLP_ENDPOINT)',
+  },
 } as const satisfies Record<string, LocalCloudFlag>;
 
 export type LocalCloudFlagName = keyof typeof LOCAL_CLOUD_FLAGS;

@@ -23,6 +23,7 @@ export {
   type JobDefinitions,
   type JobLogger,
   type JobPayloads,
+  type JobTrace,
   type JobTypeDefaults,
 } from '../shared/jobs/registry.ts';
 export { JobCancelledError, JobTimeoutError, PermanentError } from '../shared/domain/errors.ts';

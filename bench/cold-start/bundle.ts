@@ -1,7 +1,7 @@
 import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { build, type Metafile } from 'esbuild';
-import { skyforgeBundling } from '../../infra/bundling.ts';
+import { skyforgeBundling, type TracingMode } from '../../infra/bundling.ts';
 import { esbuildOptionsFor } from './esbuild-options.ts';
 
 /** A bundle on disk. */
@@ -18,6 +18,8 @@ export interface ProjectLayout {
   projectRoot: string;
   /** Absolute path of the module aliased as `skyforge-job-registry`. */
   jobRegistryEntry: string;
+  /** The construct's `tracing`: which module is bundled as `skyforge-tracing`. Default 'off'. */
+  tracing?: TracingMode;
 }
 
 /**
@@ -28,7 +30,7 @@ export interface ProjectLayout {
  * const api = await bundleHandler(join(root, 'functions/api/handler.ts'), layout, '/tmp/x/api');
  */
 export async function bundleHandler(entry: string, layout: ProjectLayout, outdir: string): Promise<BuiltBundle> {
-  const options = esbuildOptionsFor(skyforgeBundling(layout.jobRegistryEntry), { entry, projectRoot: layout.projectRoot, outdir });
+  const options = esbuildOptionsFor(skyforgeBundling(layout.jobRegistryEntry, layout.tracing ?? 'off'), { entry, projectRoot: layout.projectRoot, outdir });
   const result = await buildOrExplain(options, entry);
   return { file: options.outfile, bytes: await sizeOf(options.outfile), metafile: result.metafile };
 }

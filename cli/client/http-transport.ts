@@ -37,6 +37,8 @@ export interface CallSpec {
   retries?: number;
   /** Read the body as text instead of JSON. */
   text?: boolean;
+  /** Extra request headers (W3C `traceparent` / `tracestate`). */
+  headers?: Record<string, string>;
   signal?: AbortSignal | undefined;
 }
 
@@ -129,6 +131,7 @@ export class HttpTransport {
       'x-request-id': requestId,
       ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
       ...(this.options.token !== undefined ? { authorization: `Bearer ${this.options.token}` } : {}),
+      ...spec.headers,
     };
     const sent = this.signer ? await this.signer.sign({ method: spec.method, url, query, headers, body }) : headers;
     const timeout = AbortSignal.timeout(this.options.timeoutMs);

@@ -102,7 +102,8 @@ export class SkyForgeClient<D extends JobDefinitions = DefaultJobs> {
    * retried submit never makes a second job; give your own key to deduplicate across processes.
    */
   async enqueue<T extends keyof D & string>(type: T, payload: JobPayloads<D>[T], options?: EnqueueOptions): Promise<JobView> {
-    return this.json<JobView>({ method: 'POST', path: '/jobs', body: jobBody(type, payload, options ?? {}), idempotent: true });
+    const trace = { ...(options?.traceparent ? { traceparent: options.traceparent } : {}), ...(options?.tracestate ? { tracestate: options.tracestate } : {}) };
+    return this.json<JobView>({ method: 'POST', path: '/jobs', body: jobBody(type, payload, options ?? {}), idempotent: true, headers: trace });
   }
 
   /**

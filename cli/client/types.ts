@@ -44,6 +44,13 @@ export type EnqueueOptions = EnqueueTiming & {
   metadata?: Record<string, unknown>;
   /** Rate and parallelism limits shared by every job of `key` (API.md "Flow control"); periodSeconds defaults to 1. */
   flowControl?: { key: string; parallelism?: number; rate?: number; periodSeconds?: number };
+  /**
+   * W3C trace context to continue (sent as the `traceparent` header): the job's attempts become
+   * children of this span. In a handler, pass `ctx.trace.traceparent` (docs/tracing.md).
+   */
+  traceparent?: string;
+  /** Sent as the `tracestate` header with `traceparent`. */
+  tracestate?: string;
 };
 
 /** One item of `enqueueBatch`: a job type, its payload (typed by the registry) and options. */

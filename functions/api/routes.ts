@@ -81,7 +81,7 @@ function submitRoutes(deps: Dependencies): Route[] {
       method: 'POST',
       path: '/jobs',
       handler: async (request) => {
-        const [outcome] = await submitJobs([request.body(jobRequestSchema)], deps);
+        const [outcome] = await submitJobs([request.body(jobRequestSchema)], deps, () => ({ trace: request.trace }));
         if (!outcome) throw new Error('submit answered nothing for its one job');
         return submitResponse(outcome);
       },
@@ -100,7 +100,7 @@ function submitRoutes(deps: Dependencies): Route[] {
             throw error;
           }
         });
-        const outcomes = await submitJobBatch(items, deps);
+        const outcomes = await submitJobBatch(items, deps, request.trace);
         return ok({ results: outcomes.map((outcome, index) => batchResult(outcome, index, request.requestId)) });
       },
     },

@@ -94,7 +94,7 @@ function scheduleActionRoutes(deps: Dependencies): Route[] {
       path: '/schedules/{name}/trigger',
       handler: async (request, p) => {
         request.body(emptyBodySchema);
-        const outcome = await triggerSchedule(scheduleName(p), deps);
+        const outcome = await triggerSchedule(scheduleName(p), deps, request.trace);
         if (!outcome.ok) throw outcome.error;
         return { status: 202, body: jobView(outcome.job), headers: { Location: `/jobs/${encodeURIComponent(outcome.job.id)}` } };
       },

@@ -1,6 +1,7 @@
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { CounterDeltas } from '../../shared/domain/counter-deltas.ts';
 import { decodeQueueMessage } from '../../shared/domain/queue-message.ts';
+import { traceIdOf } from '../../shared/domain/trace-context.ts';
 import { priorityResolver } from '../../shared/runtime/queue-priority.ts';
 import { KeepMessageError, processSqsBatch } from '../../shared/runtime/sqs-batch.ts';
 import type { Dependencies } from '../../shared/use-cases/dependencies.ts';
@@ -38,7 +39,10 @@ export function createDeadLetterApp(
       } catch (error) {
         // Said out loud: the message only comes back after its visibility timeout, and a dead
         // letter that keeps failing (a missing grant, say) must not fail in silence.
-        const about = message.kind === 'job' ? { jobId: message.jobId } : { schedule: message.scheduleName, at: message.scheduledAt };
+        const about =
+          message.kind === 'job'
+            ? { jobId: message.jobId, ...(message.traceparent ? { traceId: traceIdOf(message.traceparent) } : {}) }
+            : { schedule: message.scheduleName, at: message.scheduledAt };
         deps.logger.error('dead letter failed; it will be delivered again', { ...about, messageId: record.messageId, error: String(error) });
         throw error;
       }

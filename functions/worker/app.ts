@@ -2,6 +2,7 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import { CounterDeltas } from '../../shared/domain/counter-deltas.ts';
 import { messageVisibilitySeconds } from '../../shared/domain/lease.ts';
 import { decodeQueueMessage } from '../../shared/domain/queue-message.ts';
+import { traceIdOf } from '../../shared/domain/trace-context.ts';
 import { priorityResolver } from '../../shared/runtime/queue-priority.ts';
 import { KeepMessageError, processSqsBatch } from '../../shared/runtime/sqs-batch.ts';
 import type { Dependencies } from '../../shared/use-cases/dependencies.ts';
@@ -43,7 +44,10 @@ export function createWorkerApp(deps: Dependencies, options: WorkerOptions) {
         const outcome = await runMessage(message, common, deps, batch);
         if (outcome.action === 'keep') throw new KeepMessageError(outcome.note);
       } catch (error) {
-        const about = message.kind === 'job' ? { jobId: message.jobId } : { schedule: message.scheduleName, at: message.scheduledAt };
+        const about =
+          message.kind === 'job'
+            ? { jobId: message.jobId, ...(message.traceparent ? { traceId: traceIdOf(message.traceparent) } : {}) }
+            : { schedule: message.scheduleName, at: message.scheduledAt };
         if (!(error instanceof KeepMessageError)) {
           deps.logger.error('message failed; it will be delivered again', { ...about, messageId: record.messageId, error: String(error) });
         } else {
@@ -98,6 +102,7 @@ async function runMessage(
     const carried = {
       ...(message.timeoutMs !== undefined ? { timeoutMs: message.timeoutMs } : {}),
       ...(message.flowControl || message.reservations ? { flow: { flowControl: message.flowControl, reservations: message.reservations } } : {}),
+      ...(message.traceparent ? { traceparent: message.traceparent } : {}),
     };
     return runJobMessage({ jobId: message.jobId, ...common, ...carried }, deps, batch);
   }

@@ -23,6 +23,7 @@ import {
 import { FUNCTION_ENTRIES } from '../../shared/config/env-names.ts';
 import { lockFileOf, skyforgeModule, type SkyForgeCode } from './skyforge-code.ts';
 import { SkyForgeConfigError } from './skyforge-config-error.ts';
+import { tracingMode, type TracingMode } from '../bundling.ts';
 import type {
   SkyForgeApiAuth,
   SkyForgeFunctionName,
@@ -88,7 +89,9 @@ export interface ResolvedSkyForgeConfig {
   readonly cancelPollMs: number | undefined;
   readonly demoJobs: boolean;
   readonly logLevel: SkyForgeLogLevel;
-  readonly tracing: boolean;
+  readonly tracing: TracingMode;
+  /** `tracing: 'otel'`: where the spans go. */
+  readonly otel: { readonly endpoint: string; readonly headers: Record<string, string> } | undefined;
   readonly logRetention: RetentionDays;
   readonly serviceName: string;
   readonly api: ResolvedFunctionSettings & {
@@ -323,7 +326,8 @@ export function resolveSkyForgeConfig(
     cancelPollMs,
     demoJobs: props.demoJobs ?? false,
     logLevel: props.logLevel ?? 'INFO',
-    tracing: props.tracing ?? false,
+    tracing: tracingMode(props.tracing),
+    otel: resolveOtel(props),
     logRetention: props.logRetention ?? RetentionDays.ONE_MONTH,
     serviceName,
     api: {
@@ -415,4 +419,24 @@ function resolveObservability(props: SkyForgeProps, metricsEntry: string): Resol
     alarmEmail,
     alarms: { periodSeconds, oldestMessageAgeSeconds, api5xxPercent, api5xxMinimumRequests },
   };
+}
+
+/**
+ * `tracing: 'otel'` needs a collector, and the collector settings mean nothing without it: either
+ * mistake would deploy functions that silently export nothing.
+ */
+function resolveOtel(props: SkyForgeProps): ResolvedSkyForgeConfig['otel'] {
+  const otel = tracingMode(props.tracing) === 'otel';
+  if (!otel) {
+    if (props.otelEndpoint !== undefined || props.otelHeaders !== undefined) {
+      throw new SkyForgeConfigError(props.otelEndpoint !== undefined ? 'otelEndpoint' : 'otelHeaders', "is only used with tracing: 'otel'");
+    }
+    return undefined;
+  }
+  const endpoint = props.otelEndpoint;
+  if (endpoint === undefined) throw new SkyForgeConfigError('otelEndpoint', "is required with tracing: 'otel' (the OTLP/HTTP collector's base URL)");
+  if (!Token.isUnresolved(endpoint) && (!URL.canParse(endpoint) || !/^https?:$/.test(new URL(endpoint).protocol))) {
+    throw new SkyForgeConfigError('otelEndpoint', `must be an http(s) URL such as https://collector.example.com:4318 (got '${endpoint}')`);
+  }
+  return { endpoint, headers: { ...props.otelHeaders } };
 }

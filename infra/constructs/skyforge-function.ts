@@ -6,7 +6,7 @@ import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { ENV } from '../../shared/config/env-names.ts';
-import { skyforgeBundling } from '../bundling.ts';
+import { skyforgeBundling, type TracingMode } from '../bundling.ts';
 import { SkyForgeConfigError } from './skyforge-config-error.ts';
 import type { SkyForgeLogLevel } from './skyforge-props.ts';
 
@@ -40,8 +40,10 @@ export interface SkyForgeFunctionProps {
   readonly environment: Record<string, string>;
   readonly serviceName: string;
   readonly logLevel: SkyForgeLogLevel;
-  /** Active X-Ray tracing, and the X-Ray tracing module bundled (see SkyForgeProps.tracing). */
-  readonly tracing: boolean;
+  /** 'xray': active X-Ray tracing and the X-Ray module bundled; 'otel': the OTLP exporter bundled (see SkyForgeProps.tracing). */
+  readonly tracing: TracingMode;
+  /** `tracing: 'otel'`: the collector the spans go to. */
+  readonly otel?: { readonly endpoint: string; readonly headers: Record<string, string> } | undefined;
   readonly logRetention: RetentionDays;
   readonly removalPolicy: RemovalPolicy;
 }
@@ -110,13 +112,14 @@ export class SkyForgeFunction extends Construct {
       loggingFormat: LoggingFormat.JSON,
       systemLogLevelV2: SystemLogLevel.WARN,
       applicationLogLevelV2: APPLICATION_LOG_LEVELS[props.logLevel],
-      tracing: props.tracing ? Tracing.ACTIVE : Tracing.DISABLED,
+      tracing: props.tracing === 'xray' ? Tracing.ACTIVE : Tracing.DISABLED,
       environment: {
         ...props.environment,
         NODE_OPTIONS: '--enable-source-maps',
         [ENV.serviceName]: props.serviceName,
         [ENV.metricsNamespace]: METRICS_NAMESPACE,
         [ENV.logLevel]: props.logLevel,
+        ...otelEnvironment(props.otel),
       },
       // The esbuild settings live in infra/bundling.ts, shared with the cold-start benchmark.
       bundling: skyforgeBundling(props.jobRegistryEntry, props.tracing),
@@ -126,7 +129,7 @@ export class SkyForgeFunction extends Construct {
     // role's default policy; SkyForge's own grants live in a separate policy so that this
     // acknowledgement cannot hide a wildcard among them.
     const defaultPolicy = this.role.node.tryFindChild('DefaultPolicy');
-    if (props.tracing && defaultPolicy !== undefined) {
+    if (props.tracing === 'xray' && defaultPolicy !== undefined) {
       Validations.of(defaultPolicy.node.defaultChild ?? defaultPolicy).acknowledge({
         id: 'AwsSolutions-IAM5[Resource::*]',
         reason:
@@ -174,4 +177,11 @@ export class SkyForgeFunction extends Construct {
     }
     return this.accessPolicy;
   }
+}
+
+/** OpenTelemetry's own variables for the OTLP exporter (tracing: 'otel'); none otherwise. */
+function otelEnvironment(otel: SkyForgeFunctionProps['otel']): Record<string, string> {
+  if (!otel) return {};
+  const headers = Object.entries(otel.headers).map(([key, value]) => `${key}=${encodeURIComponent(value)}`);
+  return { [ENV.otlpEndpoint]: otel.endpoint, ...(headers.length > 0 ? { [ENV.otlpHeaders]: headers.join(',') } : {}) };
 }

@@ -229,9 +229,24 @@ export interface SkyForgeProps {
    * function (about 120 KB, and slower module init), its async hooks tax every promise, traces
    * cost $5 per million recorded, and its IAM actions need Resource '*'. When on, the functions
    * are bundled with shared/runtime/tracing/tracing-xray.ts in place of the no-op.
+   *
+   * `'xray'` is the same as `true`. `'otel'`: OpenTelemetry instead, the functions' spans
+   * (api.request, job.claim, job.attempt, job.finish) sent over OTLP/HTTP (JSON) to `otelEndpoint`
+   * at the end of each invocation (docs/tracing.md; about 3 KB of bundle). W3C trace context
+   * (`traceparent`, trace ids in logs, `ctx.trace`) works in every mode.
    * @default false
    */
-  readonly tracing?: boolean;
+  readonly tracing?: boolean | 'xray' | 'otel';
+  /**
+   * `tracing: 'otel'` only: the OTLP/HTTP collector's base URL (`/v1/traces` is appended), set as
+   * OTEL_EXPORTER_OTLP_ENDPOINT. It must be reachable from the functions (they run outside a VPC).
+   */
+  readonly otelEndpoint?: string;
+  /**
+   * `tracing: 'otel'` only: headers sent with each export (OTEL_EXPORTER_OTLP_HEADERS), such as a
+   * vendor's API key. They are plain function environment: prefer a collector that needs none.
+   */
+  readonly otelHeaders?: Record<string, string>;
   /** Retention of every function's and the API's log group. @default RetentionDays.ONE_MONTH */
   readonly logRetention?: RetentionDays;
   /** `POWERTOOLS_SERVICE_NAME` of every function. @default 'skyforge' */

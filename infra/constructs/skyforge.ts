@@ -72,6 +72,7 @@ export class SkyForge extends Construct {
       serviceName: config.serviceName,
       logLevel: config.logLevel,
       tracing: config.tracing,
+      otel: config.otel,
       logRetention: config.logRetention,
       removalPolicy: config.removalPolicy,
     };

@@ -9,7 +9,7 @@ import { loadJobRegistry, registryOutDir, type LoadedJobRegistry } from './job-r
 export const STOP_GRACE_MS = 10_000;
 
 export interface DevServerOptions {
-  options: Pick<CliOptions, 'port' | 'edgePort' | 'dataDir' | 'memory' | 'workerTimeoutSeconds' | 'jobs' | 'demoJobs'> & Partial<Pick<CliOptions, 'iam' | 'faults' | 'faultsSeed' | 'queueRateLimits'>>;
+  options: Pick<CliOptions, 'port' | 'edgePort' | 'dataDir' | 'memory' | 'workerTimeoutSeconds' | 'jobs' | 'demoJobs'> & Partial<Pick<CliOptions, 'iam' | 'faults' | 'faultsSeed' | 'queueRateLimits' | 'otelEndpoint'>>;
   /** Relative paths in log lines are relative to it. */
   cwd: string;
   /** One line for the terminal: reloads and reload failures. */
@@ -58,6 +58,7 @@ export async function startDevServer({ options, cwd, log }: DevServerOptions): P
     ...(options.iam === false ? { iam: false } : {}),
     ...(options.faults ? { faults: { rate: options.faults, seed: options.faultsSeed ?? 1 } } : {}),
     ...(options.queueRateLimits ? { queueRateLimits: options.queueRateLimits } : {}),
+    ...(options.otelEndpoint ? { otelEndpoint: options.otelEndpoint } : {}),
   });
 
   let watcher: FileWatcher | undefined;
@@ -105,6 +106,7 @@ export async function startDevServer({ options, cwd, log }: DevServerOptions): P
       jobTypes: cloud.jobTypes(),
       iam: cloud.iam !== null,
       ...(options.faults ? { faults: { rate: options.faults, seed: options.faultsSeed ?? 1 } } : {}),
+      ...(options.otelEndpoint ? { otelEndpoint: options.otelEndpoint.replace(/\/+$/, '') } : {}),
       ...(module !== undefined ? { jobsModule: relative(cwd, module) || module } : {}),
     }),
     stop: async () => {

@@ -39,6 +39,12 @@ export const ENV = {
   awsSessionToken: 'AWS_SESSION_TOKEN',
   /** Set by Lambda for each invocation when X-Ray is on; read per invocation, not at cold start. */
   traceHeader: '_X_AMZN_TRACE_ID',
+  /** OpenTelemetry's own names (tracing: 'otel'): the collector's base URL (`/v1/traces` is appended)... */
+  otlpEndpoint: 'OTEL_EXPORTER_OTLP_ENDPOINT',
+  /** ...or its full traces URL, used as is... */
+  otlpTracesEndpoint: 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
+  /** ...and headers to send it, `key=value,key2=value2` (values URL-encoded). */
+  otlpHeaders: 'OTEL_EXPORTER_OTLP_HEADERS',
   logLevel: 'POWERTOOLS_LOG_LEVEL',
   serviceName: 'POWERTOOLS_SERVICE_NAME',
   metricsNamespace: 'POWERTOOLS_METRICS_NAMESPACE',

@@ -98,6 +98,9 @@ const schema = z.object({
       z.transform((v: 'true' | 'false') => v === 'true'),
     ),
   ),
+  [ENV.otlpEndpoint]: optionalFromEnv(z.url()),
+  [ENV.otlpTracesEndpoint]: optionalFromEnv(z.url()),
+  [ENV.otlpHeaders]: optionalFromEnv(z.string()),
 });
 
 export interface SkyForgeConfig {
@@ -126,6 +129,8 @@ export interface SkyForgeConfig {
   serviceName: string | undefined;
   metricsNamespace: string;
   metricsDisabled: boolean;
+  /** Where OpenTelemetry spans go (tracing: 'otel'); undefined when no collector is named. */
+  otlp: { tracesUrl: string; headers: Record<string, string> } | undefined;
 }
 
 /** What the AWS SDK client factory needs (shared/adapters/aws-clients.ts). */
@@ -186,7 +191,27 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SkyForgeConfig
     serviceName: e[ENV.serviceName],
     metricsNamespace: e[ENV.metricsNamespace],
     metricsDisabled: e[ENV.metricsDisabled],
+    otlp: otlpSettings(e[ENV.otlpTracesEndpoint], e[ENV.otlpEndpoint], e[ENV.otlpHeaders]),
   };
+}
+
+/**
+ * The OTLP/HTTP traces URL as OpenTelemetry's exporters read it: the traces variable as is, else
+ * the base endpoint with `/v1/traces`; headers `k=v,k2=v2`, values URL-decoded.
+ */
+export function otlpSettings(tracesUrl: string | undefined, endpoint: string | undefined, headers: string | undefined): SkyForgeConfig['otlp'] {
+  const url = tracesUrl ?? (endpoint ? `${endpoint.replace(/\/+$/, '')}/v1/traces` : undefined);
+  if (!url) return undefined;
+  const pairs = (headers ?? '').split(',').flatMap((pair) => {
+    const at = pair.indexOf('=');
+    if (at <= 0) return [];
+    try {
+      return [[pair.slice(0, at).trim(), decodeURIComponent(pair.slice(at + 1).trim())] as const];
+    } catch {
+      return [];
+    }
+  });
+  return { tracesUrl: url, headers: Object.fromEntries(pairs) };
 }
 
 /**

@@ -2,6 +2,7 @@ import { WorkerLostError } from './errors.ts';
 import { fingerprintOf } from './failure-fingerprint.ts';
 import type { FlowControl, ThrottleReason } from './flow-control.ts';
 import type { Priority } from './priority.ts';
+import { traceIdOf } from './trace-context.ts';
 
 export type { Priority } from './priority.ts';
 
@@ -117,20 +118,28 @@ export interface Job {
    * Absent once counted.
    */
   uncounted?: UncountedMark | null;
+  /**
+   * W3C trace context of the work that created the job (docs/tracing.md): the `traceparent` whose
+   * span is the parent of every attempt's, and the caller's `tracestate`.
+   */
+  traceparent: string | null;
+  tracestate: string | null;
 }
 
 export type UncountedMark = 'new' | 'queued';
 
 /** What the API shows of a job: everything but the internal bookkeeping. */
-export type JobView = Omit<Job, 'leaseToken' | 'leaseUntil' | 'bodyHash' | 'expiresAt' | 'pendingSchedule' | 'fingerprint' | 'uncounted'> & {
+export type JobView = Omit<Job, 'leaseToken' | 'leaseUntil' | 'bodyHash' | 'expiresAt' | 'pendingSchedule' | 'fingerprint' | 'uncounted' | 'traceparent' | 'tracestate'> & {
   /** DEAD jobs only: the failure group (API.md, Dead letters). */
   fingerprint?: string;
+  /** The W3C trace id the job's attempts and log lines carry; null for jobs from before traces. */
+  traceId: string | null;
 };
 
 export function toJobView(job: Job): JobView {
-  const { leaseToken: _t, leaseUntil: _u, bodyHash: _h, expiresAt: _e, pendingSchedule: _p, fingerprint: _f, uncounted: _c, ...view } = job;
+  const { leaseToken: _t, leaseUntil: _u, bodyHash: _h, expiresAt: _e, pendingSchedule: _p, fingerprint: _f, uncounted: _c, traceparent, tracestate: _s, ...view } = job;
   const fingerprint = fingerprintOf(job);
-  return { ...view, payload: view.payload ?? null, ...(fingerprint ? { fingerprint } : {}) };
+  return { ...view, payload: view.payload ?? null, ...(fingerprint ? { fingerprint } : {}), traceId: traceIdOf(traceparent) };
 }
 
 /**

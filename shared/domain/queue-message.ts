@@ -1,5 +1,6 @@
 /** The bodies of SkyForge's SQS messages: a job id (claim check) or a schedule's firing. */
 import type { FlowControl } from './flow-control.ts';
+import { parseTraceparent } from './trace-context.ts';
 
 /**
  * What a keyed job's message carries so the worker checks its limits without reading the job:
@@ -15,14 +16,22 @@ export interface MessageFlow {
  * A job's message: its id, and its timeout so the worker can hide the message for just the
  * attempt's lease as soon as it receives it (see messageVisibilitySeconds).
  */
-/** What a job's message carries about its limits: nothing for a job without flow control. */
-export function messageFlowOf(job: { flowControl: FlowControl | null }, reservations?: Record<string, number>): { flow?: MessageFlow } {
-  if (!job.flowControl) return reservations ? { flow: { reservations } } : {};
-  return { flow: { flowControl: job.flowControl, ...(reservations ? { reservations } : {}) } };
+/**
+ * What a job's message carries besides its id: its limits (nothing for a job without flow
+ * control) and its trace context (`tp`, so the worker's lines carry the trace id before the claim).
+ */
+export function messageFlowOf(
+  job: { flowControl: FlowControl | null; traceparent?: string | null },
+  reservations?: Record<string, number>,
+): { flow?: MessageFlow; traceparent?: string } {
+  const trace = job.traceparent ? { traceparent: job.traceparent } : {};
+  if (!job.flowControl) return reservations ? { flow: { reservations }, ...trace } : trace;
+  return { flow: { flowControl: job.flowControl, ...(reservations ? { reservations } : {}) }, ...trace };
 }
 
-export function encodeJobMessage(jobId: string, timeoutMs?: number, flow: MessageFlow = {}): string {
+export function encodeJobMessage(jobId: string, timeoutMs?: number, flow: MessageFlow = {}, traceparent?: string): string {
   const body: Record<string, unknown> = { v: 1, id: jobId };
+  if (traceparent) body.tp = traceparent;
   if (timeoutMs !== undefined) body.t = timeoutMs;
   if (flow.flowControl) {
     const { key, parallelism, rate, periodSeconds } = flow.flowControl;
@@ -42,16 +51,17 @@ export function encodeFiringMessageTemplate(scheduleName: string): string {
 
 export type QueueMessage =
   /** timeoutMs: the job's timeout when the message was sent (absent in older messages). */
-  | ({ kind: 'job'; jobId: string; timeoutMs?: number } & MessageFlow)
+  | ({ kind: 'job'; jobId: string; timeoutMs?: number; traceparent?: string } & MessageFlow)
   | { kind: 'firing'; scheduleName: string; scheduledAt: string };
 
 /** What a message body asks for, or null when it is not a SkyForge message. */
 export function decodeQueueMessage(body: string): QueueMessage | null {
   try {
-    const parsed = JSON.parse(body) as { id?: unknown; t?: unknown; f?: unknown; w?: unknown; schedule?: unknown; at?: unknown };
+    const parsed = JSON.parse(body) as { id?: unknown; t?: unknown; f?: unknown; w?: unknown; tp?: unknown; schedule?: unknown; at?: unknown };
     if (typeof parsed.id === 'string' && parsed.id.length > 0) {
       const timeout = typeof parsed.t === 'number' && Number.isInteger(parsed.t) && parsed.t > 0 ? { timeoutMs: parsed.t } : {};
-      return { kind: 'job', jobId: parsed.id, ...timeout, ...decodeFlow(parsed.f, parsed.w) };
+      const trace = typeof parsed.tp === 'string' && parseTraceparent(parsed.tp) ? { traceparent: parsed.tp } : {};
+      return { kind: 'job', jobId: parsed.id, ...timeout, ...decodeFlow(parsed.f, parsed.w), ...trace };
     }
     if (typeof parsed.schedule === 'string' && typeof parsed.at === 'string' && !Number.isNaN(Date.parse(parsed.at))) {
       return { kind: 'firing', scheduleName: parsed.schedule, scheduledAt: new Date(Date.parse(parsed.at)).toISOString() };

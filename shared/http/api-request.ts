@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { z } from 'zod';
 import { InvalidJsonError, PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from '../domain/errors.ts';
+import { continueTrace, type TraceContext } from '../domain/trace-context.ts';
 
 /** API Gateway passes at most ~6 MB to Lambda; refuse earlier with a clear 413. */
 export const MAX_BODY_BYTES = 5 * 1024 * 1024;
@@ -23,6 +24,8 @@ export class ApiRequest {
   readonly query: Record<string, string | undefined>;
   readonly headers: Record<string, string | undefined>;
   readonly requestId: string;
+  /** This request's span: it continues the caller's `traceparent`, or starts a new trace. */
+  readonly trace: TraceContext;
   private readonly rawBody: string | undefined;
 
   constructor(event: APIGatewayProxyEventV2) {
@@ -31,6 +34,8 @@ export class ApiRequest {
     this.query = event.queryStringParameters ?? {};
     this.headers = Object.fromEntries(Object.entries(event.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
     this.requestId = acceptedRequestId(this.headers['x-request-id']) ?? randomUUID();
+    // An invalid header starts a new trace rather than failing the request (docs/tracing.md).
+    this.trace = continueTrace({ traceparent: this.headers['traceparent'], tracestate: this.headers['tracestate'] });
     this.rawBody =
       event.body === undefined || event.body === null
         ? undefined

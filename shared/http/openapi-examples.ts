@@ -43,6 +43,7 @@ export const OPENAPI_EXAMPLES = {
     flowControl: null,
     throttledUntil: null,
     throttleReason: null,
+    traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
   },
   batchRequest: { jobs: [{ type: 'demo.echo', payload: { n: 1 } }, { type: 'demo.sleep', payload: { ms: 2000 }, priority: 'low' }] },
   scheduleCreate: {

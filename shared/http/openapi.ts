@@ -201,7 +201,12 @@ function operation(operationId: OperationId, tag: Tag, spec: OperationSpec): Jso
     operationId,
     tags: [TAGS[tag].name],
     ...rest,
-    parameters: [{ $ref: '#/components/parameters/X-Request-ID' }, ...(spec.parameters ?? [])],
+    parameters: [
+      { $ref: '#/components/parameters/X-Request-ID' },
+      { $ref: '#/components/parameters/traceparent' },
+      { $ref: '#/components/parameters/tracestate' },
+      ...(spec.parameters ?? []),
+    ],
     ...(isPublic ? { security: [] } : {}),
     responses: {
       ...responses,
@@ -225,7 +230,7 @@ export function buildOpenApiDocument(version: string = API_VERSION): JsonObject 
       title: 'SkyForge API',
       version,
       description:
-        'Serverless job queue and scheduler. Every response carries X-Request-ID; every error has the shape of the Error schema (API Gateway’s own refusals on AWS: GatewayError). On AWS every route but GET /healthz needs IAM (SigV4, service execute-api).',
+        'Serverless job queue and scheduler. Every response carries X-Request-ID, and every answer of the functions a W3C traceparent (docs/tracing.md); every error has the shape of the Error schema (API Gateway’s own refusals on AWS: GatewayError). On AWS every route but GET /healthz needs IAM (SigV4, service execute-api).',
       license: { name: 'Apache 2.0', identifier: 'Apache-2.0' },
     },
     servers: [
@@ -251,6 +256,21 @@ export function buildOpenApiDocument(version: string = API_VERSION): JsonObject 
           required: false,
           description: 'Echoed in the answer (1-128 letters, digits and ._:@/+=-); generated when absent or not of that form',
           schema: { type: 'string', maxLength: 128 },
+        },
+        traceparent: {
+          name: 'traceparent',
+          in: 'header',
+          required: false,
+          description:
+            'W3C Trace Context: the request (and a job it creates) continues this trace; a missing or invalid one starts a new trace, never an error. The answer carries the request’s own traceparent (docs/tracing.md)',
+          schema: { type: 'string', example: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' },
+        },
+        tracestate: {
+          name: 'tracestate',
+          in: 'header',
+          required: false,
+          description: 'W3C Trace Context vendor data, kept verbatim with a valid traceparent (at most 512 characters, 32 members)',
+          schema: { type: 'string', maxLength: 512 },
         },
       },
       headers: {

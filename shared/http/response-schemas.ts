@@ -67,6 +67,7 @@ export const jobViewSchema = z.object({
     .nullable(),
   throttledUntil: nullableTime.describe('QUEUED over its flow-control limits: when it will be tried again'),
   throttleReason: z.enum(['rate', 'parallelism']).nullable(),
+  traceId: z.string().nullable().describe('W3C trace id of the request that created the job (or of its schedule firing); its attempts and log lines carry it'),
 });
 
 export const jobPageSchema = z.object({ items: z.array(jobViewSchema), nextCursor: z.string().nullable() });

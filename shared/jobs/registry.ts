@@ -10,6 +10,19 @@ export interface JobLogger {
   error(message: string, extra?: Record<string, unknown>): void;
 }
 
+/**
+ * The W3C trace context of an attempt (docs/tracing.md): pass `traceparent` (and `tracestate`)
+ * on as headers to `fetch`, or as `traceparent` to another SkyForge job's enqueue, to continue it.
+ */
+export interface JobTrace {
+  traceId: string;
+  /** This attempt's span. */
+  spanId: string;
+  /** `00-<traceId>-<spanId>-<flags>`: this attempt as the parent of what it calls. */
+  traceparent: string;
+  tracestate?: string;
+}
+
 /** What a handler knows about the attempt it runs. */
 export interface JobContext {
   jobId: string;
@@ -23,6 +36,8 @@ export interface JobContext {
   /** Reports progress (a number 0..100 or a small JSON object); writes are coalesced. */
   progress(value: number | Record<string, unknown>): void;
   logger: JobLogger;
+  /** The attempt's trace context, to pass on to what the handler calls. */
+  trace: JobTrace;
 }
 
 export interface JobTypeDefaults {

@@ -11,6 +11,8 @@ export interface JobMessage {
   timeoutMs?: number;
   /** A keyed job's limits and reserved rate windows; its key is also the message's MessageGroupId (SQS fair queues). */
   flow?: MessageFlow;
+  /** The job's W3C traceparent (docs/tracing.md), so the worker's lines carry its trace id from the start. */
+  traceparent?: string;
 }
 
 /** A received message to hide for `seconds` from now (ChangeMessageVisibility). */

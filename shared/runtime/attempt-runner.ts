@@ -1,6 +1,7 @@
 import type { AttemptResult } from '../domain/attempt-decision.ts';
 import { JobCancelledError, JobTimeoutError, PermanentError } from '../domain/errors.ts';
 import { JOB_STATUS, type Job } from '../domain/job.ts';
+import { formatTraceparent, newTrace, type TraceContext } from '../domain/trace-context.ts';
 import type { JobContext, JobLogger, JobRegistry } from '../jobs/registry.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { JobStore } from '../ports/job-store.ts';
@@ -26,7 +27,7 @@ export interface AttemptRun {
  * AbortSignal fires with JobTimeoutError at `timeoutMs`, or with JobCancelledError when the job
  * stops being this attempt's (cancelled, dead-lettered, deleted, taken over).
  */
-export async function runAttempt(job: Job, deps: AttemptRunnerDeps, logger: JobLogger): Promise<AttemptRun> {
+export async function runAttempt(job: Job, deps: AttemptRunnerDeps, logger: JobLogger, trace: TraceContext = newTrace()): Promise<AttemptRun> {
   const startedAt = deps.clock.now();
   const controller = new AbortController();
   const stop = (why: string): void => controller.abort(new JobCancelledError(why));
@@ -35,7 +36,7 @@ export async function runAttempt(job: Job, deps: AttemptRunnerDeps, logger: JobL
   const watch = setInterval(() => void watchLease(job, deps, logger, stop), deps.config.cancelPollMs);
   let outcome: AttemptResult;
   try {
-    outcome = await runHandler(job, deps.registry, controller.signal, progress, logger);
+    outcome = await runHandler(job, deps.registry, { signal: controller.signal, progress, logger, trace });
   } finally {
     clearTimeout(timeout);
     clearInterval(watch);
@@ -64,9 +65,7 @@ async function watchLease(job: Job, deps: AttemptRunnerDeps, logger: JobLogger, 
 async function runHandler(
   job: Job,
   registry: JobRegistry,
-  signal: AbortSignal,
-  progress: ProgressWriter,
-  logger: JobLogger,
+  { signal, progress, logger, trace }: { signal: AbortSignal; progress: ProgressWriter; logger: JobLogger; trace: TraceContext },
 ): Promise<AttemptResult> {
   const definition = registry.get(job.type);
   if (!definition) {
@@ -86,6 +85,12 @@ async function runHandler(
     signal,
     progress: (value) => progress.report(value),
     logger,
+    trace: {
+      traceId: trace.traceId,
+      spanId: trace.spanId,
+      traceparent: formatTraceparent(trace),
+      ...(trace.tracestate ? { tracestate: trace.tracestate } : {}),
+    },
   };
   const aborted = new Promise<never>((_, reject) => {
     if (signal.aborted) reject(signal.reason);

@@ -1,9 +1,8 @@
-import { createTracing } from 'skyforge-tracing';
 import { createAwsClients, createDynamoClient, type AwsClients } from '../adapters/aws-clients.ts';
 import { createJobRegistry } from '../jobs/create-registry.ts';
 import type { JobDefinitions } from '../jobs/registry.ts';
 import type { Dependencies } from '../use-cases/dependencies.ts';
-import { createJobQueue, createJobScheduler, instrumentWith, tableDependencies, type HandlerParts, type RuntimeOptions, type TableDependencies } from './table-dependencies.ts';
+import { createJobQueue, createJobScheduler, instrumentWith, runtimeBase, tableDependencies, type HandlerParts, type RuntimeOptions, type TableDependencies } from './table-dependencies.ts';
 
 /** The api and the worker: every port, on all three AWS clients. */
 export interface RuntimeDependencies extends Dependencies, HandlerParts {
@@ -19,10 +18,10 @@ export type DeadLetterDependencies = TableDependencies & Pick<Dependencies, 'reg
  */
 export function createDependencies(options: RuntimeOptions & { jobs: JobDefinitions; clients?: AwsClients }): RuntimeDependencies {
   const { config } = options;
-  const tracing = createTracing(config.serviceName ?? options.serviceName);
-  const clients = options.clients ?? createAwsClients(config.aws, instrumentWith(tracing));
+  const base = runtimeBase(options);
+  const clients = options.clients ?? createAwsClients(config.aws, instrumentWith(base.tracing));
   return {
-    ...tableDependencies(options, clients.dynamo, tracing),
+    ...tableDependencies(options, clients.dynamo, base),
     clients,
     queue: createJobQueue(config, clients.sqs),
     scheduler: createJobScheduler(config, clients.scheduler),
@@ -33,9 +32,9 @@ export function createDependencies(options: RuntimeOptions & { jobs: JobDefiniti
 /** The dead-letter function's dependencies: the DynamoDB client only (see DeadLetterDependencies). */
 export function createDeadLetterDependencies(options: RuntimeOptions & { jobs: JobDefinitions }): DeadLetterDependencies {
   const { config } = options;
-  const tracing = createTracing(config.serviceName ?? options.serviceName);
+  const base = runtimeBase(options);
   return {
-    ...tableDependencies(options, createDynamoClient(config.aws, instrumentWith(tracing)), tracing),
+    ...tableDependencies(options, createDynamoClient(config.aws, instrumentWith(base.tracing)), base),
     registry: createJobRegistry(options.jobs, { demoJobs: config.demoJobs }),
   };
 }

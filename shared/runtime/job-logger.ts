@@ -11,9 +11,18 @@ export function toJobLogger(logger: Logger): JobLogger {
   };
 }
 
-/** A logger whose every line carries the job's id, type, attempt and queue. */
-export function withJobKeys(logger: JobLogger, job: { id: string; type: string; attempts: number; priority: string }): JobLogger {
-  const keys = { jobId: job.id, type: job.type, attempt: job.attempts, queue: job.priority };
+/** A logger whose every line carries the job's id, type, attempt and queue, and its trace and span ids. */
+export function withJobKeys(
+  logger: JobLogger,
+  job: { id: string; type: string; attempts: number; priority: string },
+  trace?: { traceId: string; spanId: string },
+): JobLogger {
+  const keys = { jobId: job.id, type: job.type, attempt: job.attempts, queue: job.priority, ...(trace ? { traceId: trace.traceId, spanId: trace.spanId } : {}) };
+  return withKeys(logger, keys);
+}
+
+/** A logger whose every line carries `keys` (a line's own fields win). */
+export function withKeys(logger: JobLogger, keys: Record<string, unknown>): JobLogger {
   return {
     debug: (m, e) => logger.debug(m, { ...keys, ...e }),
     info: (m, e) => logger.info(m, { ...keys, ...e }),

@@ -19,7 +19,7 @@ import { systemClock } from './system-clock.ts';
 import type { Dependencies } from '../use-cases/dependencies.ts';
 import { EmfMetricsSink } from './emf-metrics-sink.ts';
 import { toJobLogger } from './job-logger.ts';
-import type { Tracing } from './tracing/tracing.ts';
+import type { CreateTracing, Tracing } from './tracing/tracing.ts';
 
 /*
  * The parts every function's dependencies are built from. This module imports no job registry:
@@ -46,15 +46,32 @@ export interface RuntimeOptions {
   /** The function's default service name (POWERTOOLS_SERVICE_NAME wins). */
   serviceName: string;
   clock?: Clock;
+  /** The tracing module to use instead of the bundled one (the local cloud's `--otel-endpoint`). */
+  createTracing?: CreateTracing;
+}
+
+/** The function's Powertools logger and its tracing (the bundled module unless the options name one). */
+export interface RuntimeBase {
+  logger: Logger;
+  tracing: Tracing;
+}
+
+/** The logger first, so the tracing can report an export that failed. */
+export function runtimeBase(options: RuntimeOptions): RuntimeBase {
+  const { config } = options;
+  const serviceName = config.serviceName ?? options.serviceName;
+  const logger = new Logger({ serviceName });
+  const tracing = (options.createTracing ?? createTracing)(serviceName, { otlp: config.otlp, warn: (message, extra) => logger.warn(message, extra) });
+  return { logger, tracing };
 }
 
 /** The metrics function's dependencies: the DynamoDB and SQS clients (see MetricsDependencies). */
 export function createMetricsDependencies(options: RuntimeOptions): MetricsDependencies {
   const { config } = options;
-  const tracing = createTracing(config.serviceName ?? options.serviceName);
-  const instrument = instrumentWith(tracing);
+  const base = runtimeBase(options);
+  const instrument = instrumentWith(base.tracing);
   return {
-    ...tableDependencies(options, createDynamoClient(config.aws, instrument), tracing),
+    ...tableDependencies(options, createDynamoClient(config.aws, instrument), base),
     queue: createJobQueue(config, createSqsClient(config.aws, instrument)),
   };
 }
@@ -65,14 +82,15 @@ export function instrumentWith(tracing: Tracing): InstrumentClient {
 }
 
 /** The ports on the table and the runtime's logger, metrics, clock and ids: built once per container. */
-export function tableDependencies(options: RuntimeOptions, dynamo: DynamoDBDocumentClient, tracing: Tracing): TableDependencies {
+export function tableDependencies(options: RuntimeOptions, dynamo: DynamoDBDocumentClient, base: RuntimeBase): TableDependencies {
   const { config } = options;
+  const { logger, tracing } = base;
   const tableName = config.tableName;
   const clock = options.clock ?? systemClock;
   const nextUlid = monotonicFactory();
-  const logger = new Logger({ serviceName: config.serviceName ?? options.serviceName });
   return {
     tracing,
+    ...(tracing.spans ? { spans: tracing.spans } : {}),
     store: new DynamoDbJobStore({ client: dynamo, tableName }),
     flowControl: new DynamoDbFlowControlStore({ client: dynamo, tableName }),
     schedules: new DynamoDbScheduleStore({ client: dynamo, tableName }),

@@ -5,6 +5,7 @@ import { createdStatus, JOB_EVENT, type CreateEvent } from '../domain/lifecycle.
 import { jobScheduleName } from '../domain/schedule-names.ts';
 import { isoAt } from '../domain/time.ts';
 import { FLOW_CONTROL_LIMITS, type FlowControl } from '../domain/flow-control.ts';
+import { formatTraceparent, type TraceContext } from '../domain/trace-context.ts';
 import { canonicalJson, jobIdForIdempotencyKey, sha256 } from './body-hash.ts';
 import type { Dependencies } from './dependencies.ts';
 import type { JobRequest } from './submit-jobs.ts';
@@ -29,6 +30,8 @@ export interface BuildOptions {
    * the reason, instead of the firing vanishing.
    */
   lenient?: boolean;
+  /** The span that submits the job (the API request's, a firing's): its attempts continue it. */
+  trace?: TraceContext;
 }
 
 /** Validates a job body against the registry and limits and builds the job to store. */
@@ -90,6 +93,8 @@ export function buildJob(request: JobRequest, deps: Pick<Dependencies, 'registry
     flowControl,
     throttledUntil: null,
     throttleReason: null,
+    traceparent: options.trace ? formatTraceparent(options.trace) : null,
+    tracestate: options.trace?.tracestate ?? null,
   };
   return { job, event, delaySeconds: viaScheduler ? 0 : Math.ceil(delayMs / 1000), viaScheduler };
 }

@@ -4,6 +4,7 @@ import { jobIdForFiring } from './body-hash.ts';
 import type { Dependencies } from './dependencies.ts';
 import type { BatchContext, MessageOutcome } from './message-outcome.ts';
 import { buildJob } from './build-job.ts';
+import { newTrace } from '../domain/trace-context.ts';
 
 /**
  * A recurring schedule fired: create the firing's job (its id derives from the schedule and the
@@ -20,7 +21,9 @@ export async function createFiringJob(
   if (!schedule.enabled) return { action: 'ack', note: `schedule ${message.scheduleName} is paused` };
   const now = deps.clock.now();
   const jobId = jobIdForFiring(schedule.name, message.scheduledAt);
-  const { job, event } = buildJob(schedule.job, deps, now, { id: jobId, scheduleName: schedule.name, lenient: true });
+  // Each firing starts a trace of its own (no API request came before it); the job's
+  // scheduleName links it to its schedule (docs/tracing.md).
+  const { job, event } = buildJob(schedule.job, deps, now, { id: jobId, scheduleName: schedule.name, lenient: true, trace: newTrace() });
   const created = await deps.store.create({ ...job, runAt: message.scheduledAt }, event, now);
   if (created.created) batch.deltas.move(groupOf(job), null, JOB_STATUS.QUEUED);
   return { jobId };

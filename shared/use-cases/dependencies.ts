@@ -7,6 +7,7 @@ import type { JobScheduler } from '../ports/job-scheduler.ts';
 import type { JobStore } from '../ports/job-store.ts';
 import type { FlowControlStore } from '../ports/flow-control-store.ts';
 import type { ScheduleStore } from '../ports/schedule-store.ts';
+import type { SpanSink } from '../ports/span-sink.ts';
 
 export type UseCaseConfig = Pick<
   SkyForgeConfig,
@@ -29,4 +30,6 @@ export interface Dependencies {
   logger: JobLogger;
   newId: (nowMs: number) => string;
   random: () => number;
+  /** Finished spans, when OpenTelemetry export is on (`tracing: 'otel'`); absent otherwise. */
+  spans?: SpanSink;
 }

@@ -1,4 +1,5 @@
 import type { CounterDeltas } from '../domain/counter-deltas.ts';
+import { traceIdOf } from '../domain/trace-context.ts';
 import { StaleJobStateError } from '../domain/errors.ts';
 import { appendHistory, isTerminal, JOB_STATUS, lostAttempt } from '../domain/job.ts';
 import { applyChanges, deadChanges } from '../domain/job-changes.ts';
@@ -41,6 +42,7 @@ export async function handleDeadLetter(
         queue: message.queue,
         dlqReceiveCount: message.receiveCount,
         reason,
+        traceId: traceIdOf(job.traceparent),
       });
       return { action: 'ack', note: 'marked DEAD' };
     } catch (error) {

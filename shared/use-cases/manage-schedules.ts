@@ -1,4 +1,5 @@
 import { ScheduleNameTakenError, ScheduleNotFoundError } from '../domain/errors.ts';
+import type { TraceContext } from '../domain/trace-context.ts';
 import type { Schedule } from '../domain/schedule.ts';
 import { isoAt } from '../domain/time.ts';
 import { recurringScheduleName } from '../domain/schedule-names.ts';
@@ -62,11 +63,12 @@ export async function deleteSchedule(name: string, deps: Dependencies): Promise<
 }
 
 /** Runs one firing now (POST /schedules/{name}/trigger): a job from the template, queued at once. */
-export async function triggerSchedule(name: string, deps: Dependencies): Promise<SubmitOutcome> {
+export async function triggerSchedule(name: string, deps: Dependencies, trace?: TraceContext): Promise<SubmitOutcome> {
   const schedule = await deps.schedules.get(name);
   if (!schedule) throw new ScheduleNotFoundError(name);
   const id = jobIdForFiring(name, `manual:${isoAt(deps.clock.now())}:${deps.newId(deps.clock.now())}`);
-  const [outcome] = await submitJobs([schedule.job], deps, () => ({ id, scheduleName: name }));
+  // Run by hand through the API: the job continues the request's trace.
+  const [outcome] = await submitJobs([schedule.job], deps, () => ({ id, scheduleName: name, ...(trace ? { trace } : {}) }));
   return outcome as SubmitOutcome;
 }
 

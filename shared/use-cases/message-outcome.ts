@@ -26,4 +26,6 @@ export interface ReceivedMessage {
   timeoutMs?: number;
   /** The job's limits and reserved rate windows the message carried, if it did. */
   flow?: MessageFlow;
+  /** The job's trace context the message carried, if it did (the claimed job's own wins). */
+  traceparent?: string;
 }

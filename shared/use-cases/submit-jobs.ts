@@ -5,6 +5,7 @@ import { JOB_EVENT } from '../domain/lifecycle.ts';
 import { isPermanentAwsError } from '../adapters/aws-errors.ts';
 import { groupOf } from '../domain/metrics.ts';
 import type { JobTemplate } from '../domain/schedule.ts';
+import type { TraceContext } from '../domain/trace-context.ts';
 import type { JobMessage } from '../ports/job-queue.ts';
 import { messageFlowOf } from '../domain/queue-message.ts';
 import { buildJob, type BuildOptions, type Prepared } from './build-job.ts';
@@ -164,10 +165,12 @@ async function sendJobs(jobs: readonly Prepared[], deps: Dependencies): Promise<
  * POST /jobs/batch: the items that passed the HTTP schema are submitted together; the ones that
  * did not keep their error. Outcomes come back in the items' order.
  */
-export async function submitJobBatch(items: readonly (JobRequest | SkyForgeError)[], deps: Dependencies): Promise<SubmitOutcome[]> {
+export async function submitJobBatch(items: readonly (JobRequest | SkyForgeError)[], deps: Dependencies, trace?: TraceContext): Promise<SubmitOutcome[]> {
   const submitted = await submitJobs(
     items.filter((item): item is JobRequest => !(item instanceof SkyForgeError)),
     deps,
+    // Every job of the batch continues the request's span: one trace, a child per job's attempts.
+    () => (trace ? { trace } : {}),
   );
   let next = 0;
   return items.map((item): SubmitOutcome => (item instanceof SkyForgeError ? { ok: false, error: item } : (submitted[next++] as SubmitOutcome)));

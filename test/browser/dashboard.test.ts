@@ -148,6 +148,8 @@ describe('operator dashboard in Chromium', () => {
     const job = await submit({ type: 'demo.echo', payload: { retried: true }, delayMs: 600_000 });
     await open(`/ui/jobs/${job.id}`);
     await page.getByText('SCHEDULED', { exact: true }).first().waitFor();
+    expect(job.traceId).toMatch(/^[0-9a-f]{32}$/);
+    expect(await page.getByTestId('trace-id').innerText()).toBe(job.traceId);
     const actions = page.getByRole('group', { name: 'Actions' });
     expect(await actions.getByRole('button').allInnerTexts()).toEqual(['Cancel', 'Send to DLQ', 'Delete']);
 

@@ -101,6 +101,8 @@ describe('skyforge job commands', () => {
       expect(human.code).toBe(0);
       expect(human.stdout).toMatch(new RegExp(`^id:\\s+${job.id}$`, 'm'));
       expect(human.stdout).toMatch(/^attempts:\s+2 of 3$/m);
+      expect(job.traceId).toMatch(/^[0-9a-f]{32}$/);
+      expect(human.stdout).toMatch(new RegExp(`^trace id:\\s+${job.traceId}$`, 'm'));
       expect(human.stdout).toMatch(/^ATTEMPT\s+OUTCOME\s+STARTED\s+TOOK\s+ERROR$/m);
       expect(human.stdout).toMatch(/^\s+1\s+FAILED\s+.*Error: boom$/m);
       expect(human.stdout).toMatch(/^\s+2\s+SUCCEEDED\s/m);

@@ -85,6 +85,15 @@ describe('jobs', () => {
     expect(await rejection(client.flowControl(`missing-${randomUUID()}`))).toBeInstanceOf(NotFoundError);
   });
 
+  it('continues the trace it is given: traceparent and tracestate go out as headers, and the job carries the trace id', async () => {
+    const traceId = '0af7651916cd43dd8448eb211c80319c';
+    const job = await client.enqueue('demo.echo', { n: 1 }, { traceparent: `00-${traceId}-b7ad6b7169203331-01`, tracestate: 'vendor=1' });
+    expect(job.traceId).toBe(traceId);
+    const fresh = await client.enqueue('demo.echo', { n: 2 });
+    expect(fresh.traceId).toMatch(/^[0-9a-f]{32}$/);
+    expect(fresh.traceId).not.toBe(traceId);
+  });
+
   it('resolves waitFor with a DEAD job rather than rejecting', async () => {
     const job = await client.enqueue('demo.fail', { permanent: true, message: 'invalid card' });
     const dead = await client.waitFor(job.id, FAST);

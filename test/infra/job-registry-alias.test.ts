@@ -85,4 +85,29 @@ describe('tracing alias', () => {
       expect(map.sources.some((s) => s.includes('aws-xray-sdk-core'))).toBe(true);
     }
   });
+
+  it("bundles the OTLP exporter, not X-Ray, for tracing 'otel', and tells the functions where the collector is", () => {
+    const { app, template } = synthSkyForgeStack(
+      {
+        tracing: 'otel',
+        otelEndpoint: 'https://collector.example.com:4318',
+        otelHeaders: { 'api-key': 'a b' },
+        handlerEntries: { api: PROBE_HANDLER, worker: PROBE_HANDLER, deadLetter: PROBE_HANDLER, metrics: PROBE_HANDLER },
+      },
+      { bundle: true },
+    );
+    const functions = Object.values(resourcesOfType(template, 'AWS::Lambda::Function'));
+    expect(functions).toHaveLength(4);
+    for (const fn of functions) {
+      expect(fn.Properties?.TracingConfig).toBeUndefined();
+      expect(fn.Properties?.Environment).toMatchObject({
+        Variables: { OTEL_EXPORTER_OTLP_ENDPOINT: 'https://collector.example.com:4318', OTEL_EXPORTER_OTLP_HEADERS: 'api-key=a%20b' },
+      });
+      const key = (fn.Properties?.Code as { S3Key: string }).S3Key;
+      const map = JSON.parse(readFileSync(join(app.outdir, `asset.${key.replace(/\.zip$/, '')}`, 'index.mjs.map'), 'utf8')) as { sources: string[] };
+      expect(map.sources.some((s) => s.endsWith('tracing/tracing-otel.ts'))).toBe(true);
+      expect(map.sources.some((s) => s.endsWith('tracing/otlp-http-exporter.ts'))).toBe(true);
+      expect(map.sources.some((s) => s.includes('aws-xray-sdk-core') || s.includes('@opentelemetry'))).toBe(false);
+    }
+  });
 });

@@ -63,6 +63,10 @@ describe('props validation', () => {
     ['a 5xx threshold of 0 %', { observability: { alarms: { api5xxPercent: 0 } } }, /observability\.alarms\.api5xxPercent: must be a literal percentage above 0 and below 100/],
     ['a 5xx threshold of 100 %', { observability: { alarms: { api5xxPercent: 100 } } }, /observability\.alarms\.api5xxPercent/],
     ['a 5xx guard below one request', { observability: { alarms: { api5xxMinimumRequests: 0 } } }, /observability\.alarms\.api5xxMinimumRequests/],
+    ["tracing 'otel' without a collector", { tracing: 'otel' }, /otelEndpoint: is required with tracing: 'otel'/],
+    ["an otelEndpoint that is no http(s) URL", { tracing: 'otel', otelEndpoint: 'grpc://collector:4317' }, /otelEndpoint: must be an http\(s\) URL/],
+    ["an otelEndpoint without tracing 'otel'", { tracing: true, otelEndpoint: 'https://collector.example.com' }, /otelEndpoint: is only used with tracing: 'otel'/],
+    ["otelHeaders without tracing 'otel'", { otelHeaders: { 'api-key': 'k' } }, /otelHeaders: is only used with tracing: 'otel'/],
   ])('rejects %s', (_case, props, message) => {
     const stack = new Stack(new App(), 'Invalid');
 

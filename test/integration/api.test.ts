@@ -89,7 +89,10 @@ describe('api', () => {
       });
       expect(res.body).not.toHaveProperty('leaseToken');
       expect(res.body).not.toHaveProperty('bodyHash');
-      expect(h.queue.sent.at(-1)).toEqual({ jobId: res.body.id, priority: 'normal', delaySeconds: 0, timeoutMs: 30_000 });
+      // The job continues the request's trace: its message carries the request's span as parent.
+      expect(res.headers.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
+      expect(res.body.traceId).toBe(String(res.headers.traceparent).slice(3, 35));
+      expect(h.queue.sent.at(-1)).toEqual({ jobId: res.body.id, priority: 'normal', delaySeconds: 0, timeoutMs: 30_000, traceparent: res.headers.traceparent });
     });
 
     it('echoes X-Request-ID, or makes one', async () => {
@@ -104,7 +107,7 @@ describe('api', () => {
       expect(res.status).toBe(201);
       expect(res.body.status).toBe('SCHEDULED');
       expect(Date.parse(res.body.runAt) - Date.parse(res.body.createdAt)).toBe(61_500);
-      expect(h.queue.sent.at(-1)).toEqual({ jobId: res.body.id, priority: 'low', delaySeconds: 62, timeoutMs: 30_000 });
+      expect(h.queue.sent.at(-1)).toEqual({ jobId: res.body.id, priority: 'low', delaySeconds: 62, timeoutMs: 30_000, traceparent: res.headers.traceparent });
     });
 
     it('holds a job due beyond 15 minutes in a one-time schedule instead of an SQS delay', async () => {
@@ -179,7 +182,8 @@ describe('api', () => {
       } finally {
         h.deps.clock = clock;
       }
-      expect(h.queue.sent).toEqual([{ jobId: id, priority: 'normal', delaySeconds: 0, timeoutMs: 30_000 }]);
+      // The resend carries the trace of the request that stored the job, not the retry's.
+      expect(h.queue.sent).toEqual([{ jobId: id, priority: 'normal', delaySeconds: 0, timeoutMs: 30_000, traceparent: refused.headers.traceparent }]);
     });
 
     it.each([

@@ -155,7 +155,8 @@ describe('schedules', () => {
       const res = await call('POST', '/schedules/trigger-me/trigger');
       expect(res.status).toBe(202);
       expect(res.body).toMatchObject({ status: 'QUEUED', scheduleName: 'trigger-me', priority: 'low', payload: { report: 'nightly' } });
-      expect(h.queue.sent).toEqual([{ timeoutMs: 30_000, jobId: res.body.id, priority: 'low', delaySeconds: 0 }]);
+      // Run by hand through the API: the job continues the trigger request's trace.
+      expect(h.queue.sent).toEqual([{ timeoutMs: 30_000, jobId: res.body.id, priority: 'low', delaySeconds: 0, traceparent: expect.stringMatching(new RegExp(`^00-${res.body.traceId}-[0-9a-f]{16}-01$`)) }]);
       const second = await call('POST', '/schedules/trigger-me/trigger');
       expect(second.body.id).not.toBe(res.body.id);
     });

@@ -36,6 +36,8 @@ export function newJob(id: string, overrides: Partial<Job> = {}, at = '2026-11-2
     flowControl: null,
     throttledUntil: null,
     throttleReason: null,
+    traceparent: null,
+    tracestate: null,
     ...overrides,
   };
 }

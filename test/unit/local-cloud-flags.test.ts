@@ -3,7 +3,7 @@ import { devCommand } from '../../cli/commands/dev.ts';
 import { USAGE, parseCliOptions } from '../../local/cli-options.ts';
 import { LOCAL_CLOUD_FLAGS } from '../../local/local-cloud-flags.ts';
 
-const SAMPLE: Record<string, string> = { '<n>': '0', '<path>': '/tmp/skyforge-flags', '<module>': 'src/jobs.ts', '<rate>': '0.05', '<queue=n,...>': 'normal=50,low=5' };
+const SAMPLE: Record<string, string> = { '<n>': '0', '<path>': '/tmp/skyforge-flags', '<module>': 'src/jobs.ts', '<rate>': '0.05', '<queue=n,...>': 'normal=50,low=5', '<url>': 'http://127.0.0.1:4318' };
 const DEFAULTS = { dataDir: '/tmp/default', demoJobs: false };
 
 describe('the local cloud flags, shared by npm start and skyforge dev', () => {

@@ -59,6 +59,8 @@ describe('X-Request-ID', () => {
     const replaced = await metrics(post({ 'X-Request-ID': 'bad id\nforged: line' }));
 
     expect(echoed.headers?.['X-Request-ID']).toBe('scrape-1');
+    // Like the api function, it answers with a traceparent: here a new trace (none was sent).
+    expect(echoed.headers?.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
     expect(replaced.headers?.['X-Request-ID']).not.toContain('forged');
     expect(replaced.headers?.['X-Request-ID']).toBe(post({}).requestContext.requestId);
   });

@@ -187,6 +187,8 @@ describe('job item', () => {
     flowControl: { key: 'tenant-42', parallelism: 2, rate: 10, periodSeconds: 1 },
     throttledUntil: at(2000),
     throttleReason: 'rate',
+    traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
+    tracestate: 'congo=t61rcWkgMzE',
     ...over,
   });
 

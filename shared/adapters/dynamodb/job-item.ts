@@ -111,6 +111,8 @@ export function fromItem(item: JobItem): Job {
     throttleReason: read('throttleReason', null),
     // Internal counting mark (Job.uncounted): present only until a write counts the job.
     ...(item.uncounted === 'new' || item.uncounted === 'queued' ? { uncounted: item.uncounted } : {}),
+    traceparent: read('traceparent', null),
+    tracestate: read('tracestate', null),
   };
 }
 

@@ -53,7 +53,7 @@ export class SqsJobQueue implements JobQueue {
         await this.client.send(
           new SendMessageCommand({
             QueueUrl: this.queueUrls[message.priority],
-            MessageBody: encodeJobMessage(message.jobId, message.timeoutMs, message.flow),
+            MessageBody: encodeJobMessage(message.jobId, message.timeoutMs, message.flow, message.traceparent),
             ...groupOf(message),
             DelaySeconds: clampDelay(message.delaySeconds),
             ...this.traceAttributes(),
@@ -154,7 +154,7 @@ export class SqsJobQueue implements JobQueue {
           QueueUrl: this.queueUrls[first.priority],
           Entries: chunk.map((m, i) => ({
             Id: String(i),
-            MessageBody: encodeJobMessage(m.jobId, m.timeoutMs, m.flow),
+            MessageBody: encodeJobMessage(m.jobId, m.timeoutMs, m.flow, m.traceparent),
             ...groupOf(m),
             DelaySeconds: clampDelay(m.delaySeconds),
             ...this.traceAttributes(),

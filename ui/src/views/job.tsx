@@ -184,6 +184,14 @@ export function JobView(props: { id: string }) {
               <dd class="mono">{job.idempotencyKey}</dd>
             </>
           ) : null}
+          {job.traceId ? (
+            <>
+              <dt>Trace id</dt>
+              <dd class="mono" data-testid="trace-id" title="W3C trace id: find the job's spans and log lines by it">
+                {job.traceId}
+              </dd>
+            </>
+          ) : null}
           {job.scheduleName ? (
             <>
               <dt>Schedule</dt>
