@@ -117,7 +117,7 @@ describe('api', () => {
       expect(res.body.status).toBe('SCHEDULED');
       expect(h.queue.sent.length).toBe(sentBefore);
       const schedule = h.scheduler.oneTime.get(`job.${res.body.id}.0`);
-      expect(schedule).toEqual({ jobId: res.body.id, priority: 'high', dueAt: Date.parse(res.body.runAt) });
+      expect(schedule).toEqual({ jobId: res.body.id, priority: 'high', dueAt: Date.parse(res.body.runAt), timeoutMs: 30_000 });
       const cancelled = await call('POST', `/jobs/${res.body.id}/cancel`);
       expect(cancelled.body.status).toBe('CANCELLED');
       expect(h.scheduler.removed).toContain(`job.${res.body.id}.0`);
