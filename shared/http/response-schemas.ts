@@ -1,6 +1,7 @@
 import * as z from 'zod';
+import { FLOW_STATUS } from '../domain/flow.ts';
 import { PRIORITIES } from '../config/definitions.ts';
-import { ATTEMPT_OUTCOME, BACKOFF_TYPES, JOB_STATUSES, type JobStatus } from '../domain/job.ts';
+import { ATTEMPT_OUTCOME, BACKOFF_TYPES, DEPENDENCY_FAILURE_POLICIES, JOB_STATUSES, type JobStatus } from '../domain/job.ts';
 import { ERROR_STATUS } from './error-status.ts';
 import { jobTemplateSchema } from './schemas.ts';
 
@@ -67,6 +68,19 @@ export const jobViewSchema = z.object({
     .nullable(),
   throttledUntil: nullableTime.describe('QUEUED over its flow-control limits: when it will be tried again'),
   throttleReason: z.enum(['rate', 'parallelism']).nullable(),
+  flowId: z.string().optional().describe('Jobs of a flow only: the flow (GET /flows/{id})'),
+  ref: z.string().optional().describe('Jobs of a flow only: the job’s ref in its flow'),
+  dependsOn: z.array(z.string()).optional().describe('Jobs of a flow only: the ids of the jobs it waits for'),
+  onDependencyFailure: z.enum(DEPENDENCY_FAILURE_POLICIES).optional().describe('Jobs of a flow only: what a failed dependency does to it'),
+});
+
+/** GET /flows/{id} (API.md "Flows"): the flow's status derived from its jobs', every job by ref. */
+export const flowViewSchema = z.object({
+  id: z.string(),
+  status: z.enum(Object.values(FLOW_STATUS) as [string, ...string[]]),
+  createdAt: isoTime,
+  idempotencyKey: z.string().nullable(),
+  jobs: z.record(z.string(), jobViewSchema),
 });
 
 export const jobPageSchema = z.object({ items: z.array(jobViewSchema), nextCursor: z.string().nullable() });

@@ -109,6 +109,20 @@ export function fromItem(item: JobItem): Job {
     flowControl: read('flowControl', null),
     throttledUntil: read('throttledUntil', null),
     throttleReason: read('throttleReason', null),
+    ...flowFields(item),
+  };
+}
+
+/** A flow's job carries its flow, ref, edges and policy; other jobs carry none of them. */
+function flowFields(item: JobItem): Partial<Job> {
+  if (typeof item.flowId !== 'string') return {};
+  return {
+    flowId: item.flowId,
+    ref: (item.ref as string | undefined) ?? null,
+    dependsOn: (item.dependsOn as string[] | undefined) ?? [],
+    dependents: (item.dependents as string[] | undefined) ?? [],
+    onDependencyFailure: (item.onDependencyFailure as Job['onDependencyFailure']) ?? 'cancel',
+    cancelledByDependency: (item.cancelledByDependency as string | undefined) ?? null,
   };
 }
 

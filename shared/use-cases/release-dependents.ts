@@ -1,0 +1,92 @@
+import type { CounterDeltas } from '../domain/counter-deltas.ts';
+import { decideRelease, dependencyFailed } from '../domain/dependency-gate.ts';
+import { StaleJobStateError } from '../domain/errors.ts';
+import { JOB_STATUS, type Job, type JobStatus } from '../domain/job.ts';
+import { cancelledChanges } from '../domain/job-changes.ts';
+import { JOB_EVENT } from '../domain/lifecycle.ts';
+import { groupOf } from '../domain/metrics.ts';
+import { messageFlowOf } from '../domain/queue-message.ts';
+import type { Dependencies } from './dependencies.ts';
+
+/** A flow job that finished (or was deleted: status null), as its dependents need to know it. */
+export type FinishedDependency = Pick<Job, 'id'> & { ref?: string | null; dependents?: string[] | null; status: JobStatus | null };
+
+/** Thrown when a dependent was unblocked but its message could not be sent: the caller keeps its message, whose redelivery re-runs the release. */
+export class DependentNotSentError extends Error {
+  override name = 'DependentNotSentError';
+  constructor(jobId: string, reason: string) {
+    super(`dependent job ${jobId} is QUEUED but its message could not be sent (${reason}); the release runs again`);
+  }
+}
+
+type ReleaseDeps = Pick<Dependencies, 'store' | 'flows' | 'queue' | 'clock' | 'config' | 'logger'>;
+
+/**
+ * A flow job finished: count it once on each dependent's gate and do what the gate says
+ * (domain/dependency-gate.ts): cancel the dependent (and, recursively, its own dependents),
+ * queue it and send its message, or let it wait.
+ *
+ * Idempotent, and driven by the finished job's state, not by who calls: a redelivered message
+ * of a finished job runs it again, so a crash anywhere between the job's last write and the
+ * dependents' release is finished by the next delivery. A dependency already counted is not
+ * counted again; a dependent found QUEUED but never started on such a re-run gets its message
+ * again (the send may be what crashed; a duplicate message is harmless, the claim is conditional).
+ */
+export async function releaseDependents(finished: FinishedDependency, deps: ReleaseDeps, deltas: CounterDeltas, seen = new Set<string>()): Promise<void> {
+  const dependents = finished.dependents ?? [];
+  if (dependents.length === 0 || seen.has(finished.id)) return;
+  seen.add(finished.id);
+  const failed = dependencyFailed(finished.status);
+  await Promise.all(
+    dependents.map(async (dependentId) => {
+      const gate = await deps.flows.countDependency(dependentId, finished.id, failed);
+      if (!gate) {
+        deps.logger.warn('dependent job has no gate; nothing to release', { jobId: dependentId, dependency: finished.id });
+        return;
+      }
+      const action = decideRelease(gate, gate.policy);
+      if (action === 'cancel') {
+        const cancelled = await cancelDependent(dependentId, gate.failedDependency ?? finished.id, finished, deps, deltas);
+        if (cancelled) await releaseDependents(cancelled, deps, deltas, seen);
+      } else if (action === 'unblock') {
+        await unblockDependent(dependentId, !gate.counted, deps, deltas);
+      }
+    }),
+  );
+}
+
+/** BLOCKED -> CANCELLED, naming the failed dependency; returns the job when it is (now or already) cancelled by the cascade. */
+async function cancelDependent(id: string, failedId: string, finished: FinishedDependency, deps: ReleaseDeps, deltas: CounterDeltas): Promise<Job | null> {
+  const now = deps.clock.now();
+  const name = failedId === finished.id && finished.ref ? `"${finished.ref}" (${failedId})` : failedId;
+  const reason = `dependency ${name} did not succeed (${failedId === finished.id ? (finished.status ?? 'deleted') : 'failed'})`;
+  const changes = { ...cancelledChanges({ idempotencyKey: null }, { at: now, retention: deps.config, releasesLease: true, reason }), cancelledByDependency: failedId };
+  try {
+    const { before, after } = await deps.store.transition(id, { event: JOB_EVENT.CANCEL, from: JOB_STATUS.BLOCKED, changes }, now);
+    deltas.move(groupOf(before), before.status, JOB_STATUS.CANCELLED);
+    return after;
+  } catch (error) {
+    if (!(error instanceof StaleJobStateError)) throw error;
+    const current = error.current as Job | null;
+    // Cancelled by an earlier run of this release: finish its own cascade (a crash may have cut it).
+    return current?.status === JOB_STATUS.CANCELLED && current.cancelledByDependency ? current : null;
+  }
+}
+
+/** BLOCKED -> QUEUED, then its message. On a re-run, a dependent still QUEUED and never started gets its message again. */
+async function unblockDependent(id: string, rerun: boolean, deps: ReleaseDeps, deltas: CounterDeltas): Promise<void> {
+  const now = deps.clock.now();
+  let job: Job;
+  try {
+    const { before, after } = await deps.store.transition(id, { event: JOB_EVENT.UNBLOCK, changes: {} }, now);
+    deltas.move(groupOf(before), before.status, JOB_STATUS.QUEUED);
+    job = after;
+  } catch (error) {
+    if (!(error instanceof StaleJobStateError)) throw error;
+    const current = error.current as Job | null;
+    if (!rerun || current?.status !== JOB_STATUS.QUEUED || current.attempts > 0) return;
+    job = current;
+  }
+  const [failure] = await deps.queue.enqueue([{ jobId: job.id, priority: job.priority, delaySeconds: 0, timeoutMs: job.timeoutMs, ...messageFlowOf(job) }]);
+  if (failure) throw new DependentNotSentError(job.id, failure.reason);
+}
