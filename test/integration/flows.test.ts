@@ -125,7 +125,7 @@ describe('flows on dynalite, driven through the worker', () => {
 
   it('a duplicate delivery of a dependency does not release its dependent early', async () => {
     const flow = await create({ jobs: [{ ref: 'A', type: 'test.deps' }, { ref: 'B', type: 'test.deps' }, { ref: 'D', type: 'test.deps', dependsOn: ['A', 'B'] }] });
-    const [a, b, d] = [flow.jobs.A?.id, flow.jobs.B?.id, flow.jobs.D?.id] as string[];
+    const [a, b, d] = [flow.jobs.A?.id, flow.jobs.B?.id, flow.jobs.D?.id] as [string, string, string];
     h.queue.sent.length = 0;
 
     await run(a);
@@ -156,7 +156,7 @@ describe('flows on dynalite, driven through the worker', () => {
     };
     const crashingWorker = createWorkerApp(crashing, { queueUrls: TEST_QUEUE_URLS });
     const flow = await create({ jobs: [{ ref: 'A', type: 'test.deps' }, { ref: 'B', type: 'test.deps', dependsOn: ['A'] }] });
-    const [a, b] = [flow.jobs.A?.id, flow.jobs.B?.id] as string[];
+    const [a, b] = [flow.jobs.A?.id, flow.jobs.B?.id] as [string, string];
     h.queue.sent.length = 0;
 
     // Act
@@ -174,7 +174,7 @@ describe('flows on dynalite, driven through the worker', () => {
 
   it('a crash after the release but before the send: the redelivery sends the dependent again', async () => {
     const flow = await create({ jobs: [{ ref: 'A', type: 'test.deps' }, { ref: 'B', type: 'test.deps', dependsOn: ['A'] }] });
-    const [a, b] = [flow.jobs.A?.id, flow.jobs.B?.id] as string[];
+    const [a, b] = [flow.jobs.A?.id, flow.jobs.B?.id] as [string, string];
     h.queue.sent.length = 0;
     h.queue.failFor.add(b);
 
