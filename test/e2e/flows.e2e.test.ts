@@ -78,7 +78,7 @@ describe('flows end to end', () => {
     const flow = await waitFlow(created.id);
 
     expect(flow.status).toBe('SUCCEEDED');
-    const { B, C, D } = flow.jobs as Record<string, Json>;
+    const { B, C, D } = flow.jobs as { B: Json; C: Json; D: Json };
     expect(startOf(D)).toBeGreaterThanOrEqual(Math.max(endOf(B), endOf(C)));
     expect(D.result).toEqual({
       saw: { B: { status: 'SUCCEEDED', result: B.result }, C: { status: 'SUCCEEDED', result: C.result } },
