@@ -17,3 +17,16 @@ export class FlowIdempotencyKeyReusedError extends SkyForgeError {
     super('IDEMPOTENCY_KEY_REUSED', `idempotencyKey "${key}" was already used for a different flow body`, { idempotencyKey: key, flowId });
   }
 }
+
+/**
+ * A dependent was queued but its message could not be sent. Not an API error: the worker keeps
+ * the dependency's message, whose redelivery runs the release again and sends it then.
+ */
+export class DependentNotSentError extends Error {
+  override name = 'DependentNotSentError';
+  readonly jobId: string;
+  constructor(jobId: string, reason: string) {
+    super(`dependent job ${jobId} is QUEUED but its message could not be sent (${reason}); the release runs again`);
+    this.jobId = jobId;
+  }
+}

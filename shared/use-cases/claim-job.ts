@@ -86,7 +86,7 @@ async function explainRefusedClaim(
   if (isTerminal(current.status)) {
     // A flow job's message that comes back after its end: its dependents' release may have been
     // cut short by a crash, so it runs again (idempotent; nothing for other jobs).
-    await releaseDependents(current, deps, batch.deltas);
+    await releaseDependents(current, deps, batch.deltas, { redelivered: true });
     return skip('ack', `duplicate delivery: job is already ${current.status}`);
   }
   if (current.status === JOB_STATUS.BLOCKED) return skip('ack', 'job is BLOCKED: it gets its own message once its dependencies finish');
@@ -125,7 +125,7 @@ async function reclaimLostJob(
       await deps.store.transition(current.id, { event: JOB_EVENT.FAIL, leaseToken, changes: decision.changes }, now);
       batch.deltas.merge(decision.deltas);
       await releaseFlowSlots(current, deps);
-      await releaseDependents({ ...current, status: JOB_STATUS.DEAD }, deps, batch.deltas);
+      await releaseDependents({ ...current, status: JOB_STATUS.DEAD }, deps, batch.deltas, { redelivered: true });
       return { claimed: false, outcome: { action: 'ack', note: 'lost attempt was the last one: job is DEAD' } };
     }
     const { after } = await deps.store.transition(current.id, { event: JOB_EVENT.RECLAIM, leaseToken, newLease, flowControlChecked, changes: decision.changes }, now);

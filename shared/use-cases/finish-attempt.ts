@@ -60,7 +60,7 @@ export async function finishAttempt(
   // A flow job's end releases (or cancels) its dependents before its message is acknowledged: a
   // crash in between brings the message back, and the claim of a finished job re-runs the release.
   if (decision.event === 'SUCCEED' || decision.event === 'FAIL') {
-    await releaseDependents({ ...job, status: decision.event === 'SUCCEED' ? JOB_STATUS.SUCCEEDED : JOB_STATUS.DEAD }, deps, batch.deltas);
+    await releaseDependents({ ...job, status: decision.event === 'SUCCEED' ? JOB_STATUS.SUCCEEDED : JOB_STATUS.DEAD }, deps, batch.deltas, { redelivered: true });
   }
   const durationMs = run.finishedAt - run.startedAt;
   logger.info('attempt finished', { outcome: decision.outcome, durationMs, ...(decision.retryInMs !== null ? { retryInMs: decision.retryInMs } : {}) });

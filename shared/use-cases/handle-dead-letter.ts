@@ -27,7 +27,7 @@ export async function handleDeadLetter(
     const job = await deps.store.get(message.jobId, now);
     if (!job) return { action: 'ack', note: 'job no longer exists' };
     if (isTerminal(job.status)) {
-      await releaseDependents(job, deps, deltas);
+      await releaseDependents(job, deps, deltas, { redelivered: true });
       return { action: 'ack', note: `job is already ${job.status}` };
     }
     if (job.status === JOB_STATUS.RUNNING && (job.leaseUntil ?? 0) >= now) {
@@ -39,7 +39,7 @@ export async function handleDeadLetter(
     try {
       await deps.store.transition(job.id, { event: JOB_EVENT.DEAD_LETTER, from: job.status, leaseToken: job.leaseToken, changes }, now);
       deltas.move(groupOf(job), job.status, JOB_STATUS.DEAD);
-      await releaseDependents({ ...job, status: JOB_STATUS.DEAD }, deps, deltas);
+      await releaseDependents({ ...job, status: JOB_STATUS.DEAD }, deps, deltas, { redelivered: true });
       deps.logger.warn('job dead-lettered by SQS redrive', {
         jobId: job.id,
         type: job.type,

@@ -1,25 +1,29 @@
 import type { CounterDeltas } from '../domain/counter-deltas.ts';
 import { decideRelease, dependencyFailed } from '../domain/dependency-gate.ts';
 import { StaleJobStateError } from '../domain/errors.ts';
+import { DependentNotSentError } from '../domain/flow-errors.ts';
 import { JOB_STATUS, type Job, type JobStatus } from '../domain/job.ts';
 import { cancelledChanges } from '../domain/job-changes.ts';
 import { JOB_EVENT } from '../domain/lifecycle.ts';
 import { groupOf } from '../domain/metrics.ts';
 import { messageFlowOf } from '../domain/queue-message.ts';
 import type { Dependencies } from './dependencies.ts';
+import { markUnsentDead } from './mark-unsent-dead.ts';
 
 /** A flow job that finished (or was deleted: status null), as its dependents need to know it. */
 export type FinishedDependency = Pick<Job, 'id'> & { ref?: string | null; dependents?: string[] | null; status: JobStatus | null };
 
-/** Thrown when a dependent was unblocked but its message could not be sent: the caller keeps its message, whose redelivery re-runs the release. */
-export class DependentNotSentError extends Error {
-  override name = 'DependentNotSentError';
-  constructor(jobId: string, reason: string) {
-    super(`dependent job ${jobId} is QUEUED but its message could not be sent (${reason}); the release runs again`);
-  }
-}
+type ReleaseDeps = Dependencies;
 
-type ReleaseDeps = Pick<Dependencies, 'store' | 'flows' | 'queue' | 'clock' | 'config' | 'logger'>;
+/**
+ * `redelivered`: the caller's message comes back if the release throws (the worker, the
+ * dead-letter consumer), so a dependent whose message could not be sent is left QUEUED and the
+ * release throws, to send it on the redelivery. Otherwise (an API request) such a dependent is
+ * marked DEAD with the reason and its own dependents follow: visible, and one flow retry away.
+ */
+export interface ReleaseOptions {
+  redelivered: boolean;
+}
 
 /**
  * A flow job finished: count it once on each dependent's gate and do what the gate says
@@ -32,7 +36,13 @@ type ReleaseDeps = Pick<Dependencies, 'store' | 'flows' | 'queue' | 'clock' | 'c
  * counted again; a dependent found QUEUED but never started on such a re-run gets its message
  * again (the send may be what crashed; a duplicate message is harmless, the claim is conditional).
  */
-export async function releaseDependents(finished: FinishedDependency, deps: ReleaseDeps, deltas: CounterDeltas, seen = new Set<string>()): Promise<void> {
+export async function releaseDependents(
+  finished: FinishedDependency,
+  deps: ReleaseDeps,
+  deltas: CounterDeltas,
+  options: ReleaseOptions = { redelivered: false },
+  seen = new Set<string>(),
+): Promise<void> {
   const dependents = finished.dependents ?? [];
   if (dependents.length === 0 || seen.has(finished.id)) return;
   seen.add(finished.id);
@@ -47,9 +57,14 @@ export async function releaseDependents(finished: FinishedDependency, deps: Rele
       const action = decideRelease(gate, gate.policy);
       if (action === 'cancel') {
         const cancelled = await cancelDependent(dependentId, gate.failedDependency ?? finished.id, finished, deps, deltas);
-        if (cancelled) await releaseDependents(cancelled, deps, deltas, seen);
+        if (cancelled) await releaseDependents(cancelled, deps, deltas, options, seen);
       } else if (action === 'unblock') {
-        await unblockDependent(dependentId, !gate.counted, deps, deltas);
+        const unsent = await unblockDependent(dependentId, !gate.counted, deps, deltas);
+        if (unsent && options.redelivered) throw new DependentNotSentError(unsent.job.id, unsent.reason);
+        if (unsent && (await markUnsentDead(unsent.job, `could not be queued (${unsent.reason}); retry its flow with POST /flows/${unsent.job.flowId}/retry`, deps))) {
+          deltas.move(groupOf(unsent.job), JOB_STATUS.QUEUED, JOB_STATUS.DEAD);
+          await releaseDependents({ ...unsent.job, status: JOB_STATUS.DEAD }, deps, deltas, options, seen);
+        }
       }
     }),
   );
@@ -73,8 +88,11 @@ async function cancelDependent(id: string, failedId: string, finished: FinishedD
   }
 }
 
-/** BLOCKED -> QUEUED, then its message. On a re-run, a dependent still QUEUED and never started gets its message again. */
-async function unblockDependent(id: string, rerun: boolean, deps: ReleaseDeps, deltas: CounterDeltas): Promise<void> {
+/**
+ * BLOCKED -> QUEUED, then its message. On a re-run, a dependent still QUEUED and never started
+ * gets its message again. Returns the job whose message could not be sent, if any.
+ */
+async function unblockDependent(id: string, rerun: boolean, deps: ReleaseDeps, deltas: CounterDeltas): Promise<{ job: Job; reason: string } | null> {
   const now = deps.clock.now();
   let job: Job;
   try {
@@ -84,9 +102,9 @@ async function unblockDependent(id: string, rerun: boolean, deps: ReleaseDeps, d
   } catch (error) {
     if (!(error instanceof StaleJobStateError)) throw error;
     const current = error.current as Job | null;
-    if (!rerun || current?.status !== JOB_STATUS.QUEUED || current.attempts > 0) return;
+    if (!rerun || current?.status !== JOB_STATUS.QUEUED || current.attempts > 0) return null;
     job = current;
   }
   const [failure] = await deps.queue.enqueue([{ jobId: job.id, priority: job.priority, delaySeconds: 0, timeoutMs: job.timeoutMs, ...messageFlowOf(job) }]);
-  if (failure) throw new DependentNotSentError(job.id, failure.reason);
+  return failure ? { job, reason: failure.reason } : null;
 }

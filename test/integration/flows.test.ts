@@ -10,6 +10,7 @@ import { defineJob, defineJobs } from '../../shared/jobs/registry.ts';
 import { createFlow, type FlowRequest } from '../../shared/use-cases/create-flow.ts';
 import type { Dependencies } from '../../shared/use-cases/dependencies.ts';
 import { cancelFlow, getFlow, retryFlow } from '../../shared/use-cases/manage-flows.ts';
+import { cancelJob } from '../../shared/use-cases/cancel-job.ts';
 import { createHarness, queueArn, TEST_QUEUE_URLS, type Harness } from '../support/harness.ts';
 
 /** What each run of test.deps saw in ctx.dependencies, by job id. */
@@ -185,6 +186,18 @@ describe('flows on dynalite, driven through the worker', () => {
     await run(a);
 
     expect(h.queue.sent.map((m) => m.jobId)).toEqual([b]);
+  });
+
+  it('a release in an API request whose dependent cannot be sent marks it DEAD (visible, retryable), not stranded QUEUED', async () => {
+    const flow = await create({ jobs: [{ ref: 'A', type: 'test.deps' }, { ref: 'B', type: 'test.deps', dependsOn: ['A'], onDependencyFailure: 'run' }] });
+    const [a, b] = [flow.jobs.A?.id, flow.jobs.B?.id] as [string, string];
+    h.queue.failFor.add(b);
+
+    await cancelJob(a, 'by hand', h.deps);
+
+    expect((await get(b)).status).toBe('DEAD');
+    expect((await get(b)).deadReason).toContain(`POST /flows/${flow.id}/retry`);
+    expect((await getFlow(flow.id, h.deps)).status).toBe('FAILED');
   });
 
   it('cancel (default): a DEAD job cancels every descendant and the flow is FAILED', async () => {
