@@ -17,7 +17,7 @@ export const JOB_EVENT = {
   BLOCK: 'BLOCK',
   /** Its last dependency finished (the gate reached zero): BLOCKED -> QUEUED, then its message is sent. */
   UNBLOCK: 'UNBLOCK',
-  /** POST /flows/{id}/retry: a job the cascade cancelled waits for its replayed dependencies again. */
+  /** POST /flows/{id}/retry: a job the cascade cancelled, or a DEAD one, waits for its replayed dependencies again. */
   REBLOCK: 'REBLOCK',
   /** A recurring schedule's firing that Scheduler could not deliver is recorded as a DEAD job. */
   MISSED_FIRING: 'MISSED_FIRING',
@@ -91,7 +91,7 @@ export const TRANSITIONS: Readonly<Record<JobEvent, TransitionRule>> = {
   MISSED_FIRING: { from: [NEW], to: DEAD },
   BLOCK: { from: [NEW], to: BLOCKED },
   UNBLOCK: { from: [BLOCKED], to: QUEUED },
-  REBLOCK: { from: [CANCELLED], to: BLOCKED },
+  REBLOCK: { from: [CANCELLED, DEAD], to: BLOCKED },
   CLAIM: { from: [QUEUED, RETRYING, SCHEDULED], to: RUNNING, startsAttempt: true, onlyWhenDue: true },
   THROTTLE: { from: [QUEUED, RETRYING, SCHEDULED], to: QUEUED },
   RECLAIM: { from: [RUNNING], to: RUNNING, startsAttempt: true, lease: 'expired' },

@@ -1,8 +1,8 @@
 import { CounterDeltas } from '../domain/counter-deltas.ts';
-import { InvalidStateError, SkyForgeError } from '../domain/errors.ts';
+import { SkyForgeError } from '../domain/errors.ts';
 import type { FlowRecord } from '../domain/flow.ts';
 import { FlowNotFoundError } from '../domain/flow-errors.ts';
-import { isTerminal, JOB_STATUS, type Job, type JobStatus } from '../domain/job.ts';
+import { isTerminal, JOB_STATUS, type Job } from '../domain/job.ts';
 import { requeueChanges } from '../domain/job-changes.ts';
 import { JOB_EVENT } from '../domain/lifecycle.ts';
 import { cancelJob } from './cancel-job.ts';
@@ -52,37 +52,38 @@ export async function cancelFlow(id: string, deps: Dependencies): Promise<FlowVi
 }
 
 /**
- * POST /flows/{id}/retry: the DEAD jobs are replayed (attempts reset) and every job the cascade
- * cancelled goes back to BLOCKED, its gate waiting again for each dependency that has not
- * succeeded. Order: gates, then BLOCKED, then the replayed jobs' messages, so nothing can finish
- * before the gates it counts on are restored. A dependency cancelled by request stays cancelled
- * and counts again at once (its dependents follow their policy once more).
+ * POST /flows/{id}/retry: every DEAD job, and every job the cascade cancelled, starts again. One
+ * whose dependencies all SUCCEEDED is replayed at once (QUEUED, attempts reset); any other goes
+ * back to BLOCKED (REBLOCK), its gate waiting again for each dependency that has not succeeded, so
+ * a replayed job never runs before the jobs it depends on. Order: gates and BLOCKED first, then
+ * the replays' messages, so nothing can finish before the gates it counts on are restored. Last,
+ * every finished job's release runs again: a dependency cancelled by request (not replayed) counts
+ * at once and its dependents follow their policy, and one that finished meanwhile is not lost.
  */
 export async function retryFlow(id: string, deps: Dependencies): Promise<FlowView> {
   const { flow, jobs } = await readFlow(id, deps);
-  const dead = jobs.filter((job) => job.status === JOB_STATUS.DEAD);
-  const cascaded = jobs.filter((job) => job.status === JOB_STATUS.CANCELLED && job.cancelledByDependency);
-  if (dead.length === 0 && cascaded.length === 0) return flowView(flow, jobs);
-  const statusAfter = new Map<string, JobStatus>(jobs.map((job) => [job.id, job.status]));
-  for (const job of dead) statusAfter.set(job.id, JOB_STATUS.QUEUED);
-  for (const job of cascaded) statusAfter.set(job.id, JOB_STATUS.BLOCKED);
+  const again = jobs.filter((job) => job.status === JOB_STATUS.DEAD || (job.status === JOB_STATUS.CANCELLED && job.cancelledByDependency));
+  if (again.length === 0) return flowView(flow, jobs);
+  const succeeded = new Set(jobs.filter((job) => job.status === JOB_STATUS.SUCCEEDED).map((job) => job.id));
+  const waitsFor = (job: Job) => (job.dependsOn ?? []).filter((dep) => !succeeded.has(dep));
   await Promise.all(
-    cascaded.map(async (job) => {
-      const pending = (job.dependsOn ?? []).filter((dep) => statusAfter.get(dep) !== JOB_STATUS.SUCCEEDED);
-      await deps.flows.resetGate(job.id, pending, job.onDependencyFailure ?? 'cancel');
-      await transitionJob(deps, job.id, JOB_EVENT.REBLOCK, () => ({ changes: { ...requeueChanges(false), cancelledByDependency: null } }));
-    }),
+    again
+      .filter((job) => waitsFor(job).length > 0)
+      .map(async (job) => {
+        await deps.flows.resetGate(job.id, waitsFor(job), job.onDependencyFailure ?? 'cancel');
+        await transitionJob(deps, job.id, JOB_EVENT.REBLOCK, (_read, now) => ({
+          changes: { ...requeueChanges(true), cancelledByDependency: null },
+          // A dead-lettered attempt still stopping keeps its lease: wait for it, as a requeue does.
+          noLiveLeaseAt: now,
+        }));
+      }),
   );
+  const replays = await Promise.allSettled(again.filter((job) => waitsFor(job).length === 0).map((job) => requeueJob(job.id, { resetAttempts: true }, deps)));
+  const after = await readFlow(id, deps);
   const deltas = new CounterDeltas();
-  const replays = await Promise.allSettled(dead.map((job) => requeueJob(job.id, { resetAttempts: true }, deps)));
-  const failures = replays.flatMap((r, i) => (r.status === 'rejected' ? [[dead[i] as Job, r.reason as unknown] as const] : []));
-  // A replay that could not be sent is DEAD again; dependencies cancelled by request count again at once.
-  const recount = [
-    ...failures.map(([job]) => ({ ...job, status: JOB_STATUS.DEAD })),
-    ...jobs.filter((job) => job.status === JOB_STATUS.CANCELLED && !job.cancelledByDependency),
-  ];
-  await Promise.all(recount.map((job) => releaseDependents(job, deps, deltas)));
+  await Promise.all(after.jobs.filter((job) => isTerminal(job.status)).map((job) => releaseDependents(job, deps, deltas)));
   await flushCounters(deps, deltas);
-  if (failures[0]) throw failures[0][1] instanceof Error ? failures[0][1] : new InvalidStateError('REQUEUE', 'DEAD', String(failures[0][1]));
+  const failed = replays.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
   return getFlow(id, deps);
 }

@@ -257,6 +257,28 @@ describe('flows on dynalite, driven through the worker', () => {
     expect((await getFlow(flow.id, h.deps)).status).toBe('SUCCEEDED');
   });
 
+  it('retry: a DEAD `run` job whose dependency is replayed too waits for it (BLOCKED), never runs before it', async () => {
+    broken.add('dep-a').add('dep-b');
+    const flow = await create({
+      jobs: [
+        { ref: 'a', type: 'test.flaky', payload: { name: 'dep-a' }, maxAttempts: 1 },
+        { ref: 'b', type: 'test.flaky', payload: { name: 'dep-b' }, maxAttempts: 1, dependsOn: ['a'], onDependencyFailure: 'run' },
+      ],
+    });
+    await drain();
+    expect(await statuses(flow.id)).toEqual({ a: 'DEAD', b: 'DEAD' });
+    broken.clear();
+
+    const retried = await retryFlow(flow.id, h.deps);
+
+    expect(Object.fromEntries(Object.entries(retried.jobs).map(([r, j]) => [r, [j.status, j.attempts]]))).toEqual({ a: ['QUEUED', 0], b: ['BLOCKED', 0] });
+    expect(h.queue.sent.map((m) => m.jobId)).toEqual([flow.jobs.a?.id]);
+    await drain();
+    const done = await getFlow(flow.id, h.deps);
+    expect(done.status).toBe('SUCCEEDED');
+    expect(Date.parse(done.jobs.b?.startedAt as string)).toBeGreaterThanOrEqual(Date.parse(done.jobs.a?.finishedAt as string));
+  });
+
   it('cancel a flow: every unfinished job is cancelled and the flow is CANCELLED', async () => {
     const flow = await create({ jobs: [{ ref: 'A', type: 'test.deps' }, { ref: 'B', type: 'test.deps', dependsOn: ['A'] }] });
 

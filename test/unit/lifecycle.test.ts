@@ -40,7 +40,7 @@ const MATRIX: Record<JobEvent, Row> = {
   // flows (API.md "Flows"): created BLOCKED, queued when the gate reaches zero, BLOCKED again by a flow retry
   BLOCK:          ['BLOCKED',   NO,          NO,          NO,          NO,          NO,          NO,        NO,       NO      ],
   UNBLOCK:        [NO,          'QUEUED',    NO,          NO,          NO,          NO,          NO,        NO,       NO      ],
-  REBLOCK:        [NO,          NO,          NO,          NO,          NO,          NO,          NO,        NO,       'BLOCKED'],
+  REBLOCK:        [NO,          NO,          NO,          NO,          NO,          NO,          NO,        'BLOCKED', 'BLOCKED'],
   CLAIM:          [NO,          NO,          'RUNNING',   'RUNNING',   NO,          'RUNNING',   NO,        NO,       NO      ],
   THROTTLE:       [NO,          NO,          'QUEUED',    'QUEUED',    NO,          'QUEUED',    NO,        NO,       NO      ],
   RECLAIM:        [NO,          NO,          NO,          NO,          'RUNNING',   NO,          NO,        NO,       NO      ],
@@ -85,7 +85,7 @@ describe('the expected matrix itself', () => {
     expect([...matrixEvents].sort()).toEqual([...events].sort());
     expect([...matrixStates].sort()).toEqual([...statuses].sort());
     expect(CASES).toHaveLength(18 * 9);
-    expect(ALLOWED).toHaveLength(38);
+    expect(ALLOWED).toHaveLength(39);
   });
 });
 
