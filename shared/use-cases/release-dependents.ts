@@ -47,27 +47,40 @@ export async function releaseDependents(
   if (dependents.length === 0 || seen.has(finished.id)) return;
   seen.add(finished.id);
   const failed = dependencyFailed(finished.status);
-  await Promise.all(
-    dependents.map(async (dependentId) => {
-      const gate = await deps.flows.countDependency(dependentId, finished.id, failed);
-      if (!gate) {
-        deps.logger.warn('dependent job has no gate; nothing to release', { jobId: dependentId, dependency: finished.id });
-        return;
-      }
-      const action = decideRelease(gate, gate.policy);
-      if (action === 'cancel') {
-        const cancelled = await cancelDependent(dependentId, gate.failedDependency ?? finished.id, finished, deps, deltas);
-        if (cancelled) await releaseDependents(cancelled, deps, deltas, options, seen);
-      } else if (action === 'unblock') {
-        const unsent = await unblockDependent(dependentId, !gate.counted, deps, deltas);
-        if (unsent && options.redelivered) throw new DependentNotSentError(unsent.job.id, unsent.reason);
-        if (unsent && (await markUnsentDead(unsent.job, `could not be queued (${unsent.reason}); retry its flow with POST /flows/${unsent.job.flowId}/retry`, deps))) {
-          deltas.move(groupOf(unsent.job), JOB_STATUS.QUEUED, JOB_STATUS.DEAD);
-          await releaseDependents({ ...unsent.job, status: JOB_STATUS.DEAD }, deps, deltas, options, seen);
-        }
-      }
-    }),
-  );
+  const context: ReleaseContext = { deps, deltas, options, seen };
+  await Promise.all(dependents.map((dependentId) => releaseOne(dependentId, finished, failed, context)));
+}
+
+interface ReleaseContext {
+  deps: ReleaseDeps;
+  deltas: CounterDeltas;
+  options: ReleaseOptions;
+  seen: Set<string>;
+}
+
+/** One dependent: count the finished job on its gate, then cancel it, queue it or let it wait. */
+async function releaseOne(dependentId: string, finished: FinishedDependency, failed: boolean, context: ReleaseContext): Promise<void> {
+  const { deps, deltas, options, seen } = context;
+  const gate = await deps.flows.countDependency(dependentId, finished.id, failed);
+  if (!gate) {
+    deps.logger.warn('dependent job has no gate; nothing to release', { jobId: dependentId, dependency: finished.id });
+    return;
+  }
+  const action = decideRelease(gate, gate.policy);
+  if (action === 'cancel') {
+    const cancelled = await cancelDependent(dependentId, gate.failedDependency ?? finished.id, finished, deps, deltas);
+    if (cancelled) await releaseDependents(cancelled, deps, deltas, options, seen);
+    return;
+  }
+  if (action === 'wait') return;
+  const unsent = await unblockDependent(dependentId, !gate.counted, deps, deltas);
+  if (!unsent) return;
+  if (options.redelivered) throw new DependentNotSentError(unsent.job.id, unsent.reason);
+  const reason = `could not be queued (${unsent.reason}); retry its flow with POST /flows/${unsent.job.flowId}/retry`;
+  if (await markUnsentDead(unsent.job, reason, deps)) {
+    deltas.move(groupOf(unsent.job), JOB_STATUS.QUEUED, JOB_STATUS.DEAD);
+    await releaseDependents({ ...unsent.job, status: JOB_STATUS.DEAD }, deps, deltas, options, seen);
+  }
 }
 
 /** BLOCKED -> CANCELLED, naming the failed dependency; returns the job when it is (now or already) cancelled by the cascade. */
