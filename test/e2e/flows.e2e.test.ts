@@ -179,11 +179,17 @@ describe('flows end to end', () => {
     broken.delete('payment');
     const retried = await http.post(`/flows/${created.id}/retry`, {});
     expect(retried.status).toBe(200);
-    expect(statuses(retried.body)).toMatchObject({ stock: 'SUCCEEDED', ship: 'BLOCKED', mail: 'BLOCKED' });
+    // The answer is the flow as it stands: the replayed job may already have run (BLOCKED right
+    // after the retry is checked deterministically in test/integration/flows.test.ts).
+    expect(retried.body.status).toMatch(/^(RUNNING|SUCCEEDED)$/);
+    expect(Object.values(statuses(retried.body))).not.toContain('CANCELLED');
+    expect(Object.values(statuses(retried.body))).not.toContain('DEAD');
 
     const flow = await waitFlow(created.id);
     expect(flow.status).toBe('SUCCEEDED');
     expect(flow.jobs.ship.result.saw.charge).toEqual({ status: 'SUCCEEDED', result: { fixed: 'payment' } });
+    expect(startOf(flow.jobs.ship)).toBeGreaterThanOrEqual(endOf(flow.jobs.charge));
+    expect(startOf(flow.jobs.mail)).toBeGreaterThanOrEqual(endOf(flow.jobs.ship));
   });
 
   it('cancels a flow: every unfinished job, a running one through its AbortSignal', async () => {
