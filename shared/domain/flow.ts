@@ -1,5 +1,6 @@
 import { ValidationError } from './errors.ts';
 import { JOB_STATUS, type DependencyFailurePolicy, type JobStatus } from './job.ts';
+import type { Retention } from './retention.ts';
 
 /** API.md "Flows": at most this many jobs in one flow. */
 export const FLOW_LIMITS = { maxJobs: 100, maxRefLength: 64 } as const;
@@ -29,6 +30,18 @@ export interface FlowRecord {
   /** Hash of the normalized body, to tell a replayed POST /flows from a reuse of its key. */
   bodyHash: string | null;
   jobs: FlowEntry[];
+  /** DynamoDB TTL, epoch seconds (see flowItemExpiry). */
+  expiresAt: number | null;
+}
+
+/**
+ * When a flow item or a gate item expires (DynamoDB TTL, epoch seconds): twice the dead-job
+ * retention after its last write (and after a root's delay, at creation), so it outlives the
+ * jobs of its flow that are still kept. Every count refreshes a gate's; a gate gone too early
+ * anyway is rebuilt from its jobs (use-cases/release-dependents.ts).
+ */
+export function flowItemExpiry(nowMs: number, retention: Pick<Retention, 'deadJobRetentionSeconds'>, delayMs = 0): number {
+  return Math.floor((nowMs + delayMs) / 1000) + 2 * retention.deadJobRetentionSeconds;
 }
 
 /**

@@ -20,10 +20,10 @@ export interface FlowStore {
   /** Puts the flow item unless one with its id exists; then answers the existing one. */
   createFlow(flow: FlowRecord): Promise<{ created: true } | { created: false; existing: FlowRecord }>;
   getFlow(id: string): Promise<FlowRecord | null>;
-  /** Puts a dependent's gate unless it exists (a replayed create never resets a gate already counted down). */
-  createGate(jobId: string, dependencies: readonly string[], policy: DependencyFailurePolicy): Promise<void>;
-  /** POST /flows/{id}/retry: the gate waits for exactly these dependencies again. */
-  resetGate(jobId: string, pending: readonly string[], policy: DependencyFailurePolicy): Promise<void>;
-  /** Counts a finished dependency once (failed: it did not succeed); null when the job has no gate. */
-  countDependency(jobId: string, dependencyId: string, failed: boolean): Promise<GateCount | null>;
+  /** Puts a dependent's gate unless it exists (a replayed create never resets a gate already counted down). expiresAt: TTL, epoch seconds. */
+  createGate(jobId: string, dependencies: readonly string[], policy: DependencyFailurePolicy, expiresAt: number): Promise<void>;
+  /** POST /flows/{id}/retry, or a gate rebuilt: the gate waits for exactly these dependencies (again). */
+  resetGate(jobId: string, pending: readonly string[], policy: DependencyFailurePolicy, expiresAt: number): Promise<void>;
+  /** Counts a finished dependency once (failed: it did not succeed) and moves the gate's TTL to expiresAt; null when the job has no gate. */
+  countDependency(jobId: string, dependencyId: string, failed: boolean, expiresAt: number): Promise<GateCount | null>;
 }

@@ -1,6 +1,6 @@
 import { CounterDeltas } from '../domain/counter-deltas.ts';
 import { JobNotSentError, SkyForgeError, UnavailableError } from '../domain/errors.ts';
-import { validateFlowGraph, type FlowEntry, type FlowRecord } from '../domain/flow.ts';
+import { flowItemExpiry, validateFlowGraph, type FlowEntry, type FlowRecord } from '../domain/flow.ts';
 import { FlowIdempotencyKeyReusedError } from '../domain/flow-errors.ts';
 import { JOB_STATUS, type DependencyFailurePolicy, type Job } from '../domain/job.ts';
 import { JOB_EVENT } from '../domain/lifecycle.ts';
@@ -41,12 +41,16 @@ export async function createFlow(request: FlowRequest, deps: Dependencies): Prom
   const now = deps.clock.now();
   const flowId = request.idempotencyKey ? flowIdForKey(request.idempotencyKey) : deps.newId(now);
   const prepared = prepareJobs(request, flowId, deps, now);
+  // Flow and gate items outlive the flow's jobs, counted from its latest delayed root.
+  const latestStart = Math.max(0, ...prepared.map(({ job }) => (job.nextRunAt ? Date.parse(job.nextRunAt) - now : 0)));
+  const expiresAt = flowItemExpiry(now, deps.config, latestStart);
   const record: FlowRecord = {
     id: flowId,
     createdAt: isoAt(now),
     idempotencyKey: request.idempotencyKey ?? null,
     bodyHash: request.idempotencyKey ? sha256(canonicalJson(request.jobs)) : null,
     jobs: prepared.map(({ entry }) => entry),
+    expiresAt,
   };
   const written = await deps.flows.createFlow(record);
   if (!written.created && written.existing.bodyHash !== record.bodyHash) {
@@ -54,7 +58,7 @@ export async function createFlow(request: FlowRequest, deps: Dependencies): Prom
   }
   const flow = written.created ? record : written.existing;
   await Promise.all(
-    prepared.filter(({ entry }) => entry.dependsOn.length > 0).map(({ job }) => deps.flows.createGate(job.id, job.dependsOn ?? [], job.onDependencyFailure ?? 'cancel')),
+    prepared.filter(({ entry }) => entry.dependsOn.length > 0).map(({ job }) => deps.flows.createGate(job.id, job.dependsOn ?? [], job.onDependencyFailure ?? 'cancel', expiresAt)),
   );
   const stored = await storeFlowJobs(prepared, deps, now);
   const toSend = stored.filter((s) => s.entry.dependsOn.length === 0 && (s.created || waitingForFirstMessage(s.job)));

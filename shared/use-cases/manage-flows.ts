@@ -1,6 +1,6 @@
 import { CounterDeltas } from '../domain/counter-deltas.ts';
 import { SkyForgeError } from '../domain/errors.ts';
-import type { FlowRecord } from '../domain/flow.ts';
+import { flowItemExpiry, type FlowRecord } from '../domain/flow.ts';
 import { FlowNotFoundError } from '../domain/flow-errors.ts';
 import { isTerminal, JOB_STATUS, type Job } from '../domain/job.ts';
 import { requeueChanges } from '../domain/job-changes.ts';
@@ -70,7 +70,7 @@ export async function retryFlow(id: string, deps: Dependencies): Promise<FlowVie
     again
       .filter((job) => waitsFor(job).length > 0)
       .map(async (job) => {
-        await deps.flows.resetGate(job.id, waitsFor(job), job.onDependencyFailure ?? 'cancel');
+        await deps.flows.resetGate(job.id, waitsFor(job), job.onDependencyFailure ?? 'cancel', flowItemExpiry(deps.clock.now(), deps.config));
         await transitionJob(deps, job.id, JOB_EVENT.REBLOCK, (_read, now) => ({
           changes: { ...requeueChanges(true), cancelledByDependency: null },
           // A dead-lettered attempt still stopping keeps its lease: wait for it, as a requeue does.

@@ -2,7 +2,9 @@ import type { CounterDeltas } from '../domain/counter-deltas.ts';
 import { decideRelease, dependencyFailed } from '../domain/dependency-gate.ts';
 import { StaleJobStateError } from '../domain/errors.ts';
 import { DependentNotSentError } from '../domain/flow-errors.ts';
-import { JOB_STATUS, type Job, type JobStatus } from '../domain/job.ts';
+import { flowItemExpiry } from '../domain/flow.ts';
+import { isTerminal, JOB_STATUS, type Job, type JobStatus } from '../domain/job.ts';
+import type { GateCount } from '../ports/flow-store.ts';
 import { cancelledChanges } from '../domain/job-changes.ts';
 import { JOB_EVENT } from '../domain/lifecycle.ts';
 import { groupOf } from '../domain/metrics.ts';
@@ -61,11 +63,9 @@ interface ReleaseContext {
 /** One dependent: count the finished job on its gate, then cancel it, queue it or let it wait. */
 async function releaseOne(dependentId: string, finished: FinishedDependency, failed: boolean, context: ReleaseContext): Promise<void> {
   const { deps, deltas, options, seen } = context;
-  const gate = await deps.flows.countDependency(dependentId, finished.id, failed);
-  if (!gate) {
-    deps.logger.warn('dependent job has no gate; nothing to release', { jobId: dependentId, dependency: finished.id });
-    return;
-  }
+  const expiresAt = flowItemExpiry(deps.clock.now(), deps.config);
+  const gate = (await deps.flows.countDependency(dependentId, finished.id, failed, expiresAt)) ?? (await rebuildGate(dependentId, deps, expiresAt));
+  if (!gate) return;
   const action = decideRelease(gate, gate.policy);
   if (action === 'cancel') {
     const cancelled = await cancelDependent(dependentId, gate.failedDependency ?? finished.id, finished, deps, deltas);
@@ -81,6 +81,28 @@ async function releaseOne(dependentId: string, finished: FinishedDependency, fai
     deltas.move(groupOf(unsent.job), JOB_STATUS.QUEUED, JOB_STATUS.DEAD);
     await releaseDependents({ ...unsent.job, status: JOB_STATUS.DEAD }, deps, deltas, options, seen);
   }
+}
+
+/**
+ * A gate that is gone (expired by TTL while its job still waited, or never written): rebuilt from
+ * the dependent's dependencies as they stand, unless the dependent no longer waits. Concurrent
+ * rebuilds agree: whichever reads last sees every dependency that finished before it.
+ */
+async function rebuildGate(dependentId: string, deps: ReleaseDeps, expiresAt: number): Promise<GateCount | null> {
+  const now = deps.clock.now();
+  const dependent = await deps.store.get(dependentId, now);
+  if (dependent?.status !== JOB_STATUS.BLOCKED) return null;
+  const ids = dependent.dependsOn ?? [];
+  const found = new Map((await deps.store.getMany(ids, now)).map((job) => [job.id, job]));
+  const pending = ids.filter((id) => {
+    const status = found.get(id)?.status;
+    return status !== undefined && !isTerminal(status);
+  });
+  const failed = ids.filter((id) => !pending.includes(id) && dependencyFailed(found.get(id)?.status ?? null));
+  const policy = dependent.onDependencyFailure ?? 'cancel';
+  deps.logger.warn('dependent job had no gate; rebuilt from its dependencies', { jobId: dependentId, pending: pending.length, failed: failed.length });
+  await deps.flows.resetGate(dependentId, pending, policy, expiresAt);
+  return { counted: true, remaining: pending.length, failures: failed.length, failedDependency: failed[0] ?? null, policy };
 }
 
 /** BLOCKED -> CANCELLED, naming the failed dependency; returns the job when it is (now or already) cancelled by the cascade. */

@@ -11,7 +11,8 @@ import { createFlow, type FlowRequest } from '../../shared/use-cases/create-flow
 import type { Dependencies } from '../../shared/use-cases/dependencies.ts';
 import { cancelFlow, getFlow, retryFlow } from '../../shared/use-cases/manage-flows.ts';
 import { cancelJob } from '../../shared/use-cases/cancel-job.ts';
-import { createHarness, queueArn, TEST_QUEUE_URLS, type Harness } from '../support/harness.ts';
+import { createHarness, queueArn, TEST_CONFIG, TEST_QUEUE_URLS, type Harness } from '../support/harness.ts';
+import { DeleteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
 
 /** What each run of test.deps saw in ctx.dependencies, by job id. */
 const seenDependencies = new Map<string, unknown>();
@@ -85,18 +86,52 @@ describe('flows on dynalite, driven through the worker', () => {
   it('gate adapter: counts each dependency once, as the domain model does', async () => {
     // Prepare
     const store = new DynamoDbFlowStore({ client: h.table.client, tableName: h.table.tableName });
-    await store.createGate('gate-1', ['a', 'b', 'c'], 'cancel');
+    const ttl = Math.floor(Date.now() / 1000) + 3600;
+    await store.createGate('gate-1', ['a', 'b', 'c'], 'cancel', ttl);
     const deliveries: [string, boolean][] = [['a', false], ['a', false], ['b', true], ['b', false], ['c', false], ['c', false]];
     let model: GateState = newGate(['a', 'b', 'c']);
 
     // Act / Assess: after each delivery the stored gate agrees with the model
     for (const [dep, failed] of deliveries) {
-      const stored = await store.countDependency('gate-1', dep, failed);
+      const stored = await store.countDependency('gate-1', dep, failed, ttl);
       const expected = countDependency(model, dep, failed);
       model = expected.gate;
       expect(stored).toEqual({ counted: expected.counted, remaining: model.remaining, failures: model.failures, failedDependency: model.failedDependency, policy: 'cancel' });
     }
     expect(model.remaining).toBe(0);
+  });
+
+  it('flow and gate items carry a TTL past their jobs’ retention, moved on by every count', async () => {
+    const flow = await create({ jobs: [{ ref: 'A', type: 'test.deps' }, { ref: 'B', type: 'test.deps' }, { ref: 'C', type: 'test.deps', dependsOn: ['A', 'B'] }] });
+    const c = flow.jobs.C?.id as string;
+    const raw = async (pk: string, sk: string) => (await h.table.client.send(new GetCommand({ TableName: h.table.tableName, Key: { pk, sk } }))).Item;
+    const floor = Math.floor(Date.now() / 1000) + 2 * TEST_CONFIG.deadJobRetentionSeconds;
+
+    const flowItem = await raw(`FLOWRUN#${flow.id}`, 'FLOWRUN');
+    const gate = await raw(`GATE#${c}`, 'GATE');
+    await drain();
+    const counted = await raw(`GATE#${c}`, 'GATE');
+
+    expect(flowItem?.expiresAt).toBeGreaterThanOrEqual(floor - 5);
+    expect(gate?.expiresAt).toBeGreaterThanOrEqual(floor - 5);
+    expect(counted?.expiresAt).toBeGreaterThanOrEqual(gate?.expiresAt as number);
+    expect(counted?.remaining).toBe(0);
+  });
+
+  it('a gate gone before its job was released (expired early) is rebuilt from the dependencies', async () => {
+    const flow = await create({ jobs: [{ ref: 'A', type: 'test.deps' }, { ref: 'B', type: 'test.deps' }, { ref: 'C', type: 'test.deps', dependsOn: ['A', 'B'] }] });
+    const [a, b, c] = [flow.jobs.A?.id, flow.jobs.B?.id, flow.jobs.C?.id] as [string, string, string];
+    await h.table.client.send(new DeleteCommand({ TableName: h.table.tableName, Key: { pk: `GATE#${c}`, sk: 'GATE' } }));
+    h.queue.sent.length = 0;
+
+    await run(a);
+    const afterA = (await get(c)).status;
+    await run(b);
+
+    expect(afterA).toBe('BLOCKED');
+    expect((await get(c)).status).toBe('QUEUED');
+    expect(h.queue.sent.map((m) => m.jobId)).toEqual([c]);
+    expect(h.logger.lines.some((l) => l.message.includes('rebuilt from its dependencies'))).toBe(true);
   });
 
   it('a diamond: D waits for B and C and sees both results', async () => {

@@ -1,5 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { TABLE } from '../../config/definitions.ts';
 import type { FlowEntry, FlowRecord } from '../../domain/flow.ts';
 import type { DependencyFailurePolicy } from '../../domain/job.ts';
 import type { FlowStore, GateCount } from '../../ports/flow-store.ts';
@@ -50,15 +51,16 @@ export class DynamoDbFlowStore implements FlowStore {
       idempotencyKey: (item.idempotencyKey as string | undefined) ?? null,
       bodyHash: (item.bodyHash as string | undefined) ?? null,
       jobs: item.jobs as FlowEntry[],
+      expiresAt: (item[TABLE.ttlAttribute] as number | undefined) ?? null,
     };
   }
 
-  async createGate(jobId: string, dependencies: readonly string[], policy: DependencyFailurePolicy): Promise<void> {
+  async createGate(jobId: string, dependencies: readonly string[], policy: DependencyFailurePolicy, expiresAt: number): Promise<void> {
     try {
       await this.client.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { ...gateKey(jobId), remaining: dependencies.length, failures: 0, pending: new Set(dependencies), policy },
+          Item: { ...gateKey(jobId), remaining: dependencies.length, failures: 0, pending: new Set(dependencies), policy, [TABLE.ttlAttribute]: expiresAt },
           // Closes the replay race: a POST /flows replayed after a crash never resets a gate that
           // a finished dependency has already counted down.
           ConditionExpression: 'attribute_not_exists(pk)',
@@ -69,24 +71,25 @@ export class DynamoDbFlowStore implements FlowStore {
     }
   }
 
-  async resetGate(jobId: string, pending: readonly string[], policy: DependencyFailurePolicy): Promise<void> {
-    const item: Record<string, unknown> = { ...gateKey(jobId), remaining: pending.length, failures: 0, policy };
+  async resetGate(jobId: string, pending: readonly string[], policy: DependencyFailurePolicy, expiresAt: number): Promise<void> {
+    const item: Record<string, unknown> = { ...gateKey(jobId), remaining: pending.length, failures: 0, policy, [TABLE.ttlAttribute]: expiresAt };
     // A string set cannot be empty: no attribute means nothing pending.
     if (pending.length > 0) item.pending = new Set(pending);
     await this.client.send(new PutCommand({ TableName: this.tableName, Item: item }));
   }
 
-  async countDependency(jobId: string, dependencyId: string, failed: boolean): Promise<GateCount | null> {
+  async countDependency(jobId: string, dependencyId: string, failed: boolean, expiresAt: number): Promise<GateCount | null> {
     try {
       const out = await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: gateKey(jobId),
-          UpdateExpression: `ADD remaining :minusOne, failures :failed DELETE pending :dependencySet${failed ? ' SET failedDependency = if_not_exists(failedDependency, :dependency)' : ''}`,
+          UpdateExpression: `ADD remaining :minusOne, failures :failed DELETE pending :dependencySet SET #ttl = :ttl${failed ? ', failedDependency = if_not_exists(failedDependency, :dependency)' : ''}`,
           // Closes the duplicate-delivery race: a dependency is counted once, however often its
           // message is delivered or its release re-run; two at once, exactly one decrements.
           ConditionExpression: 'contains(pending, :dependency)',
-          ExpressionAttributeValues: { ':minusOne': -1, ':failed': failed ? 1 : 0, ':dependencySet': new Set([dependencyId]), ':dependency': dependencyId },
+          ExpressionAttributeNames: { '#ttl': TABLE.ttlAttribute },
+          ExpressionAttributeValues: { ':minusOne': -1, ':failed': failed ? 1 : 0, ':dependencySet': new Set([dependencyId]), ':dependency': dependencyId, ':ttl': expiresAt },
           ReturnValues: 'ALL_NEW',
         }),
       );
