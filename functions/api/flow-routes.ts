@@ -1,6 +1,6 @@
 import { FlowNotFoundError } from '../../shared/domain/flow-errors.ts';
 import type { Route } from '../../shared/http/router.ts';
-import { emptyBodySchema, flowRequestSchema } from '../../shared/http/schemas.ts';
+import { emptyBodySchema, flowRequestSchema, reasonBodySchema } from '../../shared/http/schemas.ts';
 import { createFlow } from '../../shared/use-cases/create-flow.ts';
 import type { Dependencies } from '../../shared/use-cases/dependencies.ts';
 import { cancelFlow, getFlow, retryFlow } from '../../shared/use-cases/manage-flows.ts';
@@ -34,8 +34,8 @@ export function flowRoutes(deps: Dependencies): Route[] {
       method: 'POST',
       path: '/flows/{id}/cancel',
       handler: async (request, p) => {
-        request.body(emptyBodySchema);
-        return { status: 200, body: await cancelFlow(flowId(p), deps) };
+        const { reason } = request.body(reasonBodySchema);
+        return { status: 200, body: await cancelFlow(flowId(p), deps, reason) };
       },
     },
     {

@@ -480,8 +480,9 @@ function flowPaths(): JsonObject {
     '/flows/{id}/cancel': {
       post: operation('cancelFlow', 'flows', {
         summary: 'Cancel every unfinished job of a flow',
+        description: 'Each unfinished job becomes CANCELLED with the reason (a running one sees its AbortSignal). A flow with nothing left to cancel answers as it stands.',
         parameters: [FLOW_ID],
-        ...body('EmptyRequest', false),
+        ...body('ReasonRequest', false),
         responses: flow('The flow as it now stands'),
         errors: [404],
       }),

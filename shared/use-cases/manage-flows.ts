@@ -30,14 +30,14 @@ export async function getFlow(id: string, deps: Dependencies): Promise<FlowView>
  * Then the release of every finished job runs again, which also finishes a cascade that a crash
  * of an earlier request cut short. A flow with nothing left to cancel answers as it stands.
  */
-export async function cancelFlow(id: string, deps: Dependencies): Promise<FlowView> {
+export async function cancelFlow(id: string, deps: Dependencies, reason?: string): Promise<FlowView> {
   const { jobs } = await readFlow(id, deps);
   await Promise.all(
     jobs
       .filter((job) => !isTerminal(job.status))
       .map(async (job) => {
         try {
-          await cancelJob(job.id, `flow ${id} cancelled by request`, deps);
+          await cancelJob(job.id, reason ?? `flow ${id} cancelled by request`, deps);
         } catch (error) {
           // Finished (or removed) meanwhile: nothing left to cancel.
           if (!(error instanceof SkyForgeError)) throw error;

@@ -75,6 +75,8 @@ export class DynamoDbFlowStore implements FlowStore {
     const item: Record<string, unknown> = { ...gateKey(jobId), remaining: pending.length, failures: 0, policy, [TABLE.ttlAttribute]: expiresAt };
     // A string set cannot be empty: no attribute means nothing pending.
     if (pending.length > 0) item.pending = new Set(pending);
+    // Unconditional on purpose: the retry (or rebuild) decided what the gate waits for from the
+    // jobs as they stand, and writes it before any replayed dependency can finish and count.
     await this.client.send(new PutCommand({ TableName: this.tableName, Item: item }));
   }
 
