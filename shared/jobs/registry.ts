@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { BackoffPolicy, JobStatus, Priority } from '../domain/job.ts';
+import type { BackoffPolicy, Priority } from '../domain/job.ts';
 
 /** The logger a handler gets: structured, already carrying jobId, type, attempt and queue. */
 export interface JobLogger {
@@ -17,23 +17,17 @@ export interface JobContext {
   attempt: number;
   maxAttempts: number;
   metadata: Record<string, unknown>;
-  /** Fires on timeout (reason: JobTimeoutError) or cancel (reason: JobCancelledError). */
-  signal: AbortSignal;
-  /** Reports progress (a number 0..100 or a small JSON object); writes are coalesced. */
-  progress(value: number | Record<string, unknown>): void;
-  logger: JobLogger;
   /**
    * Jobs of a flow: each dependency's status and result, by its ref (API.md "Flows"). A job with
    * `onDependencyFailure: 'run'` sees a failed dependency here as DEAD or CANCELLED. Empty outside flows.
    * @example const { fetch } = ctx.dependencies; if (fetch?.status === 'SUCCEEDED') use(fetch.result);
    */
   dependencies: Record<string, DependencyOutcome>;
-}
-
-/** What a flow job's handler knows of one of its dependencies. */
-export interface DependencyOutcome {
-  status: JobStatus;
-  result: unknown;
+  /** Fires on timeout (reason: JobTimeoutError) or cancel (reason: JobCancelledError). */
+  signal: AbortSignal;
+  /** Reports progress (a number 0..100 or a small JSON object); writes are coalesced. */
+  progress(value: number | Record<string, unknown>): void;
+  logger: JobLogger;
 }
 
 export interface JobTypeDefaults {
@@ -117,4 +111,10 @@ export class JobRegistry {
     const parsed = definition.schema.safeParse(payload);
     return parsed.success ? { ok: true, value: parsed.data } : { ok: false, issues: parsed.error.issues };
   }
+}
+
+/** What a flow job's handler knows of one of its dependencies (ctx.dependencies). */
+export interface DependencyOutcome {
+  status: import('../domain/job.ts').JobStatus;
+  result: unknown;
 }
