@@ -95,6 +95,16 @@ export interface Job {
   history: AttemptRecord[];
   deadReason: string | null;
   cancelReason: string | null;
+  /** Flows (docs/flows.md): the flow the job belongs to and its ref there; null outside a flow. */
+  flowId?: string | null;
+  ref?: string | null;
+  /** Ids of the jobs this one waits for, and of the jobs that wait for it. */
+  dependsOn?: string[] | null;
+  dependents?: string[] | null;
+  /** What a dependency's failure does to this job: `cancel` (default) or `run`. */
+  onDependencyFailure?: DependencyFailurePolicy | null;
+  /** CANCELLED because this dependency failed (the cascade); a flow retry puts it back to BLOCKED. */
+  cancelledByDependency?: string | null;
   /** DEAD only: the failure group (see failure-fingerprint.ts), set by the write that made it DEAD. */
   fingerprint: string | null;
   /** Lease of the attempt in progress: who holds it and until when (epoch ms). */
@@ -111,20 +121,7 @@ export interface Job {
   /** QUEUED and over its key's limits: when it will be tried again (ISO), and why. */
   throttledUntil: string | null;
   throttleReason: ThrottleReason | null;
-  /** Flows (docs/flows.md): the flow the job belongs to and its ref there; null outside a flow. */
-  flowId?: string | null;
-  ref?: string | null;
-  /** Ids of the jobs this one waits for, and of the jobs that wait for it. */
-  dependsOn?: string[] | null;
-  dependents?: string[] | null;
-  /** What a dependency's failure does to this job: `cancel` (default) or `run`. */
-  onDependencyFailure?: DependencyFailurePolicy | null;
-  /** CANCELLED because this dependency failed (the cascade); a flow retry puts it back to BLOCKED. */
-  cancelledByDependency?: string | null;
 }
-
-export const DEPENDENCY_FAILURE_POLICIES = ['cancel', 'run'] as const;
-export type DependencyFailurePolicy = (typeof DEPENDENCY_FAILURE_POLICIES)[number];
 
 /** What the API shows of a job: everything but the internal bookkeeping. */
 export type JobView = Omit<
@@ -194,3 +191,6 @@ export function appendHistory(history: readonly AttemptRecord[], record: Attempt
   const error = record.error ? { ...record.error, message: record.error.message.slice(0, HISTORY_MESSAGE_LIMIT) } : null;
   return [...history, { ...record, error }].slice(-HISTORY_LIMIT);
 }
+
+export const DEPENDENCY_FAILURE_POLICIES = ['cancel', 'run'] as const;
+export type DependencyFailurePolicy = (typeof DEPENDENCY_FAILURE_POLICIES)[number];

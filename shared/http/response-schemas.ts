@@ -62,25 +62,16 @@ export const jobViewSchema = z.object({
   ),
   deadReason: z.string().nullable(),
   cancelReason: z.string().nullable(),
+  flowId: z.string().optional().describe('Jobs of a flow only: the flow (GET /flows/{id})'),
+  ref: z.string().optional().describe('Jobs of a flow only: the job’s ref in its flow'),
+  dependsOn: z.array(z.string()).optional().describe('Jobs of a flow only: the ids of the jobs it waits for'),
+  onDependencyFailure: z.enum(DEPENDENCY_FAILURE_POLICIES).optional().describe('Jobs of a flow only: what a failed dependency does to it'),
   fingerprint: z.string().optional().describe('DEAD jobs only: the failure group (GET /dlq/groups)'),
   flowControl: z
     .object({ key: z.string(), parallelism: z.number().int().optional(), rate: z.number().int().optional(), periodSeconds: z.number().int() })
     .nullable(),
   throttledUntil: nullableTime.describe('QUEUED over its flow-control limits: when it will be tried again'),
   throttleReason: z.enum(['rate', 'parallelism']).nullable(),
-  flowId: z.string().optional().describe('Jobs of a flow only: the flow (GET /flows/{id})'),
-  ref: z.string().optional().describe('Jobs of a flow only: the job’s ref in its flow'),
-  dependsOn: z.array(z.string()).optional().describe('Jobs of a flow only: the ids of the jobs it waits for'),
-  onDependencyFailure: z.enum(DEPENDENCY_FAILURE_POLICIES).optional().describe('Jobs of a flow only: what a failed dependency does to it'),
-});
-
-/** GET /flows/{id} (API.md "Flows"): the flow's status derived from its jobs', every job by ref. */
-export const flowViewSchema = z.object({
-  id: z.string(),
-  status: z.enum(Object.values(FLOW_STATUS) as [string, ...string[]]),
-  createdAt: isoTime,
-  idempotencyKey: z.string().nullable(),
-  jobs: z.record(z.string(), jobViewSchema),
 });
 
 export const jobPageSchema = z.object({ items: z.array(jobViewSchema), nextCursor: z.string().nullable() });
@@ -139,3 +130,12 @@ export const flowKeySchema = z.object({
 });
 export const healthSchema = z.object({ status: z.literal('ok') });
 export const replayResultSchema = z.object({ replayed: z.number().int() });
+
+/** GET /flows/{id} (API.md "Flows"): the flow's status derived from its jobs', every job by ref. */
+export const flowViewSchema = z.object({
+  id: z.string(),
+  status: z.enum(Object.values(FLOW_STATUS) as [string, ...string[]]),
+  createdAt: isoTime,
+  idempotencyKey: z.string().nullable(),
+  jobs: z.record(z.string(), jobViewSchema),
+});

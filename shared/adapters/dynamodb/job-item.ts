@@ -76,6 +76,7 @@ export function fromItem(item: JobItem): Job {
     return typeof raw === 'string' ? (JSON.parse(raw) as unknown) : fallback;
   };
   return {
+    ...flowFields(item),
     id: item.id as string,
     type: item.type as string,
     payload: readJson('payload', undefined),
@@ -109,8 +110,12 @@ export function fromItem(item: JobItem): Job {
     flowControl: read('flowControl', null),
     throttledUntil: read('throttledUntil', null),
     throttleReason: read('throttleReason', null),
-    ...flowFields(item),
   };
+}
+
+/** DynamoDB TTL deletes "within days": an item past its expiry is treated as gone. */
+export function isExpired(item: JobItem, nowMs: number): boolean {
+  return typeof item.expiresAt === 'number' && item.expiresAt * 1000 <= nowMs;
 }
 
 /** A flow's job carries its flow, ref, edges and policy; other jobs carry none of them. */
@@ -124,9 +129,4 @@ function flowFields(item: JobItem): Partial<Job> {
     onDependencyFailure: (item.onDependencyFailure as Job['onDependencyFailure']) ?? 'cancel',
     cancelledByDependency: (item.cancelledByDependency as string | undefined) ?? null,
   };
-}
-
-/** DynamoDB TTL deletes "within days": an item past its expiry is treated as gone. */
-export function isExpired(item: JobItem, nowMs: number): boolean {
-  return typeof item.expiresAt === 'number' && item.expiresAt * 1000 <= nowMs;
 }
