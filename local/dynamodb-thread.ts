@@ -16,32 +16,16 @@
  * main thread resolved.
  */
 
-/** One request to dynalite. */
-export interface DynamoDbThreadCall {
-  id: number;
-  method: string;
-  url: string;
-  headers: Record<string, string | string[] | undefined>;
-  body: Uint8Array;
-}
-
-/** dynalite's answer to the call of the same id. */
-export interface DynamoDbThreadAnswer {
-  id: number;
-  status: number;
-  headers: Array<[string, string]>;
-  body: string;
-}
-
-/**
- * What the main thread sends. Calls (and answers) travel in batches: each side collects what
- * one turn of its event loop produced and posts it once, because every message also costs a
- * wake-up of the other thread.
- */
-export type DynamoDbThreadRequest = { type: 'calls'; calls: DynamoDbThreadCall[] } | { type: 'close' };
+/** What the main thread sends. */
+export type DynamoDbThreadRequest =
+  | { type: 'call'; id: number; method: string; url: string; headers: Record<string, string | string[] | undefined>; body: Uint8Array }
+  | { type: 'close' };
 
 /** What the thread answers. */
-export type DynamoDbThreadMessage = { type: 'ready' } | { type: 'answers'; answers: DynamoDbThreadAnswer[] } | { type: 'closed'; error?: string };
+export type DynamoDbThreadMessage =
+  | { type: 'ready' }
+  | { type: 'response'; id: number; status: number; headers: Array<[string, string]>; body: string }
+  | { type: 'closed'; error?: string };
 
 /** workerData of the thread. */
 export interface DynamoDbThreadData {
@@ -64,17 +48,6 @@ const server = dynalite(Object.assign(
 const listener = server.listeners('request')[0];
 if (typeof listener !== 'function') throw new Error('dynalite did not install a request listener');
 
-let answers = [];
-function answer(reply) {
-  if (answers.length === 0) setImmediate(flush);
-  answers.push(reply);
-}
-function flush() {
-  const batch = answers;
-  answers = [];
-  parentPort.postMessage({ type: 'answers', answers: batch });
-}
-
 function call(message) {
   const req = new EventEmitter();
   req.method = message.method;
@@ -87,7 +60,7 @@ function call(message) {
       headers.push([name, String(value)]);
     },
     end(body) {
-      answer({ id: message.id, status: res.statusCode, headers, body: body === undefined ? '' : String(body) });
+      parentPort.postMessage({ type: 'response', id: message.id, status: res.statusCode, headers, body: body === undefined ? '' : String(body) });
     },
   };
   listener(req, res);
@@ -107,7 +80,7 @@ function close() {
 }
 
 parentPort.on('message', (message) => {
-  if (message.type === 'calls') for (const one of message.calls) call(one);
+  if (message.type === 'call') call(message);
   else if (message.type === 'close') close();
 });
 parentPort.postMessage({ type: 'ready' });

@@ -3,13 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import {
-  DYNAMODB_THREAD_SOURCE,
-  type DynamoDbThreadCall,
-  type DynamoDbThreadData,
-  type DynamoDbThreadMessage,
-  type DynamoDbThreadRequest,
-} from './dynamodb-thread.ts';
+import { DYNAMODB_THREAD_SOURCE, type DynamoDbThreadData, type DynamoDbThreadMessage, type DynamoDbThreadRequest } from './dynamodb-thread.ts';
 
 export interface LocalDynamoDbOptions {
   /** Folder of the local cloud's state; the table data lives in `<dataDir>/dynamodb`. Null: memory. */
@@ -56,12 +50,10 @@ export async function startDynamoDb(options: LocalDynamoDbOptions): Promise<Loca
     });
   });
   worker.on('message', (message: DynamoDbThreadMessage) => {
-    if (message.type === 'answers') {
-      for (const answer of message.answers) {
-        const res = pending.get(answer.id);
-        pending.delete(answer.id);
-        if (res && !res.destroyed) writeAnswer(res, answer.status, answer.headers, answer.body);
-      }
+    if (message.type === 'response') {
+      const res = pending.get(message.id);
+      pending.delete(message.id);
+      if (res && !res.destroyed) writeAnswer(res, message.status, message.headers, message.body);
     } else if (message.type === 'closed') onClosed?.(message);
   });
   // dynalite throws from its callbacks when LevelDB fails; in-process that ended the whole local
@@ -75,14 +67,6 @@ export async function startDynamoDb(options: LocalDynamoDbOptions): Promise<Loca
   // Idle, the thread keeps nothing alive (as dynalite in the main thread did not); close() holds it.
   worker.unref();
 
-  // Calls wait for the end of this turn of the event loop, then cross together.
-  let outbox: DynamoDbThreadCall[] = [];
-  const flush = (): void => {
-    if (outbox.length === 0) return;
-    const calls = outbox;
-    outbox = [];
-    worker.postMessage({ type: 'calls', calls } satisfies DynamoDbThreadRequest);
-  };
   const handle: DynamoDbRequestHandler = (req, body, res) => {
     if (failure) {
       failInternally(res, failure);
@@ -91,15 +75,16 @@ export async function startDynamoDb(options: LocalDynamoDbOptions): Promise<Loca
     const id = nextId;
     nextId += 1;
     pending.set(id, res);
-    if (outbox.length === 0) setImmediate(flush);
-    outbox.push({
+    const request: DynamoDbThreadRequest = {
+      type: 'call',
       id,
       method: req.method ?? 'POST',
       url: req.url ?? '/',
       headers: headersForDynalite(req.headers),
       // A small body is a view into Node's shared pool; posting it would copy the whole pool.
       body: body.byteOffset === 0 && body.byteLength === body.buffer.byteLength ? body : new Uint8Array(body),
-    });
+    };
+    worker.postMessage(request);
   };
 
   let closed: Promise<void> | undefined;
@@ -113,7 +98,6 @@ export async function startDynamoDb(options: LocalDynamoDbOptions): Promise<Loca
           return;
         }
         worker.ref();
-        flush();
         onClosed = (message) => {
           void worker.terminate().then(() => (message.error ? reject(new Error(message.error)) : resolve()));
         };
