@@ -54,7 +54,7 @@ export const flowsCreateCommand = defineCommand({
     'The file is the body of POST /flows: {"jobs": [...], "idempotencyKey"?: "..."} (a bare array of jobs works too).',
     'Each job is a POST /jobs body plus "ref" (unique in the flow), "dependsOn" (refs) and',
     '"onDependencyFailure": "cancel" (default) or "run". A job starts once all its dependencies SUCCEEDED;',
-    'at most 100 jobs, no cycles. See examples/flow.json and docs/flows.md.',
+    'at most 100 jobs, no cycles. See examples/flow.json and docs/flows-guide.md.',
     'With --wait the exit code is 0 when every job SUCCEEDED, 1 when the flow ended FAILED or CANCELLED',
     '(stderr names the jobs) or was still running at the timeout.',
   ].join('\n'),
