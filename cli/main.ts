@@ -74,7 +74,7 @@ export function topHelp(): string {
     '',
     'Exit codes:',
     '  0  done; a waited-for job or flow SUCCEEDED',
-    '  1  a job ended DEAD or CANCELLED (wait, enqueue --wait), a flow FAILED or CANCELLED (flows create --wait),',
+    '  1  a job ended DEAD or CANCELLED (wait, enqueue --wait), a flow FAILED or CANCELLED (flows wait, create --wait),',
     '     a wait timed out, no such job, schedule or flow,',
     '     or lines of enqueue --file were refused',
     '  2  usage: unknown command or flag, a missing argument, bad JSON or value, no usable endpoint',

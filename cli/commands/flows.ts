@@ -98,6 +98,21 @@ export const flowsStatusCommand = defineCommand({
   },
 });
 
+export const flowsWaitCommand = defineCommand({
+  name: 'flows wait',
+  summary: 'Wait for a flow to finish: exit 0 if every job SUCCEEDED, 1 if it FAILED, was CANCELLED or still runs at the timeout.',
+  usage: ['flows wait <id> [--timeout-ms <duration>]'],
+  options: {
+    'timeout-ms': { type: 'string', value: '<duration>', description: `how long to wait: 30000, 30s, 5m (default ${formatDuration(CLI_WAIT_TIMEOUT_MS)})` },
+  },
+  positionals: { min: 1, max: 1 },
+  examples: ['skyforge flows retry 01KC... && skyforge flows wait 01KC... --timeout-ms 5m'],
+  run: async (ctx) => {
+    const timeout = ctx.args.string('timeout-ms');
+    return waitForFlow(ctx, ctx.args.positional(0) as string, timeout === undefined ? CLI_WAIT_TIMEOUT_MS : parseDuration(timeout, '--timeout-ms'));
+  },
+});
+
 export const flowsCancelCommand = defineCommand({
   name: 'flows cancel',
   summary: 'Cancel every unfinished job of a flow (running handlers see their AbortSignal fire).',

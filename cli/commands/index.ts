@@ -6,7 +6,7 @@ import { devCommand } from './dev.ts';
 import { initCommand } from './init.ts';
 import { dlqGroupsCommand, dlqListCommand, dlqReplayCommand, dlqShowCommand } from './dlq.ts';
 import { enqueueCommand } from './enqueue.ts';
-import { flowsCancelCommand, flowsCreateCommand, flowsRetryCommand, flowsStatusCommand } from './flows.ts';
+import { flowsCancelCommand, flowsCreateCommand, flowsRetryCommand, flowsStatusCommand, flowsWaitCommand } from './flows.ts';
 import { listCommand } from './list.ts';
 import { retryCommand } from './retry.ts';
 import {
@@ -48,6 +48,7 @@ export const COMMANDS: readonly Command[] = [
   schedulesDeleteCommand,
   flowsCreateCommand,
   flowsStatusCommand,
+  flowsWaitCommand,
   flowsCancelCommand,
   flowsRetryCommand,
   statsCommand,

@@ -102,7 +102,12 @@ describe('skyforge flows', () => {
     const retry = await sf(['flows', 'retry', other.id, '--json']);
     expect(retry.code, retry.stderr).toBe(0);
     expect(retry.json().status).toBe('RUNNING');
-    await expect.poll(async () => (await sf(['flows', 'status', other.id, '--json'])).json().status, { timeout: 15_000 }).toBe('SUCCEEDED');
+    const waited = await sf(['flows', 'wait', other.id, '--timeout-ms', '15s']);
+    expect(waited.code, waited.stderr).toBe(0);
+    expect(waited.stdout).toMatch(/status:\s+SUCCEEDED/);
+    // A job of the flow points back to it.
+    const job = await sf(['status', other.jobs.second.id]);
+    expect(job.stdout).toMatch(new RegExp(`flow:\\s+${other.id} \\(ref second, after 1 job\\); skyforge flows status ${other.id}`));
   });
 
   it('an unknown flow exits 1 (NOT_FOUND); an invalid flow exits 3 (VALIDATION_ERROR) and names the problem', async () => {
@@ -128,6 +133,7 @@ describe('skyforge flows', () => {
       ['flows', 'create', '--file', 'wrong.json'],
       ['flows', 'create', '--file', 'wrong.json', '--wait-timeout-ms', '5s'],
       ['flows', 'status'],
+      ['flows', 'wait', 'f', '--timeout-ms', 'soon'],
       ['flows', 'nope'],
     ]) {
       const result = await sf(argv, { fetch: recorder.fetch });
@@ -139,7 +145,7 @@ describe('skyforge flows', () => {
 
   it('documents itself: the flows group and each command have help', async () => {
     const top = await sf(['--help']);
-    expect(top.stdout).toMatch(/\nFlows:\n  flows create\s+.+\n  flows status\s+.+\n  flows cancel\s+.+\n  flows retry\s+.+\n/);
+    expect(top.stdout).toMatch(/\nFlows:\n  flows create\s+.+\n  flows status\s+.+\n  flows wait\s+.+\n  flows cancel\s+.+\n  flows retry\s+.+\n/);
     const group = await sf(['flows', '--help']);
     expect(group.code).toBe(0);
     expect(group.stdout).toContain('Usage: skyforge flows <command>');
