@@ -395,7 +395,14 @@ describe('operator dashboard in Chromium', () => {
     const phone = await browser.context.newPage();
     try {
       await phone.setViewportSize({ width: 390, height: 844 });
-      for (const path of ['/ui/', '/ui/jobs', '/ui/dlq', '/ui/schedules']) {
+      const flow = await createFlow({
+        jobs: [
+          { ref: 'a-rather-long-reference-for-the-first-job', type: 'demo.echo', delayMs: 600_000 },
+          { ref: 'second', type: 'demo.echo', dependsOn: ['a-rather-long-reference-for-the-first-job'] },
+          { ref: 'third', type: 'demo.echo', dependsOn: ['a-rather-long-reference-for-the-first-job', 'second'] },
+        ],
+      });
+      for (const path of ['/ui/', '/ui/jobs', '/ui/dlq', '/ui/schedules', `/ui/flows/${flow.id}`]) {
         await phone.goto(`${cloud.apiUrl}${path}`);
         await phone.locator('main h1').waitFor();
         await phone.locator('table tbody tr').first().waitFor();
