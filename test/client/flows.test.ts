@@ -122,8 +122,9 @@ describe('flows against the local cloud', () => {
   });
 
   it('answers NotFoundError for an unknown flow, on get, cancel, retry and wait', async () => {
-    for (const call of [client.flows.get('no-such-flow'), client.cancelFlow('no-such-flow'), client.retryFlow('no-such-flow'), client.flows.wait('no-such-flow', FAST)]) {
-      const error = await rejection(call);
+    const calls = [() => client.flows.get('no-such-flow'), () => client.cancelFlow('no-such-flow'), () => client.retryFlow('no-such-flow'), () => client.flows.wait('no-such-flow', FAST)];
+    for (const call of calls) {
+      const error = await rejection(call());
       expect(error).toBeInstanceOf(NotFoundError);
       expect(error).toMatchObject({ code: 'NOT_FOUND', status: 404 });
     }
