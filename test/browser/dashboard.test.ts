@@ -328,6 +328,7 @@ describe('operator dashboard in Chromium', () => {
     await page.getByRole('link', { name: 'resize' }).first().click();
     await page.waitForURL(`**/ui/jobs/${flow.jobs.resize.id}`);
     await page.locator('h1 .badge', { hasText: 'BLOCKED' }).waitFor();
+    await page.getByRole('link', { name: flow.jobs.fetch.id, exact: true }).waitFor(); // what it depends on
     await page.getByRole('link', { name: 'resize', exact: true }).click();
     await page.waitForURL(`**/ui/flows/${flow.id}`);
 
