@@ -109,7 +109,7 @@ export interface ReplayAllOptions {
 export interface WaitForOptions {
   /** Give up after this long with WaitTimeoutError. Default 60_000. */
   timeoutMs?: number;
-  /** Time between polls of GET /jobs/{id}. Default 500. */
+  /** Time between polls of GET /jobs/{id} (GET /flows/{id} for `flows.wait`). Default 500. */
   pollMs?: number;
   /** Stops waiting (and the poll in flight); waitFor rejects with the signal's reason. */
   signal?: AbortSignal;
