@@ -77,6 +77,16 @@ describe('skyforge flows', () => {
     expect(result.stderr).toMatch(/^skyforge: flow \S+ ended FAILED: charge DEAD \(.*card declined.*\), ship CANCELLED.* \(FLOW_FAILED\)\n$/m);
   });
 
+  it('--wait exits 1 at the timeout, printing the last state seen; Ctrl-C would stop the waiting, not the flow', async () => {
+    const file = writeFlow('long.json', { jobs: [{ ref: 'long', type: 'demo.sleep', payload: { ms: 30_000 } }, { ref: 'next', type: 'demo.echo', dependsOn: ['long'] }] });
+    const result = await sf(['flows', 'create', '--file', file, '--wait', '--wait-timeout-ms', '500ms', '--json']);
+    expect(result.code).toBe(1);
+    const last = result.json();
+    expect(last).toMatchObject({ status: 'RUNNING', jobs: { next: { status: 'BLOCKED' } } });
+    expect(result.stderr).toMatch(new RegExp(`^skyforge: flow ${last.id} did not finish within 500 ms \\(last status RUNNING\\) \\(WAIT_TIMEOUT\\)\n$`));
+    expect((await sf(['flows', 'cancel', last.id, '--json'])).json().status).toMatch(/RUNNING|CANCELLED/);
+  });
+
   it('reads the flow from stdin with "-", a bare array of jobs too', async () => {
     const stdin = Readable.from([JSON.stringify([{ ref: 'a', type: 'demo.echo' }, { ref: 'b', type: 'demo.echo', dependsOn: ['a'] }])]);
     const result = await sf(['flows', 'create', '--file', '-', '--wait', '--wait-timeout-ms', '20s', '--json'], { stdin });
