@@ -77,14 +77,18 @@ describe('skyforge flows', () => {
     expect(result.stderr).toMatch(/^skyforge: flow \S+ ended FAILED: charge DEAD \(.*card declined.*\), ship CANCELLED.* \(FLOW_FAILED\)\n$/m);
   });
 
-  it('--wait exits 1 at the timeout, printing the last state seen; Ctrl-C would stop the waiting, not the flow', async () => {
+  it('--wait exits 1 at the timeout, printing the last state seen; flows wait exits 1 for a CANCELLED flow', async () => {
     const file = writeFlow('long.json', { jobs: [{ ref: 'long', type: 'demo.sleep', payload: { ms: 30_000 } }, { ref: 'next', type: 'demo.echo', dependsOn: ['long'] }] });
     const result = await sf(['flows', 'create', '--file', file, '--wait', '--wait-timeout-ms', '500ms', '--json']);
     expect(result.code).toBe(1);
     const last = result.json();
     expect(last).toMatchObject({ status: 'RUNNING', jobs: { next: { status: 'BLOCKED' } } });
     expect(result.stderr).toMatch(new RegExp(`^skyforge: flow ${last.id} did not finish within 500 ms \\(last status RUNNING\\) \\(WAIT_TIMEOUT\\)\n$`));
-    expect((await sf(['flows', 'cancel', last.id, '--json'])).json().status).toMatch(/RUNNING|CANCELLED/);
+    expect((await sf(['flows', 'cancel', last.id])).code).toBe(0);
+    const waited = await sf(['flows', 'wait', last.id, '--timeout-ms', '10s']);
+    expect(waited.code).toBe(1);
+    expect(waited.stdout).toMatch(/status:\s+CANCELLED/);
+    expect(waited.stderr).toMatch(/^skyforge: flow \S+ ended CANCELLED: long CANCELLED \(.+\), next CANCELLED \(.+\) \(FLOW_CANCELLED\)\n$/);
   });
 
   it('reads the flow from stdin with "-", a bare array of jobs too', async () => {
