@@ -350,8 +350,8 @@ export class SkyForgeClient<D extends JobDefinitions = DefaultJobs> {
     return this.flows.get(id);
   }
   /** Same as `flows.cancel` (operationId cancelFlow). */
-  cancelFlow(id: string): Promise<FlowView> {
-    return this.flows.cancel(id);
+  cancelFlow(id: string, reason?: string): Promise<FlowView> {
+    return this.flows.cancel(id, reason);
   }
   /** Same as `flows.retry` (operationId retryFlow). */
   retryFlow(id: string): Promise<FlowView> {

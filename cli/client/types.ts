@@ -247,8 +247,8 @@ export interface FlowsApi<D extends JobDefinitions = DefaultJobs> {
   create(input: FlowCreateInput<D>, options?: { idempotencyKey?: string }): Promise<FlowView>;
   /** GET /flows/{id}: the flow's status and every job's. */
   get(id: string, options?: { signal?: AbortSignal }): Promise<FlowView>;
-  /** Cancels every unfinished job of the flow. Not retried on 5xx. */
-  cancel(id: string): Promise<FlowView>;
+  /** Cancels every unfinished job of the flow, each with `reason` as its cancelReason. Not retried on 5xx. */
+  cancel(id: string, reason?: string): Promise<FlowView>;
   /** Replays the flow's DEAD jobs and puts the jobs they cancelled back to BLOCKED. Not retried on 5xx. */
   retry(id: string): Promise<FlowView>;
   /**

@@ -116,11 +116,11 @@ export const flowsWaitCommand = defineCommand({
 export const flowsCancelCommand = defineCommand({
   name: 'flows cancel',
   summary: 'Cancel every unfinished job of a flow (running handlers see their AbortSignal fire).',
-  usage: ['flows cancel <id>'],
-  options: {},
+  usage: ['flows cancel <id> [--reason <text>]'],
+  options: { reason: { type: 'string', value: '<text>', description: "kept on each cancelled job as its cancelReason" } },
   positionals: { min: 1, max: 1 },
   run: async (ctx) => {
-    report(ctx, await ctx.client().flows.cancel(ctx.args.positional(0) as string));
+    report(ctx, await ctx.client().flows.cancel(ctx.args.positional(0) as string, ctx.args.string('reason')));
     return EXIT.OK;
   },
 });

@@ -341,10 +341,12 @@ describe('operator dashboard in Chromium', () => {
     await page.getByRole('dialog').getByRole('button', { name: 'Back' }).click();
     expect((await http.get(`/flows/${flow.id}`)).body.status).toBe('RUNNING');
     await actions.getByRole('button', { name: 'Cancel', exact: true }).click();
+    await page.getByRole('dialog').getByLabel('Reason (optional)').fill('order withdrawn in the UI');
     await confirmIn('Cancel').click();
     await page.locator('h1 .badge', { hasText: 'CANCELLED' }).waitFor({ timeout: 10_000 });
     const after = (await http.get(`/flows/${flow.id}`)).body;
     expect(Object.values(after.jobs as Record<string, Json>).map((j) => j.status)).toEqual(['CANCELLED', 'CANCELLED', 'CANCELLED']);
+    expect(after.jobs.resize.cancelReason).toContain('order withdrawn in the UI');
     await expect.poll(() => actions.getByRole('button').count()).toBe(0);
   });
 

@@ -84,11 +84,11 @@ describe('skyforge flows', () => {
     const last = result.json();
     expect(last).toMatchObject({ status: 'RUNNING', jobs: { next: { status: 'BLOCKED' } } });
     expect(result.stderr).toMatch(new RegExp(`^skyforge: flow ${last.id} did not finish within 500 ms \\(last status RUNNING\\) \\(WAIT_TIMEOUT\\)\n$`));
-    expect((await sf(['flows', 'cancel', last.id])).code).toBe(0);
+    expect((await sf(['flows', 'cancel', last.id, '--reason', 'took too long'])).code).toBe(0);
     const waited = await sf(['flows', 'wait', last.id, '--timeout-ms', '10s']);
     expect(waited.code).toBe(1);
     expect(waited.stdout).toMatch(/status:\s+CANCELLED/);
-    expect(waited.stderr).toMatch(/^skyforge: flow \S+ ended CANCELLED: long CANCELLED \(.+\), next CANCELLED \(.+\) \(FLOW_CANCELLED\)\n$/);
+    expect(waited.stderr).toMatch(/^skyforge: flow \S+ ended CANCELLED: long CANCELLED \(.*took too long.*\), next CANCELLED \(.+\) \(FLOW_CANCELLED\)\n$/);
   });
 
   it('reads the flow from stdin with "-", a bare array of jobs too', async () => {

@@ -138,11 +138,12 @@ describe('flows against the local cloud', () => {
       ],
     });
     await expect.poll(async () => (await client.flows.get(flow.id)).jobs.slow?.status, { timeout: 10_000 }).toBe('RUNNING');
-    const cancelled = await client.flows.cancel(flow.id);
+    const cancelled = await client.flows.cancel(flow.id, 'order withdrawn');
     expect(cancelled.id).toBe(flow.id);
     const done = await client.flows.wait(flow.id, FAST);
     expect(done.status).toBe('CANCELLED');
     expect(statuses(done)).toEqual({ slow: 'CANCELLED', after: 'CANCELLED' });
+    expect(done.jobs.slow?.cancelReason).toContain('order withdrawn');
   });
 
   it('a DEAD job fails the flow and cancels its dependents (a `run` dependent runs anyway); retry replays it and the flow SUCCEEDS', async () => {

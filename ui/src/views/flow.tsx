@@ -30,6 +30,7 @@ export function FlowView(props: { id: string }) {
     interval,
   );
   const [actionError, setActionError] = useState<Error | undefined>();
+  const [reason, setReason] = useState('');
   const flow = poll.data;
   if (!flow) {
     const missing = poll.error instanceof ApiError && poll.error.status === 404;
@@ -41,11 +42,12 @@ export function FlowView(props: { id: string }) {
       </section>
     );
   }
-  const act = async (label: string, action: 'cancel' | 'retry') => {
+  const act = async (label: string, action: 'cancel' | 'retry', body: Record<string, string> = {}) => {
     setActionError(undefined);
     try {
-      await api('POST', `${path}/${action}`, {});
+      await api('POST', `${path}/${action}`, body);
       app.notify(`${label}: done for flow ${props.id}.`);
+      setReason('');
       await poll.refresh();
     } catch (error) {
       setActionError(error as Error);
@@ -62,7 +64,12 @@ export function FlowView(props: { id: string }) {
       {!app.readOnly ? (
         <div class="actions" role="group" aria-label="Actions">
           {flowAllows(flow, 'cancel') ? (
-            <ConfirmButton label="Cancel" question={`Cancel every unfinished job of flow ${flow.id}?`} onConfirm={() => act('Cancel', 'cancel')} />
+            <ConfirmButton label="Cancel" question={`Cancel every unfinished job of flow ${flow.id}?`} onConfirm={() => act('Cancel', 'cancel', reason ? { reason } : {})}>
+              <label class="stack">
+                Reason (optional)
+                <input type="text" value={reason} maxLength={500} onInput={(e) => setReason((e.currentTarget as HTMLInputElement).value)} />
+              </label>
+            </ConfirmButton>
           ) : null}
           {flowAllows(flow, 'retry') ? (
             <ConfirmButton
