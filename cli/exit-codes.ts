@@ -1,13 +1,13 @@
 import { CliUsageError } from './errors.ts';
-import { NetworkError, NotFoundError, SkyForgeApiError, WaitTimeoutError } from './client/index.ts';
+import { FlowWaitTimeoutError, NetworkError, NotFoundError, SkyForgeApiError, WaitTimeoutError } from './client/index.ts';
 
 /**
  * Exit codes scripts can rely on (printed by `skyforge --help`):
  *
  * | code | meaning |
  * | --- | --- |
- * | 0 | done; a waited-for job SUCCEEDED |
- * | 1 | a job failed (DEAD or CANCELLED after `wait` / `enqueue --wait`), a wait timed out, a job or schedule was not found, or lines of `enqueue --file` were refused |
+ * | 0 | done; a waited-for job or flow SUCCEEDED |
+ * | 1 | a job failed (DEAD or CANCELLED after `wait` / `enqueue --wait`), a flow ended FAILED or CANCELLED (`flows create --wait`), a wait timed out, a job, schedule or flow was not found, or lines of `enqueue --file` were refused |
  * | 2 | usage: unknown command or flag, a missing argument, a value that does not parse (bad JSON, priority, duration), no usable endpoint |
  * | 3 | any other API error (validation, conflict, auth, 5xx) or no answer at all (network) |
  */
@@ -33,7 +33,7 @@ export function describeFailure(error: unknown): FailureReport {
     const tags = [error.code, ...(error.requestId ? [`requestId ${error.requestId}`] : [])];
     return { exitCode: error instanceof NotFoundError ? EXIT.FAILED : EXIT.ERROR, message: error.message, tags };
   }
-  if (error instanceof WaitTimeoutError) return { exitCode: EXIT.FAILED, message: error.message, tags: ['WAIT_TIMEOUT'] };
+  if (error instanceof WaitTimeoutError || error instanceof FlowWaitTimeoutError) return { exitCode: EXIT.FAILED, message: error.message, tags: ['WAIT_TIMEOUT'] };
   if (error instanceof NetworkError) {
     const reason = error.timedOut ? 'no answer in time' : innermostMessage(error.cause);
     return { exitCode: EXIT.ERROR, message: `cannot reach ${error.method} ${error.url}: ${reason}`, tags: ['NETWORK_ERROR', `requestId ${error.requestId}`] };

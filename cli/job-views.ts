@@ -19,6 +19,11 @@ export function statusStyle(status: string): Style | undefined {
   return STATUS_STYLE[status as JobStatus];
 }
 
+/** A flow's status (FAILED and CANCELLED as a job's DEAD and CANCELLED). */
+export function flowStatusStyle(status: string): Style | undefined {
+  return ({ RUNNING: 'cyan', SUCCEEDED: 'green', FAILED: 'red', CANCELLED: 'gray' } as Record<string, Style>)[status];
+}
+
 /** Compact one-line JSON, cut to `max` characters. */
 export function inlineJson(value: unknown, max = 60): string {
   if (value === null || value === undefined) return '-';
@@ -85,6 +90,7 @@ export function printJob(out: Output, job: JobView, now: number): void {
     ['dead reason', job.deadReason],
     ['cancel reason', job.cancelReason],
     ['schedule', job.scheduleName],
+    ['flow', flowOf(job)],
     ['idempotency key', job.idempotencyKey],
     ['trace id', job.traceId ?? null],
     ['metadata', Object.keys(job.metadata ?? {}).length ? inlineJson(job.metadata, 200) : null],
@@ -111,4 +117,11 @@ export function flowControlText(fc: { key: string; parallelism?: number | null; 
     ...(fc.rate != null ? [`rate ${fc.rate} per ${fc.periodSeconds} s`] : []),
   ];
   return `${fc.key}: ${limits.join(', ')}`;
+}
+
+/** `01K... (ref resize, after 2 jobs)` for a job of a flow, else null. */
+function flowOf(job: JobView & { flowId?: string | null; ref?: string | null; dependsOn?: readonly string[] | null }): string | null {
+  if (!job.flowId) return null;
+  const after = job.dependsOn?.length ? `, after ${job.dependsOn.length} job${job.dependsOn.length === 1 ? '' : 's'}` : '';
+  return `${job.flowId}${job.ref ? ` (ref ${job.ref}${after})` : ''}; skyforge flows status ${job.flowId}`;
 }

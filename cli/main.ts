@@ -44,6 +44,7 @@ const SECTIONS: readonly { title: string; matches: (c: Command) => boolean }[] =
   { title: 'Jobs', matches: (c) => !c.name.includes(' ') && !['stats', 'watch', 'ui', ...DEVELOP].includes(c.name) },
   { title: 'Dead letters', matches: (c) => c.name.startsWith('dlq ') },
   { title: 'Schedules', matches: (c) => c.name.startsWith('schedules ') },
+  { title: 'Flows', matches: (c) => c.name.startsWith('flows ') },
   { title: 'Operations', matches: (c) => ['stats', 'watch', 'ui'].includes(c.name) },
   { title: 'Develop', matches: (c) => DEVELOP.includes(c.name) },
 ];
@@ -55,7 +56,7 @@ export function topHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
   const sections = SECTIONS.flatMap((s) => ['', `${s.title}:`, ...COMMANDS.filter(s.matches).map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`)]);
   return [
-    'skyforge: operate a SkyForge job queue: submit, inspect, cancel and replay jobs, manage schedules, watch queues;',
+    'skyforge: operate a SkyForge job queue: submit, inspect, cancel and replay jobs, manage schedules and flows, watch queues;',
     'run the local cloud with your own job types (dev), or start a new app (init).',
     '',
     'Usage: skyforge <command> [arguments] [options]',
@@ -68,12 +69,13 @@ export function topHelp(): string {
     '  --stack reads the stack outputs `npx cdk deploy --outputs-file cdk-outputs.json` wrote; such an API',
     '  is IAM-protected, so requests are signed with SigV4 unless --token is given.',
     'Output: tables for people, colours only on a terminal and never with NO_COLOR. --json prints the API\'s',
-    '  document (a job, a schedule, {items, nextCursor}, the stats); enqueue --file and dlq replay --all a summary.',
+    '  document (a job, a schedule, a flow, {items, nextCursor}, the stats); enqueue --file and dlq replay --all a summary.',
     '  Progress and hints go to stderr; errors are one stderr line: skyforge: <message> (CODE, requestId <id>).',
     '',
     'Exit codes:',
-    '  0  done; a waited-for job SUCCEEDED',
-    '  1  a job ended DEAD or CANCELLED (wait, enqueue --wait), a wait timed out, no such job or schedule,',
+    '  0  done; a waited-for job or flow SUCCEEDED',
+    '  1  a job ended DEAD or CANCELLED (wait, enqueue --wait), a flow FAILED or CANCELLED (flows wait, create --wait),',
+    '     a wait timed out, no such job, schedule or flow,',
     '     or lines of enqueue --file were refused',
     '  2  usage: unknown command or flag, a missing argument, bad JSON or value, no usable endpoint',
     '  3  any other API error (validation, conflict, auth, server) or no answer (network)',

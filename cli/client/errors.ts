@@ -1,4 +1,5 @@
 import type { JobView } from '../../shared/domain/job.ts';
+import type { FlowView } from './types.ts';
 
 /**
  * The client's errors. Each class sets a literal `name` (minified bundles mangle class names), so
@@ -95,6 +96,22 @@ export class WaitTimeoutError extends Error {
     this.jobId = jobId;
     this.timeoutMs = timeoutMs;
     this.job = job;
+  }
+}
+
+/** `flows.wait` gave up before the flow finished. `flow` is the last state seen (null when no poll answered). */
+export class FlowWaitTimeoutError extends Error {
+  override name = 'FlowWaitTimeoutError';
+  readonly code = 'WAIT_TIMEOUT';
+  readonly flowId: string;
+  readonly flow: FlowView | null;
+  readonly timeoutMs: number;
+
+  constructor(flowId: string, timeoutMs: number, flow: FlowView | null) {
+    super(`flow ${flowId} did not finish within ${timeoutMs} ms${flow ? ` (last status ${flow.status})` : ''}`);
+    this.flowId = flowId;
+    this.timeoutMs = timeoutMs;
+    this.flow = flow;
   }
 }
 

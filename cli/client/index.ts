@@ -28,8 +28,10 @@ export {
   UnauthorizedError,
   ValidationError,
   WaitTimeoutError,
+  FlowWaitTimeoutError,
   type ApiErrorBody,
 } from './errors.ts';
+export { DEFAULT_FLOW_POLL_MS, DEFAULT_FLOW_WAIT_TIMEOUT_MS, isFlowFinished } from './flows-api.ts';
 export { Sha256 } from './sha256.ts';
 export { EXECUTE_API_SERVICE, SigV4RequestSigner, type AwsCredentialIdentity, type AwsCredentialIdentityProvider, type SigV4Options } from './sigv4-signer.ts';
 export type * from './types.ts';

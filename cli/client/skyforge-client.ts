@@ -1,6 +1,5 @@
 import { retryDelayMs } from './retry-policy.ts';
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { isTerminal, type JobView } from '../../shared/domain/job.ts';
 import type { JobDefinitions, JobPayloads } from '../../shared/jobs/registry.ts';
 import type { Readiness, Stats } from '../../shared/use-cases/get-stats.ts';
@@ -9,7 +8,9 @@ import type { FailureGroups } from '../../shared/use-cases/failure-groups.ts';
 import type { MinuteCounts } from '../../shared/domain/minute-counts.ts';
 import type { FlowKeyState } from '../../shared/ports/flow-control-store.ts';
 import { apiErrorFromResponse, BatchTooLargeError, NetworkError, SkyForgeApiError, WaitTimeoutError } from './errors.ts';
+import { flowsApi } from './flows-api.ts';
 import { HttpTransport, strictEncode, type CallSpec } from './http-transport.ts';
+import { pollUntil } from './poll-until.ts';
 import type { SigV4Options } from './sigv4-signer.ts';
 import type {
   BatchItem,
@@ -19,6 +20,9 @@ import type {
   DeadLetterListQuery,
   DefaultJobs,
   EnqueueOptions,
+  FlowCreateInput,
+  FlowsApi,
+  FlowView,
   ListPageQuery,
   ListQuery,
   Page,
@@ -71,6 +75,9 @@ const DEFAULT_USER_AGENT = `skyforge-client node/${process.versions.node}`;
  * const done = await client.waitFor(job.id, { timeoutMs: 10_000 });   // SUCCEEDED, DEAD or CANCELLED
  * for await (const dead of client.dlq.list({ type: 'demo.fail' })) await client.dlq.replay(dead.id);
  *
+ * const flow = await client.flows.create({ jobs: [{ ref: 'a', type: 'demo.echo' }, { ref: 'b', type: 'demo.echo', dependsOn: ['a'] }] });
+ * const finished = await client.flows.wait(flow.id);   // SUCCEEDED, FAILED or CANCELLED
+ *
  * // Your own registry's types: new SkyForgeClient<typeof jobs>(...), where `jobs = defineJobs({...})`.
  * // On AWS (IAM auth): new SkyForgeClient({ baseUrl: apiUrl, sigv4: { region: 'eu-west-1' } }).
  */
@@ -79,6 +86,8 @@ export class SkyForgeClient<D extends JobDefinitions = DefaultJobs> {
   readonly dlq: DeadLetterApi;
   /** Recurring schedules: CRUD, pause, resume, trigger. */
   readonly schedules: SchedulesApi<D>;
+  /** Flows, jobs that depend on jobs: create, get, cancel, retry, wait. */
+  readonly flows: FlowsApi<D>;
   private readonly http: HttpTransport;
   private readonly retries: number;
 
@@ -95,6 +104,7 @@ export class SkyForgeClient<D extends JobDefinitions = DefaultJobs> {
     });
     this.dlq = this.deadLetterApi();
     this.schedules = this.schedulesApi();
+    this.flows = flowsApi<D>(<T>(spec: CallSpec) => this.json<T>(spec));
   }
 
   /**
@@ -229,23 +239,12 @@ export class SkyForgeClient<D extends JobDefinitions = DefaultJobs> {
    */
   async waitFor(id: string, options: WaitForOptions = {}): Promise<JobView> {
     const timeoutMs = options.timeoutMs ?? DEFAULT_WAIT_TIMEOUT_MS;
-    const pollMs = options.pollMs ?? DEFAULT_POLL_MS;
-    const external = options.signal;
-    external?.throwIfAborted();
-    const deadline = AbortSignal.timeout(timeoutMs);
-    const signal = external ? AbortSignal.any([external, deadline]) : deadline;
-    let last: JobView | null = null;
-    try {
-      for (;;) {
-        last = await this.getJob(id, signal);
-        if (isTerminal(last.status)) return last;
-        await sleep(pollMs, undefined, { signal });
-      }
-    } catch (error) {
-      if (external?.aborted) throw external.reason;
-      if (deadline.aborted) throw new WaitTimeoutError(id, timeoutMs, last);
-      throw error;
-    }
+    return pollUntil(
+      (signal) => this.getJob(id, signal),
+      (job) => isTerminal(job.status),
+      { timeoutMs, pollMs: options.pollMs ?? DEFAULT_POLL_MS, signal: options.signal },
+      (last) => new WaitTimeoutError(id, timeoutMs, last),
+    );
   }
 
   /** GET /jobs/{id} (operationId getJob; `get` without the signal). */
@@ -342,6 +341,22 @@ export class SkyForgeClient<D extends JobDefinitions = DefaultJobs> {
   /** Same as `schedules.trigger` (operationId triggerSchedule). */
   triggerSchedule(name: string): Promise<JobView> {
     return this.schedules.trigger(name);
+  }
+  /** Same as `flows.create` (operationId createFlow). */
+  createFlow(input: FlowCreateInput<D>, options: { idempotencyKey?: string } = {}): Promise<FlowView> {
+    return this.flows.create(input, options);
+  }
+  /** Same as `flows.get` (operationId getFlow). */
+  getFlow(id: string): Promise<FlowView> {
+    return this.flows.get(id);
+  }
+  /** Same as `flows.cancel` (operationId cancelFlow). */
+  cancelFlow(id: string, reason?: string): Promise<FlowView> {
+    return this.flows.cancel(id, reason);
+  }
+  /** Same as `flows.retry` (operationId retryFlow). */
+  retryFlow(id: string): Promise<FlowView> {
+    return this.flows.retry(id);
   }
   /** Same as `stats` (operationId getStats). */
   getStats(): Promise<Stats> {

@@ -116,7 +116,7 @@ export interface ReplayAllOptions {
 export interface WaitForOptions {
   /** Give up after this long with WaitTimeoutError. Default 60_000. */
   timeoutMs?: number;
-  /** Time between polls of GET /jobs/{id}. Default 500. */
+  /** Time between polls of GET /jobs/{id} (GET /flows/{id} for `flows.wait`). Default 500. */
   pollMs?: number;
   /** Stops waiting (and the poll in flight); waitFor rejects with the signal's reason. */
   signal?: AbortSignal;
@@ -194,4 +194,75 @@ export interface SchedulesApi<D extends JobDefinitions = DefaultJobs> {
   resume(name: string): Promise<ScheduleView>;
   /** Runs one firing now; resolves with its job. */
   trigger(name: string): Promise<JobView>;
+}
+
+/**
+ * A flow's status (API.md "Flows"): RUNNING while any job is unfinished; SUCCEEDED when every job
+ * succeeded, FAILED when a job ended DEAD, CANCELLED when jobs were cancelled.
+ */
+export type FlowStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
+
+/** A job as a flow shows it: a job with its place in the flow. `dependsOn` holds job ids. */
+export type FlowJobView = JobView & {
+  flowId?: string | null;
+  ref?: string | null;
+  dependsOn?: string[] | null;
+  onDependencyFailure?: FlowDependencyFailure | null;
+};
+
+/** GET /flows/{id}: the flow and each of its jobs by ref. */
+export interface FlowView {
+  id: string;
+  status: FlowStatus;
+  jobs: Record<string, FlowJobView>;
+}
+
+/** What a job does when a dependency ends DEAD or CANCELLED: become CANCELLED too (default), or run anyway. */
+export type FlowDependencyFailure = 'cancel' | 'run';
+
+/** The job fields of a POST /jobs body a flow's job may carry (no idempotency key: the flow has one). */
+type FlowJobOptions = EnqueueTiming & Pick<EnqueueOptions, 'priority' | 'maxAttempts' | 'backoff' | 'timeoutMs' | 'metadata' | 'flowControl'>;
+
+/** One job of POST /flows: a job body (typed by the registry like `enqueue`) plus its `ref` and dependencies. */
+export type FlowJobInput<D extends JobDefinitions = DefaultJobs> = {
+  [T in keyof D & string]: FlowJobOptions & {
+    /** Unique in the flow; `dependsOn` and the answer's `jobs` use it. */
+    ref: string;
+    type: T;
+    payload?: JobPayloads<D>[T];
+    /** Refs of the jobs that must SUCCEED before this one is QUEUED. */
+    dependsOn?: readonly string[];
+    /** Default `cancel`. */
+    onDependencyFailure?: FlowDependencyFailure;
+  };
+}[keyof D & string];
+
+/** POST /flows: up to 100 jobs, no cycles, refs unique; the same shape as a flow file of `skyforge flows create`. */
+export interface FlowCreateInput<D extends JobDefinitions = DefaultJobs> {
+  jobs: readonly FlowJobInput<D>[];
+  /**
+   * The same key with the same body answers the existing flow; with another body, 409
+   * IDEMPOTENCY_KEY_REUSED. When absent the client sends a random UUID, so its own retries never
+   * create a second flow.
+   */
+  idempotencyKey?: string;
+}
+
+/** The `flows` group of SkyForgeClient: jobs that depend on jobs (API.md "Flows"). */
+export interface FlowsApi<D extends JobDefinitions = DefaultJobs> {
+  /** POST /flows. Retried safely: it always carries an idempotency key (`options` overrides the body's). */
+  create(input: FlowCreateInput<D>, options?: { idempotencyKey?: string }): Promise<FlowView>;
+  /** GET /flows/{id}: the flow's status and every job's. */
+  get(id: string, options?: { signal?: AbortSignal }): Promise<FlowView>;
+  /** Cancels every unfinished job of the flow, each with `reason` as its cancelReason. Not retried on 5xx. */
+  cancel(id: string, reason?: string): Promise<FlowView>;
+  /** Replays the flow's DEAD jobs and puts the jobs they cancelled back to BLOCKED. Not retried on 5xx. */
+  retry(id: string): Promise<FlowView>;
+  /**
+   * Polls until the flow is finished (no longer RUNNING and every job SUCCEEDED, DEAD or
+   * CANCELLED) and resolves with it, whatever the outcome. Rejects with FlowWaitTimeoutError
+   * (carrying the last flow seen) after `timeoutMs`, with the signal's reason when it aborts, or
+   * with the API's error (NotFoundError for an unknown flow).
+   */
+  wait(id: string, options?: WaitForOptions): Promise<FlowView>;
 }

@@ -157,7 +157,8 @@ function chunk(pending: readonly PendingLine[]): PendingLine[][] {
   return chunks;
 }
 
-async function readSource(ctx: CommandContext, path: string): Promise<string> {
+/** The text of `path` (relative to the working directory), or of stdin for `-`; an unreadable file is a usage error. */
+export async function readSource(ctx: CommandContext, path: string): Promise<string> {
   if (path === '-') return readAll(ctx.stdin());
   try {
     return await readFile(resolve(ctx.cwd, path), 'utf8');

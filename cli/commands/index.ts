@@ -6,6 +6,7 @@ import { devCommand } from './dev.ts';
 import { initCommand } from './init.ts';
 import { dlqGroupsCommand, dlqListCommand, dlqReplayCommand, dlqShowCommand } from './dlq.ts';
 import { enqueueCommand } from './enqueue.ts';
+import { flowsCancelCommand, flowsCreateCommand, flowsRetryCommand, flowsStatusCommand, flowsWaitCommand } from './flows.ts';
 import { listCommand } from './list.ts';
 import { retryCommand } from './retry.ts';
 import {
@@ -45,6 +46,11 @@ export const COMMANDS: readonly Command[] = [
   schedulesResumeCommand,
   schedulesTriggerCommand,
   schedulesDeleteCommand,
+  flowsCreateCommand,
+  flowsStatusCommand,
+  flowsWaitCommand,
+  flowsCancelCommand,
+  flowsRetryCommand,
   statsCommand,
   limitsCommand,
   watchCommand,

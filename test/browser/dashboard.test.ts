@@ -292,43 +292,84 @@ describe('operator dashboard in Chromium', () => {
     expect((await http.get('/schedules/hourly-ui')).status).toBe(404);
   });
 
-  it('shows the flow view (a note while this API has no flows)', async () => {
+  it('says so for a flow that does not exist', async () => {
     await open('/ui/flows/does-not-exist');
     await page.getByRole('heading', { name: 'Flow does-not-exist' }).waitFor();
     await page.getByRole('alert').filter({ hasText: /No flow with this id/ }).waitFor();
   });
 
-  it("draws a flow's jobs in stages with their dependencies, from GET /flows/{id} as API.md defines it", async () => {
-    // The local cloud has no /flows routes yet, so this one answer is the documented shape
-    // (API.md, Flows) served in its place; the jobs in it are real jobs of this cloud.
-    const [fetchJob, resize, notify] = await Promise.all([
-      submit({ type: 'demo.echo', payload: { step: 'fetch' } }),
-      submit({ type: 'demo.echo', payload: { step: 'resize' }, delayMs: 600_000 }),
-      submit({ type: 'demo.echo', payload: { step: 'notify' }, delayMs: 600_000 }),
-    ]);
-    await http.waitFor(fetchJob.id, ['SUCCEEDED']);
-    const jobs = {
-      fetch: { ...(await http.get(`/jobs/${fetchJob.id}`)).body, flowId: 'order-42', ref: 'fetch', dependsOn: [] },
-      resize: { ...resize, status: 'QUEUED', flowId: 'order-42', ref: 'resize', dependsOn: [fetchJob.id] },
-      notify: { ...notify, status: 'BLOCKED', flowId: 'order-42', ref: 'notify', dependsOn: [fetchJob.id, resize.id] },
-    };
-    const flowApi = (url: URL) => url.pathname === '/flows/order-42'; // not the page /ui/flows/order-42
-    await page.route(flowApi, (route) => route.fulfill({ json: { id: 'order-42', status: 'RUNNING', jobs } }));
-    try {
-      await open('/ui/flows/order-42');
-      const stages = page.getByRole('list', { name: 'Stages' }).locator(':scope > li');
-      await expect.poll(() => stages.count()).toBe(3);
-      expect(await stages.nth(2).innerText()).toMatch(/notify\s+BLOCKED[\s\S]*after fetch, resize/);
-      const rows = page.locator('table tbody tr');
-      expect(await rows.filter({ hasText: 'resize' }).locator('td').nth(2).innerText()).toBe('fetch');
-      await page.getByRole('link', { name: 'fetch' }).first().click();
-      await page.waitForURL(`**/ui/jobs/${fetchJob.id}`);
-      await open('/ui/flows/order-42');
-      await stages.first().waitFor();
-      await shoot('flow');
-    } finally {
-      await page.unroute(flowApi);
-    }
+  const createFlow = async (body: Json): Promise<Json> => {
+    const res = await http.post('/flows', body);
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    return res.body;
+  };
+
+  it("draws a real flow's jobs in stages with their statuses and dependencies, links to its jobs and back, and cancels it", async () => {
+    const flow = await createFlow({
+      jobs: [
+        { ref: 'fetch', type: 'demo.sleep', payload: { ms: 60_000 } },
+        { ref: 'resize', type: 'demo.echo', dependsOn: ['fetch'] },
+        { ref: 'notify', type: 'demo.echo', dependsOn: ['fetch', 'resize'] },
+      ],
+    });
+    await http.waitFor(flow.jobs.fetch.id, ['RUNNING']);
+    await open(`/ui/flows/${flow.id}`);
+    await page.locator('h1 .badge', { hasText: 'RUNNING' }).waitFor();
+    const stages = page.getByRole('list', { name: 'Stages' }).locator(':scope > li');
+    await expect.poll(() => stages.count()).toBe(3);
+    await expect.poll(() => stages.nth(0).innerText()).toMatch(/fetch\s+RUNNING/);
+    expect(await stages.nth(1).innerText()).toMatch(/resize\s+BLOCKED[\s\S]*after fetch/);
+    expect(await stages.nth(2).innerText()).toMatch(/notify\s+BLOCKED[\s\S]*after fetch, resize/);
+    const rows = page.locator('table tbody tr');
+    expect(await rows.allInnerTexts()).toHaveLength(3);
+    expect(await rows.filter({ hasText: 'notify' }).locator('td').nth(2).innerText()).toBe('fetch, resize');
+    expect(await rows.filter({ hasText: 'notify' }).locator('td').nth(3).innerText()).toBe('0 of 3');
+    await shoot('flow');
+
+    // From a job of the flow to its page, and back through the job's Flow link.
+    await page.getByRole('link', { name: 'resize' }).first().click();
+    await page.waitForURL(`**/ui/jobs/${flow.jobs.resize.id}`);
+    await page.locator('h1 .badge', { hasText: 'BLOCKED' }).waitFor();
+    await page.getByRole('link', { name: flow.jobs.fetch.id, exact: true }).waitFor(); // what it depends on
+    await page.getByRole('link', { name: 'resize', exact: true }).click();
+    await page.waitForURL(`**/ui/flows/${flow.id}`);
+
+    const actions = page.getByRole('group', { name: 'Actions' });
+    await actions.getByRole('button', { name: 'Cancel', exact: true }).waitFor();
+    expect(await actions.getByRole('button').allInnerTexts()).toEqual(['Cancel']);
+    await actions.getByRole('button', { name: 'Cancel', exact: true }).click();
+    await page.getByRole('dialog').waitFor();
+    // Back leaves the flow as it was.
+    await page.getByRole('dialog').getByRole('button', { name: 'Back' }).click();
+    expect((await http.get(`/flows/${flow.id}`)).body.status).toBe('RUNNING');
+    await actions.getByRole('button', { name: 'Cancel', exact: true }).click();
+    await page.getByRole('dialog').getByLabel('Reason (optional)').fill('order withdrawn in the UI');
+    await confirmIn('Cancel').click();
+    await page.locator('h1 .badge', { hasText: 'CANCELLED' }).waitFor({ timeout: 10_000 });
+    const after = (await http.get(`/flows/${flow.id}`)).body;
+    expect(Object.values(after.jobs as Record<string, Json>).map((j) => j.status)).toEqual(['CANCELLED', 'CANCELLED', 'CANCELLED']);
+    expect(after.jobs.resize.cancelReason).toContain('order withdrawn in the UI');
+    await expect.poll(() => actions.getByRole('button').count()).toBe(0);
+  });
+
+  it('retries a FAILED flow from its page until every job SUCCEEDED', async () => {
+    const flow = await createFlow({
+      jobs: [
+        { ref: 'charge', type: 'demo.echo', payload: { step: 'charge' }, delayMs: 600_000 },
+        { ref: 'ship', type: 'demo.echo', dependsOn: ['charge'] },
+      ],
+    });
+    expect((await http.post(`/jobs/${flow.jobs.charge.id}/dlq`, { reason: 'declined, from the test' })).status).toBe(200);
+    await http.waitFor(flow.jobs.ship.id, ['CANCELLED']);
+    await open(`/ui/flows/${flow.id}`);
+    await page.locator('h1 .badge', { hasText: 'FAILED' }).waitFor();
+    const actions = page.getByRole('group', { name: 'Actions' });
+    await actions.getByRole('button', { name: 'Retry', exact: true }).click();
+    await confirmIn('Retry').click();
+    await page.locator('h1 .badge', { hasText: 'SUCCEEDED' }).waitFor({ timeout: 15_000 });
+    const stages = page.getByRole('list', { name: 'Stages' }).locator(':scope > li');
+    await expect.poll(() => stages.nth(1).innerText()).toMatch(/ship\s+SUCCEEDED/);
+    expect((await http.get(`/flows/${flow.id}`)).body.status).toBe('SUCCEEDED');
   });
 
   it('stops refreshing while the tab is hidden and refreshes about every 3 s while shown', async () => {
@@ -359,7 +400,14 @@ describe('operator dashboard in Chromium', () => {
     const phone = await browser.context.newPage();
     try {
       await phone.setViewportSize({ width: 390, height: 844 });
-      for (const path of ['/ui/', '/ui/jobs', '/ui/dlq', '/ui/schedules']) {
+      const flow = await createFlow({
+        jobs: [
+          { ref: 'a-rather-long-reference-for-the-first-job', type: 'demo.echo', delayMs: 600_000 },
+          { ref: 'second', type: 'demo.echo', dependsOn: ['a-rather-long-reference-for-the-first-job'] },
+          { ref: 'third', type: 'demo.echo', dependsOn: ['a-rather-long-reference-for-the-first-job', 'second'] },
+        ],
+      });
+      for (const path of ['/ui/', '/ui/jobs', '/ui/dlq', '/ui/schedules', `/ui/flows/${flow.id}`]) {
         await phone.goto(`${cloud.apiUrl}${path}`);
         await phone.locator('main h1').waitFor();
         await phone.locator('table tbody tr').first().waitFor();
@@ -441,13 +489,15 @@ describe('operator dashboard in Chromium', () => {
     it('read-only: shows no write button on any view, and refuses a POST with 403', async () => {
       const dead = await submit({ type: 'demo.fail', payload: { permanent: true, message: 'read-only check' } });
       await http.waitFor(dead.id, ['DEAD']);
-      for (const path of ['', 'jobs', `jobs/${dead.id}`, 'dlq', 'schedules']) {
+      const flow = await createFlow({ jobs: [{ ref: 'later', type: 'demo.echo', delayMs: 600_000 }, { ref: 'after', type: 'demo.echo', dependsOn: ['later'] }] });
+      for (const path of ['', 'jobs', `jobs/${dead.id}`, 'dlq', 'schedules', `flows/${flow.id}`]) {
         await page.goto(`${readOnly.url}${path}`);
         await page.locator('main h1').waitFor();
         await page.getByText('read-only', { exact: true }).waitFor();
         if (path === 'dlq') await page.locator('table.groups tbody tr').first().waitFor();
         if (path === 'schedules') await page.locator('table.schedules tbody tr', { hasText: 'nightly-ui' }).waitFor();
         if (path.startsWith('jobs/')) await page.getByText('read-only check').first().waitFor();
+        if (path.startsWith('flows/')) await page.getByRole('list', { name: 'Stages' }).getByText('BLOCKED').waitFor();
         const names = await page.getByRole('button').allInnerTexts();
         for (const name of WRITE_BUTTONS) expect(names.filter((n) => n.startsWith(name)), `${path}: ${names.join(', ')}`).toEqual([]);
         expect(await page.getByRole('checkbox').count()).toBe(0);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Job, JobStatus } from '../../ui/src/api.ts';
+import type { Flow, FlowStatus, Job, JobStatus } from '../../ui/src/api.ts';
+import { flowAllows, type FlowAction } from '../../ui/src/flow-actions.ts';
 import { flowStages } from '../../ui/src/flow-stages.ts';
 import { allows, type JobAction } from '../../ui/src/job-actions.ts';
 import { previewFirings, scheduleFirings } from '../../ui/src/schedule-preview.ts';
@@ -74,5 +75,22 @@ describe('dashboard: flow stages', () => {
       notify: job('j3', 'BLOCKED', ['j1', 'j2']),
     });
     expect(stages.map((s) => s.map(([ref]) => ref))).toEqual([['fetch', 'audit'], ['resize'], ['notify']]);
+  });
+});
+
+describe('dashboard: which actions a flow offers', () => {
+  // Cancel while a job can still change; Retry once a job is DEAD (retry replays DEAD jobs).
+  const table: Array<[FlowStatus, JobStatus[], FlowAction[]]> = [
+    ['RUNNING', ['SUCCEEDED', 'RUNNING', 'BLOCKED'], ['cancel']],
+    ['RUNNING', ['SCHEDULED', 'BLOCKED'], ['cancel']],
+    ['RUNNING', ['DEAD', 'QUEUED'], ['cancel', 'retry']],
+    ['RUNNING', ['RETRYING'], ['cancel']],
+    ['FAILED', ['DEAD', 'CANCELLED', 'SUCCEEDED'], ['retry']],
+    ['CANCELLED', ['CANCELLED', 'SUCCEEDED'], []],
+    ['SUCCEEDED', ['SUCCEEDED', 'SUCCEEDED'], []],
+  ];
+  it.each(table)('a %s flow with jobs %j offers %j', (status, statuses, actions) => {
+    const flow = { id: 'f', status, jobs: Object.fromEntries(statuses.map((s, i) => [`r${i}`, { id: `j${i}`, status: s } as unknown as Job])) } as Flow;
+    expect((['cancel', 'retry'] as const).filter((a) => flowAllows(flow, a))).toEqual(actions);
   });
 });

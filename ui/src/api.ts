@@ -49,9 +49,11 @@ export type { FailureGroup } from '../../shared/use-cases/failure-groups.ts';
 
 export type { ScheduleView as Schedule } from '../../shared/use-cases/schedule-view.ts';
 
+export type FlowStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
+
 export interface Flow {
   id: string;
-  status: string;
+  status: FlowStatus;
   jobs: Record<string, Job>;
 }
 

@@ -206,6 +206,19 @@ export function JobView(props: { id: string }) {
               <dd>
                 <Link to={`/flows/${encodeURIComponent(job.flowId)}`}>{job.ref ?? job.flowId}</Link>
               </dd>
+              {job.dependsOn?.length ? (
+                <>
+                  <dt>Depends on</dt>
+                  <dd class="mono">
+                    {job.dependsOn.map((id, i) => (
+                      <span key={id}>
+                        {i ? ', ' : ''}
+                        <Link to={`/jobs/${encodeURIComponent(id)}`}>{id}</Link>
+                      </span>
+                    ))}
+                  </dd>
+                </>
+              ) : null}
             </>
           ) : null}
           {job.deadReason ? (
