@@ -185,7 +185,7 @@ describe('skyforge schedules, stats, watch, help', () => {
       for (const name of ['enqueue', 'status', 'wait', 'list', 'cancel', 'retry', 'dlq list', 'dlq replay', 'schedules create', 'stats', 'watch']) {
         expect(result.stdout).toMatch(new RegExp(`^  ${name}\\s{2,}\\S`, 'm'));
       }
-      expect(result.stdout).toMatch(/^Exit codes:\n {2}0 .*\n {2}1 .*\n.*\n {2}2 {2}usage.*\n {2}3 {2}any other API error/m);
+      expect(result.stdout).toMatch(/^Exit codes:\n {2}0 .*\n {2}1 .*\n(?: {5}.*\n)+ {2}2 {2}usage.*\n {2}3 {2}any other API error/m);
       expect(result.stdout).toContain('cdk deploy --outputs-file cdk-outputs.json');
       expect(result.stdout).toContain('NO_COLOR');
     });
