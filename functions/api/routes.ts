@@ -24,6 +24,7 @@ import { getDeadJob, getJob, listJobs, replayDeadJob, replayDeadJobs } from '../
 import { requeueJob } from '../../shared/use-cases/requeue-job.ts';
 import { submitJobBatch, submitJobs, type JobRequest, type SubmitOutcome } from '../../shared/use-cases/submit-jobs.ts';
 import { dashboardRoutes } from './dashboard-routes.ts';
+import { flowRoutes } from './flow-routes.ts';
 import { errorBody } from './responses.ts';
 import { scheduleRoutes } from './schedule-routes.ts';
 import { deadJobView, jobView } from './views.ts';
@@ -71,6 +72,7 @@ export function apiRoutes(deps: Dependencies): Route[] {
     },
     { method: 'GET', path: '/openapi.json', handler: async () => ok(openApiDocument()) },
     ...scheduleRoutes(deps),
+    ...flowRoutes(deps),
   ];
 }
 

@@ -3,6 +3,7 @@ import { runAttempt } from '../../shared/runtime/attempt-runner.ts';
 import { claimJob } from '../../shared/use-cases/claim-job.ts';
 import type { Dependencies } from '../../shared/use-cases/dependencies.ts';
 import { finishAttempt } from '../../shared/use-cases/finish-attempt.ts';
+import { loadDependencies } from '../../shared/use-cases/load-dependencies.ts';
 import type { BatchContext, MessageOutcome, ReceivedMessage } from '../../shared/use-cases/message-outcome.ts';
 
 /**
@@ -13,6 +14,6 @@ export async function runJobMessage(message: ReceivedMessage, deps: Dependencies
   const claim = await claimJob(message, deps, batch);
   if (!claim.claimed) return claim.outcome;
   const logger = withJobKeys(batch.logger, claim.job);
-  const run = await runAttempt(claim.job, deps, logger);
+  const run = await runAttempt(claim.job, deps, logger, await loadDependencies(claim.job, deps));
   return finishAttempt(claim.job, run, claim.waitMs, deps, batch, logger);
 }

@@ -7,6 +7,8 @@ export type { Priority } from './priority.ts';
 
 /** Every state a job can be in. See docs/lifecycle.md for the diagram. */
 export const JOB_STATUS = {
+  /** A job of a flow waiting for its dependencies (API.md "Flows"). */
+  BLOCKED: 'BLOCKED',
   SCHEDULED: 'SCHEDULED',
   QUEUED: 'QUEUED',
   RUNNING: 'RUNNING',
@@ -93,6 +95,16 @@ export interface Job {
   history: AttemptRecord[];
   deadReason: string | null;
   cancelReason: string | null;
+  /** Flows (docs/flows.md): the flow the job belongs to and its ref there; null outside a flow. */
+  flowId?: string | null;
+  ref?: string | null;
+  /** Ids of the jobs this one waits for, and of the jobs that wait for it. */
+  dependsOn?: string[] | null;
+  dependents?: string[] | null;
+  /** What a dependency's failure does to this job: `cancel` (default) or `run`. */
+  onDependencyFailure?: DependencyFailurePolicy | null;
+  /** CANCELLED because this dependency failed (the cascade); a flow retry puts it back to BLOCKED. */
+  cancelledByDependency?: string | null;
   /** DEAD only: the failure group (see failure-fingerprint.ts), set by the write that made it DEAD. */
   fingerprint: string | null;
   /** Lease of the attempt in progress: who holds it and until when (epoch ms). */
@@ -112,15 +124,49 @@ export interface Job {
 }
 
 /** What the API shows of a job: everything but the internal bookkeeping. */
-export type JobView = Omit<Job, 'leaseToken' | 'leaseUntil' | 'bodyHash' | 'expiresAt' | 'pendingSchedule' | 'fingerprint'> & {
+export type JobView = Omit<
+  Job,
+  | 'leaseToken'
+  | 'leaseUntil'
+  | 'bodyHash'
+  | 'expiresAt'
+  | 'pendingSchedule'
+  | 'fingerprint'
+  | 'flowId'
+  | 'ref'
+  | 'dependsOn'
+  | 'dependents'
+  | 'onDependencyFailure'
+  | 'cancelledByDependency'
+> & {
   /** DEAD jobs only: the failure group (API.md, Dead letters). */
   fingerprint?: string;
+  /** Jobs of a flow only (API.md, Flows): the flow, the job's ref in it, the ids of its dependencies. */
+  flowId?: string;
+  ref?: string;
+  dependsOn?: string[];
+  onDependencyFailure?: DependencyFailurePolicy;
 };
 
 export function toJobView(job: Job): JobView {
-  const { leaseToken: _t, leaseUntil: _u, bodyHash: _h, expiresAt: _e, pendingSchedule: _p, fingerprint: _f, ...view } = job;
+  const {
+    leaseToken: _t,
+    leaseUntil: _u,
+    bodyHash: _h,
+    expiresAt: _e,
+    pendingSchedule: _p,
+    fingerprint: _f,
+    flowId,
+    ref,
+    dependsOn,
+    dependents: _d,
+    onDependencyFailure,
+    cancelledByDependency: _c,
+    ...view
+  } = job;
   const fingerprint = fingerprintOf(job);
-  return { ...view, payload: view.payload ?? null, ...(fingerprint ? { fingerprint } : {}) };
+  const flow = flowId ? { flowId, ...(ref ? { ref } : {}), dependsOn: dependsOn ?? [], onDependencyFailure: onDependencyFailure ?? 'cancel' } : {};
+  return { ...view, payload: view.payload ?? null, ...(fingerprint ? { fingerprint } : {}), ...flow };
 }
 
 /**
@@ -145,3 +191,6 @@ export function appendHistory(history: readonly AttemptRecord[], record: Attempt
   const error = record.error ? { ...record.error, message: record.error.message.slice(0, HISTORY_MESSAGE_LIMIT) } : null;
   return [...history, { ...record, error }].slice(-HISTORY_LIMIT);
 }
+
+export const DEPENDENCY_FAILURE_POLICIES = ['cancel', 'run'] as const;
+export type DependencyFailurePolicy = (typeof DEPENDENCY_FAILURE_POLICIES)[number];

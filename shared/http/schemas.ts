@@ -1,7 +1,8 @@
 import * as z from 'zod';
 import { LIMITS } from '../domain/job-defaults.ts';
 import { PRIORITIES } from '../config/definitions.ts';
-import { BACKOFF_TYPES, JOB_STATUS, JOB_STATUSES } from '../domain/job.ts';
+import { BACKOFF_TYPES, DEPENDENCY_FAILURE_POLICIES, JOB_STATUS, JOB_STATUSES } from '../domain/job.ts';
+import { FLOW_LIMITS } from '../domain/flow.ts';
 import { SCHEDULE_NAME } from '../domain/schedule.ts';
 import { FLOW_CONTROL_LIMITS as FC } from '../domain/flow-control.ts';
 
@@ -10,6 +11,8 @@ import { FLOW_CONTROL_LIMITS as FC } from '../domain/flow-control.ts';
  * OpenAPI document is generated from). Unknown fields are refused, so a typo such as
  * "priorty" is a clear 400 instead of a silently ignored setting.
  */
+
+const FLOW_MAX_JOBS = FLOW_LIMITS.maxJobs;
 
 const between = (field: string, min: number, max: number) =>
   z
@@ -162,3 +165,32 @@ export type JobRequestBody = z.infer<typeof jobRequestSchema>;
 
 /** Action routes that take no fields refuse any (a typo is a 400, not ignored). */
 export const emptyBodySchema = z.object({}).strict();
+
+/** API.md "Flows": a job body plus its ref, its dependencies (refs) and its failure policy. */
+export const flowJobSchema = jobBodyShape
+  .omit({ idempotencyKey: true })
+  .extend({
+    ref: z
+      .string({ error: 'ref is required and must be a string' })
+      .regex(/^[\w.:-]{1,64}$/, { error: 'ref must be 1-64 letters, digits, "_", ".", ":" or "-"' }),
+    dependsOn: z.array(z.string({ error: 'dependsOn must hold refs' }), { error: 'dependsOn must be an array of refs' }).max(FLOW_MAX_JOBS).optional(),
+    onDependencyFailure: z.enum(DEPENDENCY_FAILURE_POLICIES, { error: 'onDependencyFailure must be cancel or run' }).optional(),
+  })
+  .strict()
+  .refine((body) => !(body.delayMs !== undefined && body.runAt !== undefined), { error: 'send either delayMs or runAt, not both', path: ['delayMs'] })
+  .refine((body) => (body.dependsOn ?? []).length === 0 || (body.delayMs === undefined && body.runAt === undefined), {
+    error: 'a job with dependencies starts when they finish: delayMs and runAt are for jobs without dependsOn',
+    path: ['delayMs'],
+  });
+
+export const flowRequestSchema = z
+  .object({
+    idempotencyKey: jobBodyShape.shape.idempotencyKey,
+    jobs: z
+      .array(flowJobSchema, { error: 'jobs must be an array of job bodies with a ref' })
+      .min(1, { error: 'jobs must hold at least one job' })
+      .max(FLOW_MAX_JOBS, { error: `a flow may hold at most ${FLOW_MAX_JOBS} jobs` }),
+  })
+  .strict();
+
+export type FlowRequestBody = z.infer<typeof flowRequestSchema>;

@@ -1,7 +1,7 @@
 import type { AttemptResult } from '../domain/attempt-decision.ts';
 import { JobCancelledError, JobTimeoutError, PermanentError } from '../domain/errors.ts';
 import { JOB_STATUS, type Job } from '../domain/job.ts';
-import type { JobContext, JobLogger, JobRegistry } from '../jobs/registry.ts';
+import type { DependencyOutcome, JobContext, JobLogger, JobRegistry } from '../jobs/registry.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { JobStore } from '../ports/job-store.ts';
 import { ProgressWriter } from './progress-writer.ts';
@@ -26,7 +26,12 @@ export interface AttemptRun {
  * AbortSignal fires with JobTimeoutError at `timeoutMs`, or with JobCancelledError when the job
  * stops being this attempt's (cancelled, dead-lettered, deleted, taken over).
  */
-export async function runAttempt(job: Job, deps: AttemptRunnerDeps, logger: JobLogger): Promise<AttemptRun> {
+export async function runAttempt(
+  job: Job,
+  deps: AttemptRunnerDeps,
+  logger: JobLogger,
+  dependencies: Record<string, DependencyOutcome> = {},
+): Promise<AttemptRun> {
   const startedAt = deps.clock.now();
   const controller = new AbortController();
   const stop = (why: string): void => controller.abort(new JobCancelledError(why));
@@ -35,7 +40,7 @@ export async function runAttempt(job: Job, deps: AttemptRunnerDeps, logger: JobL
   const watch = setInterval(() => void watchLease(job, deps, logger, stop), deps.config.cancelPollMs);
   let outcome: AttemptResult;
   try {
-    outcome = await runHandler(job, deps.registry, controller.signal, progress, logger);
+    outcome = await runHandler(job, deps.registry, { signal: controller.signal, progress, logger, dependencies });
   } finally {
     clearTimeout(timeout);
     clearInterval(watch);
@@ -64,10 +69,9 @@ async function watchLease(job: Job, deps: AttemptRunnerDeps, logger: JobLogger, 
 async function runHandler(
   job: Job,
   registry: JobRegistry,
-  signal: AbortSignal,
-  progress: ProgressWriter,
-  logger: JobLogger,
+  run: { signal: AbortSignal; progress: ProgressWriter; logger: JobLogger; dependencies: Record<string, DependencyOutcome> },
 ): Promise<AttemptResult> {
+  const { signal, progress, logger } = run;
   const definition = registry.get(job.type);
   if (!definition) {
     return { kind: 'failed', error: new PermanentError(`no handler is registered for type "${job.type}" in this worker`) };
@@ -86,6 +90,7 @@ async function runHandler(
     signal,
     progress: (value) => progress.report(value),
     logger,
+    dependencies: run.dependencies,
   };
   const aborted = new Promise<never>((_, reject) => {
     if (signal.aborted) reject(signal.reason);

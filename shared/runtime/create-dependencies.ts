@@ -3,6 +3,7 @@ import { createTracing } from 'skyforge-tracing';
 import { monotonicFactory } from 'ulid';
 import { DynamoDbJobCounters } from '../adapters/dynamodb/dynamodb-job-counters.ts';
 import { DynamoDbFlowControlStore } from '../adapters/dynamodb/dynamodb-flow-control-store.ts';
+import { DynamoDbFlowStore } from '../adapters/dynamodb/dynamodb-flow-store.ts';
 import { DynamoDbJobStore } from '../adapters/dynamodb/dynamodb-job-store.ts';
 import { DynamoDbScheduleStore } from '../adapters/dynamodb/dynamodb-schedule-store.ts';
 import { EventBridgeJobScheduler } from '../adapters/scheduler/eventbridge-job-scheduler.ts';
@@ -48,6 +49,7 @@ export function createDependencies(options: {
     tracing,
     store: new DynamoDbJobStore({ client: clients.dynamo, tableName: config.tableName }),
     flowControl: new DynamoDbFlowControlStore({ client: clients.dynamo, tableName: config.tableName }),
+    flows: new DynamoDbFlowStore({ client: clients.dynamo, tableName: config.tableName }),
     queue: new SqsJobQueue({
       client: clients.sqs,
       queueUrls: config.queueUrls,

@@ -371,7 +371,7 @@ describe('api', () => {
       const stats = await call('GET', '/stats');
       expect(Object.keys(stats.body.queues).sort()).toEqual(['critical', 'high', 'low', 'normal']);
       expect(stats.body.queues.normal).toEqual({ ready: 0, inFlight: 0, delayed: 0, deadLetters: 0 });
-      expect(Object.keys(stats.body.jobs).sort()).toEqual(['CANCELLED', 'DEAD', 'QUEUED', 'RETRYING', 'RUNNING', 'SCHEDULED', 'SUCCEEDED']);
+      expect(Object.keys(stats.body.jobs).sort()).toEqual(['BLOCKED', 'CANCELLED', 'DEAD', 'QUEUED', 'RETRYING', 'RUNNING', 'SCHEDULED', 'SUCCEEDED']);
       expect(stats.body.jobs.SUCCEEDED).toBeGreaterThan(0);
       const ready = await call('GET', '/readyz');
       expect(ready.status).toBe(200);
