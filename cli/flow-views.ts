@@ -1,4 +1,4 @@
-import type { FlowJobView, FlowView } from './client/index.ts';
+import type { FlowView, JobView } from './client/index.ts';
 import { flowStatusStyle, statusStyle } from './job-views.ts';
 import type { Column, Output } from './output.ts';
 
@@ -7,7 +7,7 @@ import type { Column, Output } from './output.ts';
 /** One row of the jobs table of a flow. */
 export interface FlowRow {
   ref: string;
-  job: FlowJobView;
+  job: JobView;
   /** The refs of its dependencies (the API gives job ids). */
   after: string[];
   /** 0 for a job without dependencies, else one more than its deepest dependency. */

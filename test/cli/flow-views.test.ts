@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { isFlowFinished, type FlowJobView, type FlowView } from '../../cli/client/index.ts';
+import { isFlowFinished, type FlowView, type JobView } from '../../cli/client/index.ts';
 import { flowFromText } from '../../cli/commands/flows.ts';
 import { CliUsageError } from '../../cli/errors.ts';
 import { flowFailure, flowRows, jobCounts, printFlow } from '../../cli/flow-views.ts';
@@ -9,14 +9,16 @@ import { Capture } from './run-cli.ts';
 
 /** How the CLI reads a flow file and shows a flow, without a network. */
 
-function job(id: string, status: string, dependsOn: string[] = [], extra: Partial<FlowJobView> = {}): FlowJobView {
-  return { id, type: 'demo.echo', status, attempts: status === 'SUCCEEDED' ? 1 : 0, maxAttempts: 3, dependsOn, ...extra } as FlowJobView;
+function job(id: string, status: string, dependsOn: string[] = [], extra: Partial<JobView> = {}): JobView {
+  return { id, type: 'demo.echo', status, attempts: status === 'SUCCEEDED' ? 1 : 0, maxAttempts: 3, dependsOn, ...extra } as JobView;
 }
 
 /** notify waits for fetch and resize; resize for fetch; audit (listed first) for notify. */
 const FLOW: FlowView = {
   id: 'f-1',
   status: 'RUNNING',
+  createdAt: '2026-05-01T12:00:00.000Z',
+  idempotencyKey: null,
   jobs: {
     audit: job('j-audit', 'BLOCKED', ['j-notify']),
     notify: job('j-notify', 'BLOCKED', ['j-fetch', 'j-resize']),
@@ -65,6 +67,7 @@ describe('a flow for people', () => {
 
   it('names the jobs that did not succeed, with why', () => {
     const failed: FlowView = {
+      ...FLOW,
       id: 'f-2',
       status: 'FAILED',
       jobs: {
