@@ -41,7 +41,8 @@ export const FLOW_COLUMNS: readonly Column<FlowRow>[] = [
   { header: 'REF', value: (r) => r.ref, maxWidth: 32 },
   { header: 'TYPE', value: (r) => r.job.type, maxWidth: 32 },
   { header: 'STATUS', value: (r) => r.job.status, style: (r) => statusStyle(r.job.status) },
-  { header: 'DEPENDS ON', value: (r) => (r.after.length ? r.after.join(', ') : '-'), maxWidth: 48 },
+  // `(run)`: the job runs even when a dependency fails (onDependencyFailure "run").
+  { header: 'DEPENDS ON', value: (r) => (r.after.length ? `${r.after.join(', ')}${r.job.onDependencyFailure === 'run' ? ' (run)' : ''}` : '-'), maxWidth: 48 },
   { header: 'ATTEMPTS', value: (r) => `${r.job.attempts}/${r.job.maxAttempts}`, align: 'right' },
   { header: 'JOB', value: (r) => r.job.id },
 ];

@@ -20,7 +20,7 @@ const FLOW: FlowView = {
   createdAt: '2026-05-01T12:00:00.000Z',
   idempotencyKey: null,
   jobs: {
-    audit: job('j-audit', 'BLOCKED', ['j-notify']),
+    audit: job('j-audit', 'BLOCKED', ['j-notify'], { onDependencyFailure: 'run' }),
     notify: job('j-notify', 'BLOCKED', ['j-fetch', 'j-resize']),
     fetch: job('j-fetch', 'SUCCEEDED'),
     resize: job('j-resize', 'RUNNING', ['j-fetch']),
@@ -58,6 +58,7 @@ describe('a flow for people', () => {
     expect(lines[4]?.split(/\s{2,}/)).toEqual(['REF', 'TYPE', 'STATUS', 'DEPENDS ON', 'ATTEMPTS', 'JOB']);
     expect(lines[5]?.split(/\s{2,}/)).toEqual(['fetch', 'demo.echo', 'SUCCEEDED', '-', '1/3', 'j-fetch']);
     expect(lines[8]?.split(/\s{2,}/)).toEqual(['notify', 'demo.echo', 'BLOCKED', 'fetch, resize', '0/3', 'j-notify']);
+    expect(lines[9]?.split(/\s{2,}/)).toEqual(['audit', 'demo.echo', 'BLOCKED', 'notify (run)', '0/3', 'j-audit']);
   });
 
   it('counts jobs per status', () => {
