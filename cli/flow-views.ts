@@ -1,4 +1,4 @@
-import type { FlowJobView, FlowView } from './client/index.ts';
+import type { FlowView, JobView } from './client/index.ts';
 import { flowStatusStyle, statusStyle } from './job-views.ts';
 import type { Column, Output } from './output.ts';
 
@@ -7,7 +7,7 @@ import type { Column, Output } from './output.ts';
 /** One row of the jobs table of a flow. */
 export interface FlowRow {
   ref: string;
-  job: FlowJobView;
+  job: JobView;
   /** The refs of its dependencies (the API gives job ids). */
   after: string[];
   /** 0 for a job without dependencies, else one more than its deepest dependency. */
@@ -41,7 +41,8 @@ export const FLOW_COLUMNS: readonly Column<FlowRow>[] = [
   { header: 'REF', value: (r) => r.ref, maxWidth: 32 },
   { header: 'TYPE', value: (r) => r.job.type, maxWidth: 32 },
   { header: 'STATUS', value: (r) => r.job.status, style: (r) => statusStyle(r.job.status) },
-  { header: 'DEPENDS ON', value: (r) => (r.after.length ? r.after.join(', ') : '-'), maxWidth: 48 },
+  // `(run)`: the job runs even when a dependency fails (onDependencyFailure "run").
+  { header: 'DEPENDS ON', value: (r) => (r.after.length ? `${r.after.join(', ')}${r.job.onDependencyFailure === 'run' ? ' (run)' : ''}` : '-'), maxWidth: 48 },
   { header: 'ATTEMPTS', value: (r) => `${r.job.attempts}/${r.job.maxAttempts}`, align: 'right' },
   { header: 'JOB', value: (r) => r.job.id },
 ];

@@ -120,7 +120,7 @@ export function flowControlText(fc: { key: string; parallelism?: number | null; 
 }
 
 /** `01K... (ref resize, after 2 jobs)` for a job of a flow, else null. */
-function flowOf(job: JobView & { flowId?: string | null; ref?: string | null; dependsOn?: readonly string[] | null }): string | null {
+function flowOf(job: JobView): string | null {
   if (!job.flowId) return null;
   const after = job.dependsOn?.length ? `, after ${job.dependsOn.length} job${job.dependsOn.length === 1 ? '' : 's'}` : '';
   return `${job.flowId}${job.ref ? ` (ref ${job.ref}${after})` : ''}; skyforge flows status ${job.flowId}`;

@@ -28,7 +28,8 @@ export function flowsApi<D extends JobDefinitions>(json: <T>(spec: CallSpec) => 
     create: (input: FlowCreateInput<D>, options: { idempotencyKey?: string } = {}) =>
       json<FlowView>({ method: 'POST', path: '/flows', body: flowBody(input, options.idempotencyKey), idempotent: true }),
     get,
-    cancel: (id, reason) => json<FlowView>({ method: 'POST', path: `${path(id)}/cancel`, body: reason === undefined ? {} : { reason }, idempotent: false }),
+    // Cancelling twice is cancelling once (a finished flow answers as it stands): retried like pause.
+    cancel: (id, reason) => json<FlowView>({ method: 'POST', path: `${path(id)}/cancel`, body: reason === undefined ? {} : { reason }, idempotent: true }),
     retry: (id) => json<FlowView>({ method: 'POST', path: `${path(id)}/retry`, body: {}, idempotent: false }),
     wait: (id: string, options: WaitForOptions = {}) => {
       const timeoutMs = options.timeoutMs ?? DEFAULT_FLOW_WAIT_TIMEOUT_MS;

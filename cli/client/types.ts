@@ -1,4 +1,5 @@
-import type { BackoffPolicy, JobStatus, JobView, Priority } from '../../shared/domain/job.ts';
+import type { BackoffPolicy, DependencyFailurePolicy, JobStatus, JobView, Priority } from '../../shared/domain/job.ts';
+import type { FlowView } from '../../shared/use-cases/flow-view.ts';
 import type { demoJobs } from '../../shared/jobs/demo-jobs.ts';
 import type { jobs as defaultRegistryJobs } from '../../shared/jobs/default-registry.ts';
 import type { JobDefinitions, JobPayloads } from '../../shared/jobs/registry.ts';
@@ -196,29 +197,15 @@ export interface SchedulesApi<D extends JobDefinitions = DefaultJobs> {
   trigger(name: string): Promise<JobView>;
 }
 
+/** GET /flows/{id}: the flow, its status derived from its jobs', each job by ref (the server's own type). */
+export type { FlowView } from '../../shared/use-cases/flow-view.ts';
 /**
  * A flow's status (API.md "Flows"): RUNNING while any job is unfinished; SUCCEEDED when every job
  * succeeded, FAILED when a job ended DEAD, CANCELLED when jobs were cancelled.
  */
-export type FlowStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
-
-/** A job as a flow shows it: a job with its place in the flow. `dependsOn` holds job ids. */
-export type FlowJobView = JobView & {
-  flowId?: string | null;
-  ref?: string | null;
-  dependsOn?: string[] | null;
-  onDependencyFailure?: FlowDependencyFailure | null;
-};
-
-/** GET /flows/{id}: the flow and each of its jobs by ref. */
-export interface FlowView {
-  id: string;
-  status: FlowStatus;
-  jobs: Record<string, FlowJobView>;
-}
-
+export type { FlowStatus } from '../../shared/domain/flow.ts';
 /** What a job does when a dependency ends DEAD or CANCELLED: become CANCELLED too (default), or run anyway. */
-export type FlowDependencyFailure = 'cancel' | 'run';
+export type FlowDependencyFailure = DependencyFailurePolicy;
 
 /** The job fields of a POST /jobs body a flow's job may carry (no idempotency key: the flow has one). */
 type FlowJobOptions = EnqueueTiming & Pick<EnqueueOptions, 'priority' | 'maxAttempts' | 'backoff' | 'timeoutMs' | 'metadata' | 'flowControl'>;
@@ -254,7 +241,10 @@ export interface FlowsApi<D extends JobDefinitions = DefaultJobs> {
   create(input: FlowCreateInput<D>, options?: { idempotencyKey?: string }): Promise<FlowView>;
   /** GET /flows/{id}: the flow's status and every job's. */
   get(id: string, options?: { signal?: AbortSignal }): Promise<FlowView>;
-  /** Cancels every unfinished job of the flow, each with `reason` as its cancelReason. Not retried on 5xx. */
+  /**
+   * Cancels every unfinished job of the flow, each with `reason` as its cancelReason. A finished
+   * flow answers as it stands, so a cancel is retried on 5xx like pause.
+   */
   cancel(id: string, reason?: string): Promise<FlowView>;
   /** Replays the flow's DEAD jobs and puts the jobs they cancelled back to BLOCKED. Not retried on 5xx. */
   retry(id: string): Promise<FlowView>;

@@ -309,7 +309,7 @@ describe('operator dashboard in Chromium', () => {
       jobs: [
         { ref: 'fetch', type: 'demo.sleep', payload: { ms: 60_000 } },
         { ref: 'resize', type: 'demo.echo', dependsOn: ['fetch'] },
-        { ref: 'notify', type: 'demo.echo', dependsOn: ['fetch', 'resize'] },
+        { ref: 'notify', type: 'demo.echo', dependsOn: ['fetch', 'resize'], onDependencyFailure: 'run' },
       ],
     });
     await http.waitFor(flow.jobs.fetch.id, ['RUNNING']);
@@ -319,7 +319,7 @@ describe('operator dashboard in Chromium', () => {
     await expect.poll(() => stages.count()).toBe(3);
     await expect.poll(() => stages.nth(0).innerText()).toMatch(/fetch\s+RUNNING/);
     expect(await stages.nth(1).innerText()).toMatch(/resize\s+BLOCKED[\s\S]*after fetch/);
-    expect(await stages.nth(2).innerText()).toMatch(/notify\s+BLOCKED[\s\S]*after fetch, resize/);
+    expect(await stages.nth(2).innerText()).toMatch(/notify\s+BLOCKED[\s\S]*after fetch, resize, even if they fail/);
     const rows = page.locator('table tbody tr');
     expect(await rows.allInnerTexts()).toHaveLength(3);
     expect(await rows.filter({ hasText: 'notify' }).locator('td').nth(2).innerText()).toBe('fetch, resize');

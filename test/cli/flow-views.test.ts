@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { isFlowFinished, type FlowJobView, type FlowView } from '../../cli/client/index.ts';
+import { isFlowFinished, type FlowView, type JobView } from '../../cli/client/index.ts';
 import { flowFromText } from '../../cli/commands/flows.ts';
 import { CliUsageError } from '../../cli/errors.ts';
 import { flowFailure, flowRows, jobCounts, printFlow } from '../../cli/flow-views.ts';
@@ -9,16 +9,18 @@ import { Capture } from './run-cli.ts';
 
 /** How the CLI reads a flow file and shows a flow, without a network. */
 
-function job(id: string, status: string, dependsOn: string[] = [], extra: Partial<FlowJobView> = {}): FlowJobView {
-  return { id, type: 'demo.echo', status, attempts: status === 'SUCCEEDED' ? 1 : 0, maxAttempts: 3, dependsOn, ...extra } as FlowJobView;
+function job(id: string, status: string, dependsOn: string[] = [], extra: Partial<JobView> = {}): JobView {
+  return { id, type: 'demo.echo', status, attempts: status === 'SUCCEEDED' ? 1 : 0, maxAttempts: 3, dependsOn, ...extra } as JobView;
 }
 
 /** notify waits for fetch and resize; resize for fetch; audit (listed first) for notify. */
 const FLOW: FlowView = {
   id: 'f-1',
   status: 'RUNNING',
+  createdAt: '2026-05-01T12:00:00.000Z',
+  idempotencyKey: null,
   jobs: {
-    audit: job('j-audit', 'BLOCKED', ['j-notify']),
+    audit: job('j-audit', 'BLOCKED', ['j-notify'], { onDependencyFailure: 'run' }),
     notify: job('j-notify', 'BLOCKED', ['j-fetch', 'j-resize']),
     fetch: job('j-fetch', 'SUCCEEDED'),
     resize: job('j-resize', 'RUNNING', ['j-fetch']),
@@ -56,6 +58,7 @@ describe('a flow for people', () => {
     expect(lines[4]?.split(/\s{2,}/)).toEqual(['REF', 'TYPE', 'STATUS', 'DEPENDS ON', 'ATTEMPTS', 'JOB']);
     expect(lines[5]?.split(/\s{2,}/)).toEqual(['fetch', 'demo.echo', 'SUCCEEDED', '-', '1/3', 'j-fetch']);
     expect(lines[8]?.split(/\s{2,}/)).toEqual(['notify', 'demo.echo', 'BLOCKED', 'fetch, resize', '0/3', 'j-notify']);
+    expect(lines[9]?.split(/\s{2,}/)).toEqual(['audit', 'demo.echo', 'BLOCKED', 'notify (run)', '0/3', 'j-audit']);
   });
 
   it('counts jobs per status', () => {
@@ -65,6 +68,7 @@ describe('a flow for people', () => {
 
   it('names the jobs that did not succeed, with why', () => {
     const failed: FlowView = {
+      ...FLOW,
       id: 'f-2',
       status: 'FAILED',
       jobs: {

@@ -57,6 +57,7 @@ describe('skyforge flows', () => {
     const rows = lines.slice(header + 1).map((l) => l.split(/\s{2,}/));
     expect(rows.map((r) => r[0])).toEqual(['fetch', 'resize', 'thumbnail', 'notify', 'audit']);
     expect(rows.find((r) => r[0] === 'notify')?.[3]).toBe('resize, thumbnail');
+    expect(rows.find((r) => r[0] === 'audit')?.[3]).toBe('notify (run)');
     expect(rows.find((r) => r[0] === 'resize')?.slice(1, 2)).toEqual(['demo.sleep']);
     expect(rows.every((r) => /^\d+\/\d+$/.test(r[4] ?? ''))).toBe(true);
 

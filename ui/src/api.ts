@@ -1,21 +1,18 @@
 /** The dashboard's view of the SkyForge HTTP API (API.md): same-origin JSON calls. */
-import type { JobView } from '../../shared/domain/job.ts';
-
-export type JobStatus = 'BLOCKED' | 'SCHEDULED' | 'QUEUED' | 'RUNNING' | 'RETRYING' | 'SUCCEEDED' | 'DEAD' | 'CANCELLED';
-export const JOB_STATUSES: readonly JobStatus[] = ['BLOCKED', 'SCHEDULED', 'QUEUED', 'RUNNING', 'RETRYING', 'SUCCEEDED', 'DEAD', 'CANCELLED'];
-export const PRIORITIES = ['critical', 'high', 'normal', 'low'] as const;
-export type Priority = (typeof PRIORITIES)[number];
+import type { JobStatus, JobView } from '../../shared/domain/job.ts';
 
 /**
  * The wire types come from the server's own (type-only imports: nothing of shared/ enters the
- * bundle). Flows are not on the API yet: their fields and BLOCKED are the dashboard's own.
+ * bundle); only the lists the views iterate over are the dashboard's own values.
  */
-export type Job = Omit<JobView, 'status'> & {
-  status: JobStatus;
-  flowId?: string;
-  ref?: string;
-  dependsOn?: string[];
-};
+export type { JobStatus } from '../../shared/domain/job.ts';
+/** Every status, in the order the views show them; a Record so that a new status fails to compile until it is listed. */
+const STATUS_ORDER: Record<JobStatus, true> = { BLOCKED: true, SCHEDULED: true, QUEUED: true, RUNNING: true, RETRYING: true, SUCCEEDED: true, DEAD: true, CANCELLED: true };
+export const JOB_STATUSES = Object.keys(STATUS_ORDER) as readonly JobStatus[];
+export const PRIORITIES = ['critical', 'high', 'normal', 'low'] as const;
+export type Priority = (typeof PRIORITIES)[number];
+
+export type Job = JobView;
 export type JobError = NonNullable<JobView['lastError']>;
 export type Attempt = JobView['history'][number];
 
@@ -49,13 +46,8 @@ export type { FailureGroup } from '../../shared/use-cases/failure-groups.ts';
 
 export type { ScheduleView as Schedule } from '../../shared/use-cases/schedule-view.ts';
 
-export type FlowStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
-
-export interface Flow {
-  id: string;
-  status: FlowStatus;
-  jobs: Record<string, Job>;
-}
+export type { FlowStatus } from '../../shared/domain/flow.ts';
+export type { FlowView as Flow } from '../../shared/use-cases/flow-view.ts';
 
 /** An error answer of the API (`{ code, message, details, requestId }`) or a network failure. */
 export class ApiError extends Error {

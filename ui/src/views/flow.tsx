@@ -90,7 +90,12 @@ export function FlowView(props: { id: string }) {
               {stage.map(([ref, job]) => (
                 <li key={ref} class="flow-node">
                   <Link to={`/jobs/${encodeURIComponent(job.id)}`}>{ref}</Link> <StatusBadge status={job.status} />
-                  {job.dependsOn?.length ? <div class="muted small">after {after(job.dependsOn)}</div> : null}
+                  {job.dependsOn?.length ? (
+                    <div class="muted small">
+                      after {after(job.dependsOn)}
+                      {job.onDependencyFailure === 'run' ? ', even if they fail' : ''}
+                    </div>
+                  ) : null}
                 </li>
               ))}
             </ul>
