@@ -29,6 +29,8 @@ const KEPT_OUT: Record<FunctionName, { pattern: RegExp; why: string }[]> = {
 
 /** Nowhere: the SDK's default credential chain and the STS/SSO clients it bundles (infra/bundling.ts swaps it). */
 const NEVER: RegExp = /node_modules\/@aws-sdk\/(credential-provider-(node|ini|sso|process|web-identity|login)|nested-clients|token-providers)\//;
+/** Nowhere: the SDK's event-stream codecs (no SkyForge client streams events; infra/bundling.ts swaps them). */
+const NO_EVENT_STREAMS: RegExp = /node_modules\/@smithy\/core\/dist-es\/submodules\/event-streams\//;
 
 /**
  * Bundles the four real handlers with the synth settings (as bench/cold-start.ts --quick does)
@@ -57,6 +59,11 @@ describe('Lambda bundle budget', () => {
   it.each(FUNCTION_NAMES)('%s: no SDK default credential chain, no STS or SSO client', (fn) => {
     expect(inputsOf(fn).filter((path) => NEVER.test(path))).toEqual([]);
     expect(inputsOf(fn).some((path) => path.endsWith('shared/adapters/lambda-credential-provider.ts'))).toBe(true);
+  });
+
+  it.each(FUNCTION_NAMES)('%s: no SDK event-stream codecs', (fn) => {
+    expect(inputsOf(fn).filter((path) => NO_EVENT_STREAMS.test(path))).toEqual([]);
+    expect(inputsOf(fn).some((path) => path.endsWith('shared/adapters/no-event-streams.ts'))).toBe(true);
   });
 
   it.each(FUNCTION_NAMES.filter((fn) => KEPT_OUT[fn].length > 0))('%s: leaves out what it does not use', (fn) => {
