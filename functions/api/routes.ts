@@ -11,6 +11,7 @@ import {
   jobRequestSchema,
   listQuerySchema,
   priorityParamSchema,
+  queueListQuerySchema,
   reasonBodySchema,
   replayManyBodySchema,
   retryBodySchema,
@@ -149,7 +150,7 @@ function jobRoutes(deps: Dependencies): Route[] {
       path: '/queues/{priority}/jobs',
       handler: async (request, p) => {
         const priority = parseWith(priorityParamSchema, p.priority, 'priority');
-        const query = request.queryParams(listQuerySchema.omit({ priority: true, type: true }));
+        const query = request.queryParams(queueListQuerySchema);
         const page = await listJobs({ ...query, priority }, deps);
         return ok({ items: page.items.map(jobView), nextCursor: page.nextCursor });
       },
