@@ -37,6 +37,17 @@ export const LAMBDA_CREDENTIAL_PROVIDER = join(SHARED_DIR, 'adapters', `lambda-c
 const SDK_EVENT_STREAMS = '@smithy/core/event-streams';
 export const NO_EVENT_STREAMS = join(SHARED_DIR, 'adapters', `no-event-streams${CODE_EXTENSION}`);
 
+/**
+ * Two more SDK internals with a Lambda-sized stand-in (~10 KB per function together): the
+ * checksum module, whose pure-JavaScript hashes exist for runtimes without node:crypto
+ * (shared/adapters/native-checksums.ts), and mnemonist's LRU, which only the DynamoDB client's
+ * endpoint-discovery cache uses (shared/adapters/lru-map.ts).
+ */
+const SDK_CHECKSUMS = '@smithy/core/checksum';
+export const NATIVE_CHECKSUMS = join(SHARED_DIR, 'adapters', `native-checksums${CODE_EXTENSION}`);
+const SDK_LRU_CACHE = 'mnemonist/lru-cache';
+export const LRU_MAP = join(SHARED_DIR, 'adapters', `lru-map${CODE_EXTENSION}`);
+
 /** What the functions trace with: nothing, X-Ray, or OpenTelemetry (OTLP/HTTP export). */
 export type TracingMode = 'off' | 'xray' | 'otel';
 
@@ -65,7 +76,8 @@ const ESM_REQUIRE_BANNER = "import { createRequire } from 'node:module';const re
  * - bundled by the local esbuild, never Docker;
  * - minified ESM for node24 with external source maps (mappings only);
  * - the AWS SDK bundled, not taken from the runtime, with a Lambda-sized credential chain and
- *   without the event-stream codecs no SkyForge client uses;
+ *   without the event-stream codecs no SkyForge client uses, with node:crypto-only checksums and a
+ *   Map for the endpoint cache's LRU;
  * - the job registry and the tracing module chosen at bundle time through esbuild aliases.
  *
  * @param jobRegistryEntry absolute path bundled wherever the code imports `skyforge-job-registry`
@@ -99,6 +111,8 @@ export function skyforgeBundling(jobRegistryEntry: string, tracing: boolean | Tr
         `${PACKAGE_IMPORT(TRACING_MODULE)}=${tracingEntry(tracing)}`,
         `${SDK_CREDENTIAL_CHAIN}=${LAMBDA_CREDENTIAL_PROVIDER}`,
         `${SDK_EVENT_STREAMS}=${NO_EVENT_STREAMS}`,
+        `${SDK_CHECKSUMS}=${NATIVE_CHECKSUMS}`,
+        `${SDK_LRU_CACHE}=${LRU_MAP}`,
       ],
     },
   };
