@@ -5,8 +5,9 @@ import { MAX_MINUTES } from '../domain/minute-counts.ts';
 import { deadListQuerySchema, replayManyBodySchema } from './schemas.ts';
 
 /**
- * Requests and answers of the routes the operator dashboard added: failure groups
- * (API.md, Dead letters) and per-minute counts for its charts. zod/mini, as schemas.ts says why.
+ * Requests of the routes the operator dashboard added: failure groups (API.md, Dead letters)
+ * and per-minute counts for its charts (their answers: response-schemas.ts). zod/mini, as
+ * schemas.ts says why.
  */
 const fingerprintSchema = z.string().check(z.regex(/^[0-9a-f]{16}$/, { error: 'fingerprint must be 16 lower-case hex digits (see GET /dlq/groups)' }));
 
@@ -35,38 +36,6 @@ export const minutesQuerySchema = z.object({
         return z.NEVER;
       }
       return n;
-    }),
-  ),
-});
-
-const isoTime = z.iso.datetime({ offset: true });
-
-export const failureGroupsSchema = z.object({
-  items: z.array(
-    z.object({
-      fingerprint: z.string(),
-      type: z.string(),
-      errorName: z.string(),
-      message: z.string().check(z.describe('the last error message with its variable parts (numbers, ids, quoted values, URLs) normalized away')),
-      count: z.number().check(z.int()),
-      firstDeadAt: isoTime,
-      lastDeadAt: isoTime,
-      sampleJobIds: z.array(z.string()),
-    }),
-  ),
-  scanned: z.number().check(z.int(), z.describe('dead jobs read to build the groups')),
-  truncated: z.boolean().check(z.describe('true when only the newest dead jobs were grouped')),
-});
-
-export const minuteStatsSchema = z.object({
-  items: z.array(
-    z.object({
-      minute: z.string().check(z.describe('UTC minute, yyyy-mm-ddThh:mm')),
-      succeeded: z.number().check(z.int()),
-      failed: z.number().check(z.int(), z.describe('failed attempts, retried or not')),
-      retried: z.number().check(z.int()),
-      dead: z.number().check(z.int()),
-      cancelled: z.number().check(z.int()),
     }),
   ),
 });

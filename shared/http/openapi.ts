@@ -27,7 +27,8 @@ import {
   flowKeySchema,
 } from './response-schemas.ts';
 import { OPENAPI_EXAMPLES } from './openapi-examples.ts';
-import { deadListByGroupQuerySchema, failureGroupQuerySchema, failureGroupsSchema, groupReplayBodySchema, minuteStatsSchema, minutesQuerySchema } from './dashboard-schemas.ts';
+import { deadListByGroupQuerySchema, failureGroupQuerySchema, groupReplayBodySchema, minutesQuerySchema } from './dashboard-schemas.ts';
+import { failureGroupsSchema, minuteStatsSchema } from './response-schemas.ts';
 
 type JsonObject = Record<string, unknown>;
 
