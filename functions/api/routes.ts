@@ -63,7 +63,7 @@ export function apiRoutes(deps: Dependencies): Route[] {
       path: '/flow-control/{key}',
       handler: async (_r, p) => ok(await getFlowKey(decodeURIComponent(p.key ?? ''), deps)),
     },
-    { method: 'GET', path: '/openapi.json', handler: async () => ok(servedOpenApiDocument()) },
+    { method: 'GET', path: '/openapi.json', handler: async () => ok(await servedOpenApiDocument()) },
     ...scheduleRoutes(deps),
   ];
 }
