@@ -14,6 +14,7 @@ import { maximumConcurrencyByPriority, WORKER_DEFAULTS } from '../shared/config/
 import { benchBullmq, type BullmqBenchResult } from './bullmq.ts';
 import { benchColdStart, type ColdStartResult } from './cold-start.ts';
 import { callsPerJob, estimateCost, floorCost, type CostEstimate } from './cost.ts';
+import { FLOW_SHAPES, flowCostReport, runFlowCost, type FlowCost } from './flows.ts';
 import { AWS_FACTS_FLOOR_PER_MILLION, PRICES, PRICES_AS_OF, PRICES_SOURCE, QSTASH_PER_MILLION } from './prices.ts';
 import { progressBar } from './progress.ts';
 import { dollars, gapToFloor, table } from './report.ts';
@@ -121,7 +122,7 @@ interface PricedRun extends CostRun {
 /** The SkyForge half: cost workloads (metered), unloaded latency, throughput. */
 async function benchSkyForge(
   s: Settings,
-): Promise<{ runs: PricedRun[]; latency: Summary; throughput: ThroughputRun; durations: UnloadedDurations; fairness: FairnessRun }> {
+): Promise<{ runs: PricedRun[]; latency: Summary; throughput: ThroughputRun; durations: UnloadedDurations; fairness: FairnessRun; flows: FlowCost[] }> {
   log(`SkyForge local cloud (in this process; IAM ${s.iam ? 'enforced' : 'off'})`);
   const bench = await BenchCloud.start({ iam: s.iam });
   try {
@@ -151,6 +152,13 @@ async function benchSkyForge(
         `with ${fairness.backlogLeftWhenQuietStarted} of A's jobs still waiting; A's backlog drained ${fairness.backlogDrainMs} ms after B's submit`,
     );
 
+    // Flows (issue 17): about a quarter of a cost workload's jobs per shape.
+    const flows: FlowCost[] = [];
+    for (const shape of FLOW_SHAPES) {
+      log(`  flows: ${shape.name}`);
+      flows.push(await runFlowCost(bench, shape, Math.max(10, Math.round(s.costJobs / 4 / shape.jobs.length))));
+    }
+
     const bar = progressBar('throughput');
     const throughput = await runThroughput(bench, { jobs: s.throughputJobs, payloadBytes: PAYLOAD_BYTES, onProgress: bar });
     bar.done();
@@ -175,7 +183,7 @@ async function benchSkyForge(
       const cost = estimateCost({ jobs: run.jobs, usage: run.usage, emfBytes: run.emfBytes, emfDocuments: run.emfDocuments, billedMs });
       return { ...run, cost, floor, ratioToFloor: cost.perMillion / floor.perMillion };
     });
-    return { runs: priced, latency, throughput, durations, fairness };
+    return { runs: priced, latency, throughput, durations, fairness, flows };
   } finally {
     await bench.stop();
   }
@@ -348,6 +356,9 @@ async function main(): Promise<void> {
     `Fairness (SQS fair queues, MessageGroupId = key): ${skyforge.fairness.backlogJobs} jobs of key A, then ${skyforge.fairness.quietJobs} of key B on the same queue:`,
     `  B's jobs started ${skyforge.fairness.quietStartMs.median} ms (median) / ${skyforge.fairness.quietStartMs.max} ms (max) after their submit, with ${skyforge.fairness.backlogLeftWhenQuietStarted} jobs of A still waiting;`,
     `  first-in-first-out would have made them wait for A's backlog, drained ${skyforge.fairness.backlogDrainMs} ms after B's submit.`,
+    '',
+    'Flows: what a flow job and a dependency edge cost (writes are single-item write calls; per edge: the difference to the edge-free flow of the same jobs):',
+    flowCostReport(skyforge.flows),
     ...(cold.length > 0 ? ['', coldStartReport(cold)] : []),
   ];
   const goalList = goals(skyforge.runs, skyforge.latency, skyforge.throughput, cold);
@@ -389,6 +400,7 @@ async function main(): Promise<void> {
       emf: { bytes: r.emfBytes, documents: r.emfDocuments },
       usage: r.usage,
     })),
+    flows: skyforge.flows,
     local: { latencyMs: skyforge.latency, throughput: skyforge.throughput, unloadedDurationsMs: skyforge.durations, fairness: skyforge.fairness },
     bullmq: bullmq ?? { status: 'skipped', reason: '--skip-bullmq' },
     coldStart: cold,

@@ -3,7 +3,9 @@ import { relativeTime, truncate, type Column, type Output, type Style } from './
 
 /** How people see a job, a dead job and a schedule in tables and detail views. */
 
-const STATUS_STYLE: Readonly<Record<JobStatus, Style | undefined>> = {
+/** BLOCKED: a job of a flow waiting for its dependencies (API.md "Flows"). */
+const STATUS_STYLE: Readonly<Record<JobStatus | 'BLOCKED', Style | undefined>> = {
+  BLOCKED: 'dim',
   SCHEDULED: 'blue',
   QUEUED: undefined,
   RUNNING: 'cyan',

@@ -18,6 +18,7 @@ export {
   defineJob,
   defineJobs,
   type AnyJobDefinition,
+  type DependencyOutcome,
   type JobContext,
   type JobDefinition,
   type JobDefinitions,

@@ -49,14 +49,14 @@ type ClientName = keyof typeof CLIENTS;
  *   send to SQS, /schedules and delayed jobs call EventBridge Scheduler.
  * - worker: claims and updates jobs in DynamoDB, defers and re-sends messages on SQS, and sends
  *   retries due beyond SQS's 15-minute delay as one-time schedules (run-job.ts sendRetry).
- * - dead-letter: marks jobs DEAD and records missed firings in DynamoDB only; the event source
- *   mapping deletes the SQS messages, so no SQS client is needed.
+ * - dead-letter: marks jobs DEAD and records missed firings in DynamoDB; sends the messages of
+ *   the flow dependents a death releases (onDependencyFailure "run") on SQS.
  * - metrics: counters from DynamoDB and queue depths from SQS (GetQueueAttributes).
  */
 const CLIENTS_BY_FUNCTION: Record<FunctionName, readonly ClientName[]> = {
   api: ['dynamodb', 'sqs', 'scheduler'],
   worker: ['dynamodb', 'sqs', 'scheduler'],
-  'dead-letter': ['dynamodb'],
+  'dead-letter': ['dynamodb', 'sqs'],
   metrics: ['dynamodb', 'sqs'],
 };
 

@@ -25,6 +25,7 @@ import { getDeadJob, getJob, listJobs, replayDeadJob, replayDeadJobs } from '../
 import { requeueJob } from '../../shared/use-cases/requeue-job.ts';
 import { submitJobBatch, submitJobs, type JobRequest, type SubmitOutcome } from '../../shared/use-cases/submit-jobs.ts';
 import { dashboardRoutes } from './dashboard-routes.ts';
+import { flowRoutes } from './flow-routes.ts';
 import { errorBody } from './responses.ts';
 import { scheduleRoutes } from './schedule-routes.ts';
 import { deadJobView, jobView } from './views.ts';
@@ -65,6 +66,7 @@ export function apiRoutes(deps: Dependencies): Route[] {
     },
     { method: 'GET', path: '/openapi.json', handler: async () => ok(await servedOpenApiDocument()) },
     ...scheduleRoutes(deps),
+    ...flowRoutes(deps),
   ];
 }
 

@@ -15,7 +15,7 @@ import { flushCounters } from '../../shared/use-cases/transition-job.ts';
 export function createDeadLetterApp(
   // No queue and no scheduler: the function records deaths in the table and sends nothing, so
   // it bundles neither the SQS nor the Scheduler client (shared/runtime/create-dependencies.ts).
-  deps: Omit<Dependencies, 'queue' | 'scheduler'>,
+  deps: Omit<Dependencies, 'scheduler'>,
   options: { deadLetterQueueUrls: Parameters<typeof priorityResolver>[0]; scheduleDeadLetterArn: string },
 ) {
   const priorityOf = priorityResolver(options.deadLetterQueueUrls);

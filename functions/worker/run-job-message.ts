@@ -4,6 +4,7 @@ import { runAttempt } from '../../shared/runtime/attempt-runner.ts';
 import { claimJob } from '../../shared/use-cases/claim-job.ts';
 import type { Dependencies } from '../../shared/use-cases/dependencies.ts';
 import { finishAttempt } from '../../shared/use-cases/finish-attempt.ts';
+import { loadDependencies } from '../../shared/use-cases/load-dependencies.ts';
 import type { BatchContext, MessageOutcome, ReceivedMessage } from '../../shared/use-cases/message-outcome.ts';
 import { errorText, jobAttributes, recordSpan } from './job-spans.ts';
 
@@ -30,7 +31,7 @@ export async function runJobMessage(message: ReceivedMessage, deps: Dependencies
   const job = claim.job;
   recordSpan(deps, { name: 'job.claim', kind: 'consumer', trace: claimed, startMs: claimStart }, { ...jobAttributes(job), 'skyforge.message.action': 'claimed' });
   const attempt = childSpan(parent);
-  const run = await runAttempt(job, deps, withJobKeys(batch.logger, job, attempt), attempt);
+  const run = await runAttempt(job, deps, withJobKeys(batch.logger, job, attempt), attempt, await loadDependencies(job, deps));
   const failure = run.result.kind === 'failed' ? errorText(run.result.error) : undefined;
   recordSpan(deps, { name: 'job.attempt', kind: 'internal', trace: attempt, startMs: run.startedAt, endMs: run.finishedAt }, { ...jobAttributes(job), 'skyforge.job.outcome': run.result.kind }, failure);
   const finish = childSpan(parent);

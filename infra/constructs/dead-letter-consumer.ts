@@ -1,4 +1,5 @@
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { QUEUES } from '../../shared/config/definitions.ts';
 import type { JobQueues } from './job-queues.ts';
@@ -41,6 +42,12 @@ export class DeadLetterConsumer extends Construct {
       table.statement(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], { includeIndexes: false, sid: 'JobItems' }),
       'Get and Update mark a dead-lettered job DEAD with the reason; Put records a schedule firing that Scheduler could not ' +
         'deliver as a new DEAD job, so the missed run shows in /dlq (reads the schedule item with Get). No index, no listing.',
+    );
+
+    this.handler.addToAccessPolicy(
+      new PolicyStatement({ sid: 'ReleaseDependents', actions: ['sqs:SendMessage'], resources: queues.queues.map((q) => q.queueArn) }),
+      'A dead-lettered flow job counts on its dependents\' gates; a dependent with onDependencyFailure "run" is then ' +
+        'queued and its message sent to its main queue.',
     );
 
     const deadLetterQueues = [

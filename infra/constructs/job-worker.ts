@@ -41,9 +41,10 @@ export class JobWorker extends Construct {
     });
 
     this.handler.addToAccessPolicy(
-      table.statement(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], { includeIndexes: false, sid: 'JobItems' }),
+      table.statement(['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], { includeIndexes: false, sid: 'JobItems' }),
       'Claim (Update under a lease), progress, outcome and counter writes go to the job\'s own item; a schedule firing ' +
-        'creates its job (Put). The worker never lists, so no index.',
+        'creates its job (Put). A flow job\'s end counts it on its dependents\' gate items (Update) and its attempt reads ' +
+        'its dependencies for ctx.dependencies (BatchGetItem). The worker never lists, so no index.',
     );
     this.handler.addToAccessPolicy(
       new PolicyStatement({

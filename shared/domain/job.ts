@@ -8,6 +8,8 @@ export type { Priority } from './priority.ts';
 
 /** Every state a job can be in. See docs/lifecycle.md for the diagram. */
 export const JOB_STATUS = {
+  /** A job of a flow waiting for its dependencies (API.md "Flows"). */
+  BLOCKED: 'BLOCKED',
   SCHEDULED: 'SCHEDULED',
   QUEUED: 'QUEUED',
   RUNNING: 'RUNNING',
@@ -94,6 +96,16 @@ export interface Job {
   history: AttemptRecord[];
   deadReason: string | null;
   cancelReason: string | null;
+  /** Flows (docs/flows.md): the flow the job belongs to and its ref there; null outside a flow. */
+  flowId?: string | null;
+  ref?: string | null;
+  /** Ids of the jobs this one waits for, and of the jobs that wait for it. */
+  dependsOn?: string[] | null;
+  dependents?: string[] | null;
+  /** What a dependency's failure does to this job: `cancel` (default) or `run`. */
+  onDependencyFailure?: DependencyFailurePolicy | null;
+  /** CANCELLED because this dependency failed (the cascade); a flow retry puts it back to BLOCKED. */
+  cancelledByDependency?: string | null;
   /** DEAD only: the failure group (see failure-fingerprint.ts), set by the write that made it DEAD. */
   fingerprint: string | null;
   /** Lease of the attempt in progress: who holds it and until when (epoch ms). */
@@ -129,17 +141,57 @@ export interface Job {
 export type UncountedMark = 'new' | 'queued';
 
 /** What the API shows of a job: everything but the internal bookkeeping. */
-export type JobView = Omit<Job, 'leaseToken' | 'leaseUntil' | 'bodyHash' | 'expiresAt' | 'pendingSchedule' | 'fingerprint' | 'uncounted' | 'traceparent' | 'tracestate'> & {
+export type JobView = Omit<
+  Job,
+  | 'leaseToken'
+  | 'leaseUntil'
+  | 'bodyHash'
+  | 'expiresAt'
+  | 'pendingSchedule'
+  | 'fingerprint'
+  | 'flowId'
+  | 'ref'
+  | 'dependsOn'
+  | 'dependents'
+  | 'onDependencyFailure'
+  | 'cancelledByDependency'
+  | 'uncounted'
+  | 'traceparent'
+  | 'tracestate'
+> & {
   /** DEAD jobs only: the failure group (API.md, Dead letters). */
   fingerprint?: string;
+  /** Jobs of a flow only (API.md, Flows): the flow, the job's ref in it, the ids of its dependencies. */
+  flowId?: string;
+  ref?: string;
+  dependsOn?: string[];
+  onDependencyFailure?: DependencyFailurePolicy;
   /** The W3C trace id the job's attempts and log lines carry; null for jobs from before traces. */
   traceId: string | null;
 };
 
 export function toJobView(job: Job): JobView {
-  const { leaseToken: _t, leaseUntil: _u, bodyHash: _h, expiresAt: _e, pendingSchedule: _p, fingerprint: _f, uncounted: _c, traceparent, tracestate: _s, ...view } = job;
+  const {
+    leaseToken: _t,
+    leaseUntil: _u,
+    bodyHash: _h,
+    expiresAt: _e,
+    pendingSchedule: _p,
+    fingerprint: _f,
+    flowId,
+    ref,
+    dependsOn,
+    dependents: _d,
+    onDependencyFailure,
+    cancelledByDependency: _c,
+    uncounted: _u2,
+    traceparent,
+    tracestate: _s,
+    ...view
+  } = job;
   const fingerprint = fingerprintOf(job);
-  return { ...view, payload: view.payload ?? null, ...(fingerprint ? { fingerprint } : {}), traceId: traceIdOf(traceparent) };
+  const flow = flowId ? { flowId, ...(ref ? { ref } : {}), dependsOn: dependsOn ?? [], onDependencyFailure: onDependencyFailure ?? 'cancel' } : {};
+  return { ...view, payload: view.payload ?? null, ...(fingerprint ? { fingerprint } : {}), ...flow, traceId: traceIdOf(traceparent) };
 }
 
 /**
@@ -164,3 +216,6 @@ export function appendHistory(history: readonly AttemptRecord[], record: Attempt
   const error = record.error ? { ...record.error, message: record.error.message.slice(0, HISTORY_MESSAGE_LIMIT) } : null;
   return [...history, { ...record, error }].slice(-HISTORY_LIMIT);
 }
+
+export const DEPENDENCY_FAILURE_POLICIES = ['cancel', 'run'] as const;
+export type DependencyFailurePolicy = (typeof DEPENDENCY_FAILURE_POLICIES)[number];

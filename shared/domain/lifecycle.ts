@@ -13,6 +13,12 @@ export const JOB_EVENT = {
   SUBMIT: 'SUBMIT',
   /** POST /jobs with delayMs/runAt in the future. */
   SUBMIT_DELAYED: 'SUBMIT_DELAYED',
+  /** POST /flows: a job with dependencies is created BLOCKED (it has no message yet). */
+  BLOCK: 'BLOCK',
+  /** Its last dependency finished (the gate reached zero): BLOCKED -> QUEUED, then its message is sent. */
+  UNBLOCK: 'UNBLOCK',
+  /** POST /flows/{id}/retry: a job the cascade cancelled, or a DEAD one, waits for its replayed dependencies again. */
+  REBLOCK: 'REBLOCK',
   /** A recurring schedule's firing that Scheduler could not deliver is recorded as a DEAD job. */
   MISSED_FIRING: 'MISSED_FIRING',
   /**
@@ -48,7 +54,7 @@ export const JOB_EVENT = {
 export type JobEvent = (typeof JOB_EVENT)[keyof typeof JOB_EVENT];
 
 /** The events that create a job (their only `from` is NEW). */
-export type CreateEvent = typeof JOB_EVENT.SUBMIT | typeof JOB_EVENT.SUBMIT_DELAYED | typeof JOB_EVENT.MISSED_FIRING;
+export type CreateEvent = typeof JOB_EVENT.SUBMIT | typeof JOB_EVENT.SUBMIT_DELAYED | typeof JOB_EVENT.MISSED_FIRING | typeof JOB_EVENT.BLOCK;
 
 /** The pseudo-state of a job that does not exist yet. */
 export const NEW = 'NEW' as const;
@@ -77,12 +83,15 @@ export interface TransitionRule {
   onlyWhenDue?: boolean;
 }
 
-const { SCHEDULED, QUEUED, RUNNING, RETRYING, SUCCEEDED, DEAD, CANCELLED } = JOB_STATUS;
+const { BLOCKED, SCHEDULED, QUEUED, RUNNING, RETRYING, SUCCEEDED, DEAD, CANCELLED } = JOB_STATUS;
 
 export const TRANSITIONS: Readonly<Record<JobEvent, TransitionRule>> = {
   SUBMIT: { from: [NEW], to: QUEUED },
   SUBMIT_DELAYED: { from: [NEW], to: SCHEDULED },
   MISSED_FIRING: { from: [NEW], to: DEAD },
+  BLOCK: { from: [NEW], to: BLOCKED },
+  UNBLOCK: { from: [BLOCKED], to: QUEUED },
+  REBLOCK: { from: [CANCELLED, DEAD], to: BLOCKED },
   CLAIM: { from: [QUEUED, RETRYING, SCHEDULED], to: RUNNING, startsAttempt: true, onlyWhenDue: true },
   THROTTLE: { from: [QUEUED, RETRYING, SCHEDULED], to: QUEUED },
   RECLAIM: { from: [RUNNING], to: RUNNING, startsAttempt: true, lease: 'expired' },
@@ -90,11 +99,11 @@ export const TRANSITIONS: Readonly<Record<JobEvent, TransitionRule>> = {
   SUCCEED: { from: [RUNNING], to: SUCCEEDED, lease: 'held' },
   RETRY_LATER: { from: [RUNNING], to: RETRYING, lease: 'held' },
   FAIL: { from: [RUNNING], to: DEAD, lease: 'held' },
-  CANCEL: { from: [SCHEDULED, QUEUED, RETRYING, RUNNING], to: CANCELLED },
-  DEAD_LETTER: { from: [SCHEDULED, QUEUED, RETRYING, RUNNING], to: DEAD },
+  CANCEL: { from: [BLOCKED, SCHEDULED, QUEUED, RETRYING, RUNNING], to: CANCELLED },
+  DEAD_LETTER: { from: [BLOCKED, SCHEDULED, QUEUED, RETRYING, RUNNING], to: DEAD },
   RELEASE: { from: [CANCELLED, DEAD], to: UNCHANGED, lease: 'held' },
   REQUEUE: { from: [DEAD, CANCELLED], to: QUEUED },
-  DELETE: { from: [SCHEDULED, QUEUED, RETRYING, SUCCEEDED, DEAD, CANCELLED], to: null },
+  DELETE: { from: [BLOCKED, SCHEDULED, QUEUED, RETRYING, SUCCEEDED, DEAD, CANCELLED], to: null },
 };
 
 /** The states an event may start from (what the store's condition expression checks). */

@@ -45,6 +45,14 @@ export const OPENAPI_EXAMPLES = {
     throttleReason: null,
     traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
   },
+  flowRequest: {
+    idempotencyKey: 'order-42',
+    jobs: [
+      { ref: 'fetch', type: 'demo.echo', payload: {} },
+      { ref: 'resize', type: 'demo.echo', payload: {}, dependsOn: ['fetch'] },
+      { ref: 'notify', type: 'demo.echo', payload: {}, dependsOn: ['fetch', 'resize'], onDependencyFailure: 'cancel' },
+    ],
+  },
   batchRequest: { jobs: [{ type: 'demo.echo', payload: { n: 1 } }, { type: 'demo.sleep', payload: { ms: 2000 }, priority: 'low' }] },
   scheduleCreate: {
     name: 'nightly-report',

@@ -3,6 +3,7 @@ import {
   batchRequestSchema,
   createScheduleSchema,
   emptyBodySchema,
+  flowRequestSchema,
   jobRequestSchema,
   listQuerySchema,
   pageQuerySchema,
@@ -25,6 +26,7 @@ import {
   scheduleViewSchema,
   statsSchema,
   flowKeySchema,
+  flowViewSchema,
 } from './response-schemas.ts';
 import { OPENAPI_EXAMPLES } from './openapi-examples.ts';
 import { deadListByGroupQuerySchema, failureGroupQuerySchema, groupReplayBodySchema, minutesQuerySchema } from './dashboard-schemas.ts';
@@ -65,6 +67,8 @@ const COMPONENTS = {
   FailureGroups: [failureGroupsSchema, 'output'],
   MinuteStats: [minuteStatsSchema, 'output'],
   FlowKey: [flowKeySchema, 'output'],
+  FlowRequest: [flowRequestSchema, 'input'],
+  Flow: [flowViewSchema, 'output'],
 } as const satisfies Record<string, readonly [z.core.$ZodType, 'input' | 'output']>;
 type Component = keyof typeof COMPONENTS;
 
@@ -168,6 +172,10 @@ export const OPERATION_IDS = [
   'resumeSchedule',
   'triggerSchedule',
   'getFlowControl',
+  'createFlow',
+  'getFlow',
+  'cancelFlow',
+  'retryFlow',
   'getStats',
   'getMinuteStats',
   'getHealth',
@@ -224,7 +232,7 @@ function operation(operationId: OperationId, tag: Tag, spec: OperationSpec): Jso
  * GET /openapi.json and written to docs/openapi.json by `npm run openapi`.
  */
 export function buildOpenApiDocument(version: string = API_VERSION): JsonObject {
-  const paths = { ...jobPaths(), ...deadLetterPaths(), ...schedulePaths(), ...operationPaths() };
+  const paths = { ...jobPaths(), ...deadLetterPaths(), ...schedulePaths(), ...flowPaths(), ...operationPaths() };
   const usedTags = new Set(Object.values(paths).flatMap((ops) => Object.values(ops as Record<string, { tags: string[] }>).flatMap((op) => op.tags)));
   return {
     openapi: '3.1.0',
@@ -462,6 +470,51 @@ function schedulePaths(): JsonObject {
         parameters: [NAME],
         ...body('EmptyRequest', false),
         responses: { '202': answer('The new job', 'Job') },
+        errors: [404],
+      }),
+    },
+  };
+}
+
+/** /flows: jobs that depend on jobs (API.md "Flows", docs/flows.md). */
+function flowPaths(): JsonObject {
+  const FLOW_ID = pathParam('id', 'The flow id');
+  const flow = (description: string) => ({ '200': answer(description, 'Flow') });
+  return {
+    '/flows': {
+      post: operation('createFlow', 'flows', {
+        summary: 'Create a flow: up to 100 jobs with dependencies',
+        description:
+          'Jobs with dependsOn start BLOCKED and are QUEUED once every dependency SUCCEEDED. A cycle, an unknown or duplicate ref, or more than 100 jobs is a 400 VALIDATION_ERROR naming it. The same idempotencyKey with the same body answers the flow (200, Idempotent-Replayed: true) and finishes a creation cut short; with another body, 409 IDEMPOTENCY_KEY_REUSED.',
+        ...body('FlowRequest', true, OPENAPI_EXAMPLES.flowRequest),
+        responses: {
+          '201': answer('Created', 'Flow'),
+          '200': answer('Idempotent replay: the flow the key already made', 'Flow', undefined, {
+            'Idempotent-Replayed': { description: 'true', schema: { type: 'string', enum: ['true'] } },
+          }),
+        },
+        errors: [409],
+      }),
+    },
+    '/flows/{id}': {
+      get: operation('getFlow', 'flows', { summary: 'Get a flow with every job and its derived status', parameters: [FLOW_ID], responses: flow('The flow'), errors: [404] }),
+    },
+    '/flows/{id}/cancel': {
+      post: operation('cancelFlow', 'flows', {
+        summary: 'Cancel every unfinished job of a flow',
+        description: 'Each unfinished job becomes CANCELLED with the reason (a running one sees its AbortSignal). A flow with nothing left to cancel answers as it stands.',
+        parameters: [FLOW_ID],
+        ...body('ReasonRequest', false),
+        responses: flow('The flow as it now stands'),
+        errors: [404],
+      }),
+    },
+    '/flows/{id}/retry': {
+      post: operation('retryFlow', 'flows', {
+        summary: 'Replay the DEAD jobs of a flow; the jobs they cancelled wait for them again (BLOCKED)',
+        parameters: [FLOW_ID],
+        ...body('EmptyRequest', false),
+        responses: flow('The flow as it now stands'),
         errors: [404],
       }),
     },

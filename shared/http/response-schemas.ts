@@ -1,6 +1,7 @@
 import * as z from 'zod';
+import { FLOW_STATUS } from '../domain/flow.ts';
 import { PRIORITIES } from '../config/definitions.ts';
-import { ATTEMPT_OUTCOME, BACKOFF_TYPES, JOB_STATUSES, type JobStatus } from '../domain/job.ts';
+import { ATTEMPT_OUTCOME, BACKOFF_TYPES, DEPENDENCY_FAILURE_POLICIES, JOB_STATUSES, type JobStatus } from '../domain/job.ts';
 import { ERROR_STATUS } from './error-status.ts';
 import { jobTemplateSchema } from './schemas.ts';
 
@@ -61,6 +62,10 @@ export const jobViewSchema = z.object({
   ),
   deadReason: z.string().nullable(),
   cancelReason: z.string().nullable(),
+  flowId: z.string().optional().describe('Jobs of a flow only: the flow (GET /flows/{id})'),
+  ref: z.string().optional().describe('Jobs of a flow only: the job’s ref in its flow'),
+  dependsOn: z.array(z.string()).optional().describe('Jobs of a flow only: the ids of the jobs it waits for'),
+  onDependencyFailure: z.enum(DEPENDENCY_FAILURE_POLICIES).optional().describe('Jobs of a flow only: what a failed dependency does to it'),
   fingerprint: z.string().optional().describe('DEAD jobs only: the failure group (GET /dlq/groups)'),
   flowControl: z
     .object({ key: z.string(), parallelism: z.number().int().optional(), rate: z.number().int().optional(), periodSeconds: z.number().int() })
@@ -126,6 +131,15 @@ export const flowKeySchema = z.object({
 });
 export const healthSchema = z.object({ status: z.literal('ok') });
 export const replayResultSchema = z.object({ replayed: z.number().int() });
+
+/** GET /flows/{id} (API.md "Flows"): the flow's status derived from its jobs', every job by ref. */
+export const flowViewSchema = z.object({
+  id: z.string(),
+  status: z.enum(Object.values(FLOW_STATUS) as [string, ...string[]]),
+  createdAt: isoTime,
+  idempotencyKey: z.string().nullable(),
+  jobs: z.record(z.string(), jobViewSchema),
+});
 
 /** GET /dlq/groups (the operator dashboard). */
 export const failureGroupsSchema = z.object({

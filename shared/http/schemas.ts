@@ -2,7 +2,8 @@ import * as z from 'zod/mini';
 import '../config/zod-messages.ts';
 import { LIMITS } from '../domain/job-defaults.ts';
 import { PRIORITIES } from '../config/definitions.ts';
-import { BACKOFF_TYPES, JOB_STATUS, JOB_STATUSES } from '../domain/job.ts';
+import { BACKOFF_TYPES, DEPENDENCY_FAILURE_POLICIES, JOB_STATUS, JOB_STATUSES } from '../domain/job.ts';
+import { FLOW_LIMITS } from '../domain/flow.ts';
 import { SCHEDULE_NAME } from '../domain/schedule.ts';
 import { FLOW_CONTROL_LIMITS as FC } from '../domain/flow-control.ts';
 
@@ -18,6 +19,8 @@ import { FLOW_CONTROL_LIMITS as FC } from '../domain/flow-control.ts';
  * `.check(z.refine(f, p))`; `z.object(s).strict()` is `z.strictObject(s)`; `.omit/.pick/.extend/
  * .partial` are `z.omit(schema, mask)` and so on; `.transform(f)` is `z.pipe(schema, z.transform(f))`.
  */
+
+const FLOW_MAX_JOBS = FLOW_LIMITS.maxJobs;
 
 const between = (field: string, min: number, max: number) =>
   z
@@ -180,3 +183,35 @@ export type JobRequestBody = z.infer<typeof jobRequestSchema>;
 
 /** Action routes that take no fields refuse any (a typo is a 400, not ignored). */
 export const emptyBodySchema = z.strictObject({});
+
+/** API.md "Flows": a job body plus its ref, its dependencies (refs) and its failure policy. */
+// Strict as jobBodyShape is: z.omit and z.extend keep its catchall (classic wrote `.strict()`).
+export const flowJobSchema = z
+  .extend(z.omit(jobBodyShape, { idempotencyKey: true }), {
+    ref: z
+      .string({ error: 'ref is required and must be a string' })
+      .check(z.regex(/^[\w.:-]{1,64}$/, { error: 'ref must be 1-64 letters, digits, "_", ".", ":" or "-"' })),
+    dependsOn: z.optional(
+      z.array(z.string({ error: 'dependsOn must hold refs' }), { error: 'dependsOn must be an array of refs' }).check(z.maxLength(FLOW_MAX_JOBS)),
+    ),
+    onDependencyFailure: z.optional(z.enum(DEPENDENCY_FAILURE_POLICIES, { error: 'onDependencyFailure must be cancel or run' })),
+  })
+  .check(
+    z.refine((body) => !(body.delayMs !== undefined && body.runAt !== undefined), { error: 'send either delayMs or runAt, not both', path: ['delayMs'] }),
+    z.refine((body) => (body.dependsOn ?? []).length === 0 || (body.delayMs === undefined && body.runAt === undefined), {
+      error: 'a job with dependencies starts when they finish: delayMs and runAt are for jobs without dependsOn',
+      path: ['delayMs'],
+    }),
+  );
+
+export const flowRequestSchema = z.strictObject({
+  idempotencyKey: jobBodyShape.shape.idempotencyKey,
+  jobs: z
+    .array(flowJobSchema, { error: 'jobs must be an array of job bodies with a ref' })
+    .check(
+      z.minLength(1, { error: 'jobs must hold at least one job' }),
+      z.maxLength(FLOW_MAX_JOBS, { error: `a flow may hold at most ${FLOW_MAX_JOBS} jobs` }),
+    ),
+});
+
+export type FlowRequestBody = z.infer<typeof flowRequestSchema>;

@@ -31,6 +31,12 @@ export interface JobContext {
   attempt: number;
   maxAttempts: number;
   metadata: Record<string, unknown>;
+  /**
+   * Jobs of a flow: each dependency's status and result, by its ref (API.md "Flows"). A job with
+   * `onDependencyFailure: 'run'` sees a failed dependency here as DEAD or CANCELLED. Empty outside flows.
+   * @example const { fetch } = ctx.dependencies; if (fetch?.status === 'SUCCEEDED') use(fetch.result);
+   */
+  dependencies: Record<string, DependencyOutcome>;
   /** Fires on timeout (reason: JobTimeoutError) or cancel (reason: JobCancelledError). */
   signal: AbortSignal;
   /** Reports progress (a number 0..100 or a small JSON object); writes are coalesced. */
@@ -128,4 +134,10 @@ export class JobRegistry {
     const parsed = safeParse(definition.schema, payload);
     return parsed.success ? { ok: true, value: parsed.data } : { ok: false, issues: parsed.error.issues };
   }
+}
+
+/** What a flow job's handler knows of one of its dependencies (ctx.dependencies). */
+export interface DependencyOutcome {
+  status: import('../domain/job.ts').JobStatus;
+  result: unknown;
 }

@@ -2,7 +2,7 @@ import type { AttemptResult } from '../domain/attempt-decision.ts';
 import { JobCancelledError, JobTimeoutError, PermanentError } from '../domain/errors.ts';
 import { JOB_STATUS, type Job } from '../domain/job.ts';
 import { formatTraceparent, newTrace, type TraceContext } from '../domain/trace-context.ts';
-import type { JobContext, JobLogger, JobRegistry } from '../jobs/registry.ts';
+import type { DependencyOutcome, JobContext, JobLogger, JobRegistry } from '../jobs/registry.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { JobStore } from '../ports/job-store.ts';
 import { ProgressWriter } from './progress-writer.ts';
@@ -27,7 +27,13 @@ export interface AttemptRun {
  * AbortSignal fires with JobTimeoutError at `timeoutMs`, or with JobCancelledError when the job
  * stops being this attempt's (cancelled, dead-lettered, deleted, taken over).
  */
-export async function runAttempt(job: Job, deps: AttemptRunnerDeps, logger: JobLogger, trace: TraceContext = newTrace()): Promise<AttemptRun> {
+export async function runAttempt(
+  job: Job,
+  deps: AttemptRunnerDeps,
+  logger: JobLogger,
+  trace: TraceContext = newTrace(),
+  dependencies: Record<string, DependencyOutcome> = {},
+): Promise<AttemptRun> {
   const startedAt = deps.clock.now();
   const controller = new AbortController();
   const stop = (why: string): void => controller.abort(new JobCancelledError(why));
@@ -36,7 +42,7 @@ export async function runAttempt(job: Job, deps: AttemptRunnerDeps, logger: JobL
   const watch = setInterval(() => void watchLease(job, deps, logger, stop), deps.config.cancelPollMs);
   let outcome: AttemptResult;
   try {
-    outcome = await runHandler(job, deps.registry, { signal: controller.signal, progress, logger, trace });
+    outcome = await runHandler(job, deps.registry, { signal: controller.signal, progress, logger, trace, dependencies });
   } finally {
     clearTimeout(timeout);
     clearInterval(watch);
@@ -65,8 +71,9 @@ async function watchLease(job: Job, deps: AttemptRunnerDeps, logger: JobLogger, 
 async function runHandler(
   job: Job,
   registry: JobRegistry,
-  { signal, progress, logger, trace }: { signal: AbortSignal; progress: ProgressWriter; logger: JobLogger; trace: TraceContext },
+  run: { signal: AbortSignal; progress: ProgressWriter; logger: JobLogger; trace: TraceContext; dependencies: Record<string, DependencyOutcome> },
 ): Promise<AttemptResult> {
+  const { signal, progress, logger } = run;
   const definition = registry.get(job.type);
   if (!definition) {
     return { kind: 'failed', error: new PermanentError(`no handler is registered for type "${job.type}" in this worker`) };
@@ -86,11 +93,12 @@ async function runHandler(
     progress: (value) => progress.report(value),
     logger,
     trace: {
-      traceId: trace.traceId,
-      spanId: trace.spanId,
-      traceparent: formatTraceparent(trace),
-      ...(trace.tracestate ? { tracestate: trace.tracestate } : {}),
+      traceId: run.trace.traceId,
+      spanId: run.trace.spanId,
+      traceparent: formatTraceparent(run.trace),
+      ...(run.trace.tracestate ? { tracestate: run.trace.tracestate } : {}),
     },
+    dependencies: run.dependencies,
   };
   const aborted = new Promise<never>((_, reject) => {
     if (signal.aborted) reject(signal.reason);

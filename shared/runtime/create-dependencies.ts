@@ -1,4 +1,4 @@
-import { createAwsClients, createDynamoClient, type AwsClients } from '../adapters/aws-clients.ts';
+import { createAwsClients, createDynamoClient, createSqsClient, type AwsClients } from '../adapters/aws-clients.ts';
 import { createJobRegistry } from '../jobs/create-registry.ts';
 import type { JobDefinitions } from '../jobs/registry.ts';
 import type { Dependencies } from '../use-cases/dependencies.ts';
@@ -9,8 +9,11 @@ export interface RuntimeDependencies extends Dependencies, HandlerParts {
   clients: AwsClients;
 }
 
-/** The dead-letter function records deaths in the table and sends nothing: no SQS or Scheduler client. */
-export type DeadLetterDependencies = TableDependencies & Pick<Dependencies, 'registry'>;
+/**
+ * The dead-letter function records deaths in the table, and sends only the messages of flow jobs
+ * a death releases (onDependencyFailure "run"): no Scheduler client.
+ */
+export type DeadLetterDependencies = TableDependencies & Pick<Dependencies, 'registry' | 'queue'>;
 
 /**
  * Builds what the api and the worker need, once per container (at module load): AWS clients,
@@ -33,8 +36,10 @@ export function createDependencies(options: RuntimeOptions & { jobs: JobDefiniti
 export function createDeadLetterDependencies(options: RuntimeOptions & { jobs: JobDefinitions }): DeadLetterDependencies {
   const { config } = options;
   const base = runtimeBase(options);
+  const instrument = instrumentWith(base.tracing);
   return {
-    ...tableDependencies(options, createDynamoClient(config.aws, instrumentWith(base.tracing)), base),
+    ...tableDependencies(options, createDynamoClient(config.aws, instrument), base),
+    queue: createJobQueue(config, createSqsClient(config.aws, instrument)),
     registry: createJobRegistry(options.jobs, { demoJobs: config.demoJobs }),
   };
 }

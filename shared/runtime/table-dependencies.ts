@@ -6,6 +6,7 @@ import type { SchedulerClient } from '@aws-sdk/client-scheduler';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDbJobCounters } from '../adapters/dynamodb/dynamodb-job-counters.ts';
 import { DynamoDbFlowControlStore } from '../adapters/dynamodb/dynamodb-flow-control-store.ts';
+import { DynamoDbFlowStore } from '../adapters/dynamodb/dynamodb-flow-store.ts';
 import { DynamoDbJobStore } from '../adapters/dynamodb/dynamodb-job-store.ts';
 import { DynamoDbScheduleStore } from '../adapters/dynamodb/dynamodb-schedule-store.ts';
 import { EventBridgeJobScheduler } from '../adapters/scheduler/eventbridge-job-scheduler.ts';
@@ -93,6 +94,7 @@ export function tableDependencies(options: RuntimeOptions, dynamo: DynamoDBDocum
     ...(tracing.spans ? { spans: tracing.spans } : {}),
     store: new DynamoDbJobStore({ client: dynamo, tableName }),
     flowControl: new DynamoDbFlowControlStore({ client: dynamo, tableName }),
+    flows: new DynamoDbFlowStore({ client: dynamo, tableName }),
     schedules: new DynamoDbScheduleStore({ client: dynamo, tableName }),
     counters: new DynamoDbJobCounters({ client: dynamo, tableName, clock }),
     metrics: new EmfMetricsSink({

@@ -12,6 +12,7 @@ import type { NewLease } from '../ports/job-store.ts';
 import type { Dependencies } from './dependencies.ts';
 import { checkFlowControl } from './check-flow-control.ts';
 import { releaseFlowSlots } from './release-flow-slots.ts';
+import { releaseDependents } from './release-dependents.ts';
 import { throttleJob } from './throttle-job.ts';
 import type { BatchContext, MessageOutcome, ReceivedMessage } from './message-outcome.ts';
 
@@ -82,7 +83,13 @@ async function explainRefusedClaim(
 ): Promise<ClaimOutcome> {
   const skip = (action: MessageOutcome['action'], note: string): ClaimOutcome => ({ claimed: false, outcome: { action, note } });
   if (!current) return skip('ack', 'job no longer exists (deleted or expired)');
-  if (isTerminal(current.status)) return skip('ack', `duplicate delivery: job is already ${current.status}`);
+  if (isTerminal(current.status)) {
+    // A flow job's message that comes back after its end: its dependents' release may have been
+    // cut short by a crash, so it runs again (idempotent; nothing for other jobs).
+    await releaseDependents(current, deps, batch.deltas, { redelivered: true });
+    return skip('ack', `duplicate delivery: job is already ${current.status}`);
+  }
+  if (current.status === JOB_STATUS.BLOCKED) return skip('ack', 'job is BLOCKED: it gets its own message once its dependencies finish');
   if (current.status === JOB_STATUS.RUNNING) {
     const leaseUntil = current.leaseUntil ?? 0;
     if (leaseUntil >= now) {
@@ -118,6 +125,7 @@ async function reclaimLostJob(
       await deps.store.transition(current.id, { event: JOB_EVENT.FAIL, leaseToken, changes: decision.changes }, now);
       batch.deltas.merge(decision.deltas);
       await releaseFlowSlots(current, deps);
+      await releaseDependents({ ...current, status: JOB_STATUS.DEAD }, deps, batch.deltas, { redelivered: true });
       return { claimed: false, outcome: { action: 'ack', note: 'lost attempt was the last one: job is DEAD' } };
     }
     const { after } = await deps.store.transition(current.id, { event: JOB_EVENT.RECLAIM, leaseToken, newLease, flowControlChecked, changes: decision.changes }, now);

@@ -1,11 +1,12 @@
 import { CounterDeltas } from '../domain/counter-deltas.ts';
 import { InvalidStateError, JobNotFoundError, StaleJobStateError } from '../domain/errors.ts';
-import type { Job } from '../domain/job.ts';
+import { isTerminal, type Job } from '../domain/job.ts';
 import { canTransition, JOB_EVENT } from '../domain/lifecycle.ts';
 import { groupOf } from '../domain/metrics.ts';
 import type { Dependencies } from './dependencies.ts';
 import { dropPendingSchedule } from './drop-pending-schedule.ts';
 import { flushCounters } from './transition-job.ts';
+import { releaseDependents } from './release-dependents.ts';
 
 /**
  * Deletes a job in any state but RUNNING, with its pending one-time schedule. Its pending SQS
@@ -22,6 +23,8 @@ export async function deleteJob(id: string, deps: Dependencies): Promise<void> {
       await dropPendingSchedule(job, deps);
       const deltas = new CounterDeltas();
       deltas.shift(groupOf(before), before, null);
+      // A deleted flow job counts as a dependency that did not succeed.
+      if (!isTerminal(job.status)) await releaseDependents({ ...job, status: null }, deps, deltas);
       await flushCounters(deps, deltas);
       return;
     } catch (error) {

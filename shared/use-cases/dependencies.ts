@@ -6,6 +6,7 @@ import type { JobQueue } from '../ports/job-queue.ts';
 import type { JobScheduler } from '../ports/job-scheduler.ts';
 import type { JobStore } from '../ports/job-store.ts';
 import type { FlowControlStore } from '../ports/flow-control-store.ts';
+import type { FlowStore } from '../ports/flow-store.ts';
 import type { ScheduleStore } from '../ports/schedule-store.ts';
 import type { SpanSink } from '../ports/span-sink.ts';
 
@@ -19,6 +20,8 @@ export interface Dependencies {
   store: JobStore;
   /** Rate windows and parallelism slots of flow-control keys. */
   flowControl: FlowControlStore;
+  /** Flow items and the gates of dependent jobs (docs/flows.md). */
+  flows: FlowStore;
   queue: JobQueue;
   scheduler: JobScheduler;
   schedules: ScheduleStore;

@@ -5,6 +5,7 @@ import type { JobLogger } from '../jobs/registry.ts';
 import { messageFlowOf } from '../domain/queue-message.ts';
 import type { Dependencies } from './dependencies.ts';
 import { releaseFlowSlots } from './release-flow-slots.ts';
+import { releaseDependents } from './release-dependents.ts';
 import type { BatchContext, MessageOutcome } from './message-outcome.ts';
 
 /** What the attempt runner reports (runtime/attempt-runner.ts). */
@@ -56,6 +57,11 @@ export async function finishAttempt(
     await record(job, decision, run.finishedAt, deps, batch);
   }
   if (decision.event === 'RELEASE') return { action: 'ack', note: 'attempt stopped by cancel' };
+  // A flow job's end releases (or cancels) its dependents before its message is acknowledged: a
+  // crash in between brings the message back, and the claim of a finished job re-runs the release.
+  if (decision.event === 'SUCCEED' || decision.event === 'FAIL') {
+    await releaseDependents({ ...job, status: decision.event === 'SUCCEED' ? JOB_STATUS.SUCCEEDED : JOB_STATUS.DEAD }, deps, batch.deltas, { redelivered: true });
+  }
   const durationMs = run.finishedAt - run.startedAt;
   logger.info('attempt finished', { outcome: decision.outcome, durationMs, ...(decision.retryInMs !== null ? { retryInMs: decision.retryInMs } : {}) });
   if (!decision.followUp) return { action: 'ack', note: decision.outcome };

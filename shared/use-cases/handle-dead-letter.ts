@@ -10,6 +10,7 @@ import { jobIdForFiring } from './body-hash.ts';
 import type { Dependencies } from './dependencies.ts';
 import type { MessageOutcome } from './message-outcome.ts';
 import { buildJob } from './build-job.ts';
+import { releaseDependents } from './release-dependents.ts';
 
 /**
  * A message reached an SQS dead-letter queue: it was received maxReceiveCount times without
@@ -19,14 +20,17 @@ import { buildJob } from './build-job.ts';
  */
 export async function handleDeadLetter(
   message: { jobId: string; receiveCount: number; queue: string },
-  deps: Pick<Dependencies, 'clock' | 'store' | 'config' | 'logger'>,
+  deps: Pick<Dependencies, 'clock' | 'store' | 'config' | 'logger' | 'flows' | 'queue'>,
   deltas: CounterDeltas,
 ): Promise<MessageOutcome> {
   for (let round = 0; round < 3; round += 1) {
     const now = deps.clock.now();
     const job = await deps.store.get(message.jobId, now);
     if (!job) return { action: 'ack', note: 'job no longer exists' };
-    if (isTerminal(job.status)) return { action: 'ack', note: `job is already ${job.status}` };
+    if (isTerminal(job.status)) {
+      await releaseDependents(job, deps, deltas, { redelivered: true });
+      return { action: 'ack', note: `job is already ${job.status}` };
+    }
     if (job.status === JOB_STATUS.RUNNING && (job.leaseUntil ?? 0) >= now) {
       return { action: 'keep', note: 'job is running under a live lease' };
     }
@@ -36,6 +40,7 @@ export async function handleDeadLetter(
     try {
       const written = await deps.store.transition(job.id, { event: JOB_EVENT.DEAD_LETTER, from: job.status, leaseToken: job.leaseToken, changes }, now);
       deltas.shift(groupOf(job), written.before, written.after);
+      await releaseDependents({ ...job, status: JOB_STATUS.DEAD }, deps, deltas, { redelivered: true });
       deps.logger.warn('job dead-lettered by SQS redrive', {
         jobId: job.id,
         type: job.type,

@@ -8,7 +8,7 @@ import type { Dependencies } from './dependencies.ts';
  * it DEAD with the reason, so it shows in /dlq and is one replay away instead of waiting for a
  * message that will never come. Returns whether the write happened (the caller counts it).
  */
-export async function markUnsentDead(job: Job, deadReason: string, deps: Dependencies): Promise<boolean> {
+export async function markUnsentDead(job: Job, deadReason: string, deps: Pick<Dependencies, 'store' | 'clock' | 'config' | 'logger'>): Promise<boolean> {
   const now = deps.clock.now();
   deps.logger.error('job stored but its message could not be sent; marking it DEAD', { jobId: job.id, reason: deadReason });
   try {

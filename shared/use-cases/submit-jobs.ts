@@ -83,7 +83,7 @@ type Indexed = Prepared & { index: number };
  * worker's one counter write per batch. That saves the API a counter write and an EMF document
  * per request (README, Observability: "Where each count comes from").
  */
-function markUncounted(prepared: Prepared): Prepared {
+export function markUncounted(prepared: Prepared): Prepared {
   if (prepared.job.status !== JOB_STATUS.QUEUED || prepared.job.pendingSchedule) return prepared;
   return { ...prepared, job: { ...prepared.job, uncounted: 'new' } };
 }
@@ -135,10 +135,10 @@ function delayOf(job: Job, now: number): number {
   return job.nextRunAt ? Math.max(0, Math.ceil((Date.parse(job.nextRunAt) - now) / 1000)) : 0;
 }
 
-type SendFailure = { what: 'queued' | 'scheduled'; reason: string; permanent: boolean };
+export type SendFailure = { what: 'queued' | 'scheduled'; reason: string; permanent: boolean };
 
 /** Messages in SendMessageBatch calls, one-time schedules for jobs due beyond 15 minutes; returns what failed, by job id. */
-async function sendJobs(jobs: readonly Prepared[], deps: Dependencies): Promise<Map<string, SendFailure>> {
+export async function sendJobs(jobs: readonly Prepared[], deps: Dependencies): Promise<Map<string, SendFailure>> {
   const failed = new Map<string, SendFailure>();
   const messages: JobMessage[] = jobs
     .filter((p) => !p.job.pendingSchedule)

@@ -151,7 +151,7 @@ describe('skyforge job commands', () => {
     it('list --status checks the value (exit 2)', async () => {
       const result = await sf(['list', '--status', 'done']);
       expect(result.code).toBe(2);
-      expect(result.stderr).toMatch(/--status must be one of SCHEDULED, QUEUED/);
+      expect(result.stderr).toMatch(/--status must be one of BLOCKED, SCHEDULED, QUEUED/);
     });
   });
 

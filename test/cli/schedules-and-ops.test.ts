@@ -3,7 +3,7 @@ import { startLocalCloud, type LocalCloud } from '../../local/cloud.ts';
 import { API_ERROR_LINE, Capture, cli } from './run-cli.ts';
 
 const PRIORITY_NAMES = ['critical', 'high', 'normal', 'low'];
-const STATUS_NAMES = ['SCHEDULED', 'QUEUED', 'RUNNING', 'RETRYING', 'SUCCEEDED', 'DEAD', 'CANCELLED'];
+const STATUS_NAMES = ['BLOCKED', 'SCHEDULED', 'QUEUED', 'RUNNING', 'RETRYING', 'SUCCEEDED', 'DEAD', 'CANCELLED'];
 const ESC = '\x1b[';
 
 /** schedules, stats, watch and help against the local cloud. */

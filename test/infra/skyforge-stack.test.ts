@@ -569,7 +569,7 @@ describe('IAM', () => {
     const ids = queueIds();
 
     expect(accessPolicyOf('worker')).toEqual([
-      { actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], resources: [`<${table}>`] },
+      { actions: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], resources: [`<${table}>`] },
       {
         actions: ['sqs:ChangeMessageVisibility', 'sqs:SendMessage'],
         resources: PRIORITIES.map((p) => `<${ids[p].queue}>`).sort(),
@@ -597,11 +597,13 @@ describe('IAM', () => {
     expect(otherActions.filter((a) => !a.startsWith('logs:') && !a.startsWith('xray:'))).toEqual([]);
   });
 
-  it('lets the dead-letter function only read, update and create job items (an undelivered firing becomes a new DEAD job)', () => {
+  it('lets the dead-letter function only read, update and create job items (an undelivered firing becomes a new DEAD job) and send a released flow dependent', () => {
     const table = logicalId(stack.skyforge.table.table);
+    const ids = queueIds();
 
     expect(accessPolicyOf('deadLetter')).toEqual([
       { actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], resources: [`<${table}>`] },
+      { actions: ['sqs:SendMessage'], resources: PRIORITIES.map((p) => `<${ids[p].queue}>`).sort() },
     ]);
   });
 });

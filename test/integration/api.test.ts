@@ -117,7 +117,7 @@ describe('api', () => {
       expect(res.body.status).toBe('SCHEDULED');
       expect(h.queue.sent.length).toBe(sentBefore);
       const schedule = h.scheduler.oneTime.get(`job.${res.body.id}.0`);
-      expect(schedule).toEqual({ jobId: res.body.id, priority: 'high', dueAt: Date.parse(res.body.runAt) });
+      expect(schedule).toEqual({ jobId: res.body.id, priority: 'high', dueAt: Date.parse(res.body.runAt), timeoutMs: 30_000 });
       const cancelled = await call('POST', `/jobs/${res.body.id}/cancel`);
       expect(cancelled.body.status).toBe('CANCELLED');
       expect(h.scheduler.removed).toContain(`job.${res.body.id}.0`);
@@ -375,7 +375,7 @@ describe('api', () => {
       const stats = await call('GET', '/stats');
       expect(Object.keys(stats.body.queues).sort()).toEqual(['critical', 'high', 'low', 'normal']);
       expect(stats.body.queues.normal).toEqual({ ready: 0, inFlight: 0, delayed: 0, deadLetters: 0 });
-      expect(Object.keys(stats.body.jobs).sort()).toEqual(['CANCELLED', 'DEAD', 'QUEUED', 'RETRYING', 'RUNNING', 'SCHEDULED', 'SUCCEEDED']);
+      expect(Object.keys(stats.body.jobs).sort()).toEqual(['BLOCKED', 'CANCELLED', 'DEAD', 'QUEUED', 'RETRYING', 'RUNNING', 'SCHEDULED', 'SUCCEEDED']);
       expect(stats.body.jobs.SUCCEEDED).toBeGreaterThan(0);
       const ready = await call('GET', '/readyz');
       expect(ready.status).toBe(200);

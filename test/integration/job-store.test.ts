@@ -112,13 +112,15 @@ describe('DynamoDbJobStore', () => {
     SUCCEED: ['RUNNING'],
     RETRY_LATER: ['RUNNING'],
     FAIL: ['RUNNING'],
-    CANCEL: ['SCHEDULED', 'QUEUED', 'RETRYING', 'RUNNING'],
-    DEAD_LETTER: ['SCHEDULED', 'QUEUED', 'RETRYING', 'RUNNING'],
+    UNBLOCK: ['BLOCKED'],
+    REBLOCK: ['CANCELLED', 'DEAD'],
+    CANCEL: ['BLOCKED', 'SCHEDULED', 'QUEUED', 'RETRYING', 'RUNNING'],
+    DEAD_LETTER: ['BLOCKED', 'SCHEDULED', 'QUEUED', 'RETRYING', 'RUNNING'],
     RELEASE: ['CANCELLED', 'DEAD'],
     REQUEUE: ['DEAD', 'CANCELLED'],
-    DELETE: ['SCHEDULED', 'QUEUED', 'RETRYING', 'SUCCEEDED', 'DEAD', 'CANCELLED'],
+    DELETE: ['BLOCKED', 'SCHEDULED', 'QUEUED', 'RETRYING', 'SUCCEEDED', 'DEAD', 'CANCELLED'],
   };
-  const STATUSES: JobStatus[] = ['SCHEDULED', 'QUEUED', 'RUNNING', 'RETRYING', 'SUCCEEDED', 'DEAD', 'CANCELLED'];
+  const STATUSES: JobStatus[] = ['BLOCKED', 'SCHEDULED', 'QUEUED', 'RUNNING', 'RETRYING', 'SUCCEEDED', 'DEAD', 'CANCELLED'];
   const MATRIX = Object.entries(ALLOWED_FROM).flatMap(([event, from]) =>
     STATUSES.map((status) => ({ event, status, allowed: from.includes(status) })),
   );

@@ -1,6 +1,7 @@
 import { monotonicFactory } from 'ulid';
 import { DynamoDbJobCounters } from '../../shared/adapters/dynamodb/dynamodb-job-counters.ts';
 import { DynamoDbFlowControlStore } from '../../shared/adapters/dynamodb/dynamodb-flow-control-store.ts';
+import { DynamoDbFlowStore } from '../../shared/adapters/dynamodb/dynamodb-flow-store.ts';
 import { DynamoDbJobStore } from '../../shared/adapters/dynamodb/dynamodb-job-store.ts';
 import { toItem } from '../../shared/adapters/dynamodb/job-item.ts';
 import type { Job } from '../../shared/domain/job.ts';
@@ -146,6 +147,7 @@ export async function createHarness(options: { jobs?: JobDefinitions; clock?: { 
   const deps: Dependencies = {
     store: new DynamoDbJobStore({ client: table.client, tableName: table.tableName }),
     flowControl: new DynamoDbFlowControlStore({ client: table.client, tableName: table.tableName }),
+    flows: new DynamoDbFlowStore({ client: table.client, tableName: table.tableName }),
     queue,
     scheduler,
     schedules: new DynamoDbScheduleStore({ client: table.client, tableName: table.tableName }),

@@ -26,29 +26,33 @@ const GONE = null;
 type Expected = JobStatus | typeof GONE | typeof NO;
 
 /** Column order of the matrix below. 'NEW' is the job that does not exist yet. */
-const FROM = ['NEW', 'SCHEDULED', 'QUEUED', 'RUNNING', 'RETRYING', 'SUCCEEDED', 'DEAD', 'CANCELLED'] as const;
+const FROM = ['NEW', 'BLOCKED', 'SCHEDULED', 'QUEUED', 'RUNNING', 'RETRYING', 'SUCCEEDED', 'DEAD', 'CANCELLED'] as const;
 const TERMINAL: readonly JobStatus[] = ['SUCCEEDED', 'DEAD', 'CANCELLED'];
 
-type Row = readonly [Expected, Expected, Expected, Expected, Expected, Expected, Expected, Expected];
+type Row = readonly [Expected, Expected, Expected, Expected, Expected, Expected, Expected, Expected, Expected];
 
 // prettier-ignore
 const MATRIX: Record<JobEvent, Row> = {
-  //               NEW          SCHEDULED    QUEUED       RUNNING      RETRYING     SUCCEEDED  DEAD      CANCELLED
-  SUBMIT:         ['QUEUED',    NO,          NO,          NO,          NO,          NO,        NO,       NO      ],
-  SUBMIT_DELAYED: ['SCHEDULED', NO,          NO,          NO,          NO,          NO,        NO,       NO      ],
-  MISSED_FIRING:  ['DEAD',      NO,          NO,          NO,          NO,          NO,        NO,       NO      ],
-  CLAIM:          [NO,          'RUNNING',   'RUNNING',   NO,          'RUNNING',   NO,        NO,       NO      ],
-  THROTTLE:       [NO,          'QUEUED',    'QUEUED',    NO,          'QUEUED',    NO,        NO,       NO      ],
-  RECLAIM:        [NO,          NO,          NO,          'RUNNING',   NO,          NO,        NO,       NO      ],
-  PROGRESS:       [NO,          NO,          NO,          'RUNNING',   NO,          NO,        NO,       NO      ],
-  SUCCEED:        [NO,          NO,          NO,          'SUCCEEDED', NO,          NO,        NO,       NO      ],
-  RETRY_LATER:    [NO,          NO,          NO,          'RETRYING',  NO,          NO,        NO,       NO      ],
-  FAIL:           [NO,          NO,          NO,          'DEAD',      NO,          NO,        NO,       NO      ],
-  CANCEL:         [NO,          'CANCELLED', 'CANCELLED', 'CANCELLED', 'CANCELLED', NO,        NO,       NO      ],
-  DEAD_LETTER:    [NO,          'DEAD',      'DEAD',      'DEAD',      'DEAD',      NO,        NO,       NO      ],
-  RELEASE:        [NO,          NO,          NO,          NO,          NO,          NO,        'DEAD',   'CANCELLED'],
-  REQUEUE:        [NO,          NO,          NO,          NO,          NO,          NO,        'QUEUED', 'QUEUED'],
-  DELETE:         [NO,          GONE,        GONE,        NO,          GONE,        GONE,      GONE,     GONE    ],
+  //               NEW          BLOCKED      SCHEDULED    QUEUED       RUNNING      RETRYING     SUCCEEDED  DEAD      CANCELLED
+  SUBMIT:         ['QUEUED',    NO,          NO,          NO,          NO,          NO,          NO,        NO,       NO      ],
+  SUBMIT_DELAYED: ['SCHEDULED', NO,          NO,          NO,          NO,          NO,          NO,        NO,       NO      ],
+  MISSED_FIRING:  ['DEAD',      NO,          NO,          NO,          NO,          NO,          NO,        NO,       NO      ],
+  // flows (API.md "Flows"): created BLOCKED, queued when the gate reaches zero, BLOCKED again by a flow retry
+  BLOCK:          ['BLOCKED',   NO,          NO,          NO,          NO,          NO,          NO,        NO,       NO      ],
+  UNBLOCK:        [NO,          'QUEUED',    NO,          NO,          NO,          NO,          NO,        NO,       NO      ],
+  REBLOCK:        [NO,          NO,          NO,          NO,          NO,          NO,          NO,        'BLOCKED', 'BLOCKED'],
+  CLAIM:          [NO,          NO,          'RUNNING',   'RUNNING',   NO,          'RUNNING',   NO,        NO,       NO      ],
+  THROTTLE:       [NO,          NO,          'QUEUED',    'QUEUED',    NO,          'QUEUED',    NO,        NO,       NO      ],
+  RECLAIM:        [NO,          NO,          NO,          NO,          'RUNNING',   NO,          NO,        NO,       NO      ],
+  PROGRESS:       [NO,          NO,          NO,          NO,          'RUNNING',   NO,          NO,        NO,       NO      ],
+  SUCCEED:        [NO,          NO,          NO,          NO,          'SUCCEEDED', NO,          NO,        NO,       NO      ],
+  RETRY_LATER:    [NO,          NO,          NO,          NO,          'RETRYING',  NO,          NO,        NO,       NO      ],
+  FAIL:           [NO,          NO,          NO,          NO,          'DEAD',      NO,          NO,        NO,       NO      ],
+  CANCEL:         [NO,          'CANCELLED', 'CANCELLED', 'CANCELLED', 'CANCELLED', 'CANCELLED', NO,        NO,       NO      ],
+  DEAD_LETTER:    [NO,          'DEAD',      'DEAD',      'DEAD',      'DEAD',      'DEAD',      NO,        NO,       NO      ],
+  RELEASE:        [NO,          NO,          NO,          NO,          NO,          NO,          NO,        'DEAD',   'CANCELLED'],
+  REQUEUE:        [NO,          NO,          NO,          NO,          NO,          NO,          NO,        'QUEUED', 'QUEUED'],
+  DELETE:         [NO,          GONE,        GONE,        GONE,        NO,          GONE,        GONE,      GONE,     GONE    ],
 };
 
 interface Case {
@@ -80,8 +84,8 @@ describe('the expected matrix itself', () => {
     // Assess: a new event or state in the code must show up here as a failure until the table covers it.
     expect([...matrixEvents].sort()).toEqual([...events].sort());
     expect([...matrixStates].sort()).toEqual([...statuses].sort());
-    expect(CASES).toHaveLength(15 * 8);
-    expect(ALLOWED).toHaveLength(32);
+    expect(CASES).toHaveLength(18 * 9);
+    expect(ALLOWED).toHaveLength(39);
   });
 });
 
@@ -144,16 +148,23 @@ describe('allowedFrom (the store condition)', () => {
     expect([...states].sort()).toEqual(['QUEUED', 'RETRYING', 'SCHEDULED']);
   });
 
-  it('SUBMIT, SUBMIT_DELAYED and MISSED_FIRING have no existing state to start from', () => {
+  it('SUBMIT, SUBMIT_DELAYED, MISSED_FIRING and BLOCK have no existing state to start from', () => {
     // Act
     const submit = allowedFrom('SUBMIT');
     const delayed = allowedFrom('SUBMIT_DELAYED');
     const missed = allowedFrom('MISSED_FIRING');
+    const block = allowedFrom('BLOCK');
 
     // Assess
     expect(submit).toEqual([]);
     expect(delayed).toEqual([]);
     expect(missed).toEqual([]);
+    expect(block).toEqual([]);
+  });
+
+  it('a BLOCKED job is never claimed: only UNBLOCK queues it', () => {
+    expect(allowedFrom('CLAIM')).not.toContain('BLOCKED');
+    expect(allowedFrom('UNBLOCK')).toEqual(['BLOCKED']);
   });
 });
 
@@ -161,7 +172,7 @@ describe('lease rules (who may write)', () => {
   // prettier-ignore
   const EXPECTED_LEASE: Record<JobEvent, string> = {
     SUBMIT: 'none', SUBMIT_DELAYED: 'none', MISSED_FIRING: 'none', CLAIM: 'none', CANCEL: 'none', DEAD_LETTER: 'none',
-    REQUEUE: 'none', DELETE: 'none', THROTTLE: 'none',
+    REQUEUE: 'none', DELETE: 'none', THROTTLE: 'none', BLOCK: 'none', UNBLOCK: 'none', REBLOCK: 'none',
     // only the running attempt records its own progress, outcome and stop
     PROGRESS: 'held', SUCCEED: 'held', RETRY_LATER: 'held', FAIL: 'held', RELEASE: 'held',
     // a lost attempt is taken over only once its lease has run out
@@ -183,6 +194,7 @@ describe('lease rules (who may write)', () => {
     expect(createdStatus('SUBMIT')).toBe('QUEUED');
     expect(createdStatus('SUBMIT_DELAYED')).toBe('SCHEDULED');
     expect(createdStatus('MISSED_FIRING')).toBe('DEAD');
+    expect(createdStatus('BLOCK')).toBe('BLOCKED');
     expect(() => createdStatus('CLAIM' as never)).toThrow('CLAIM does not create a job');
   });
 });

@@ -76,6 +76,7 @@ export function fromItem(item: JobItem): Job {
     return typeof raw === 'string' ? (JSON.parse(raw) as unknown) : fallback;
   };
   return {
+    ...flowFields(item),
     id: item.id as string,
     type: item.type as string,
     payload: readJson('payload', undefined),
@@ -119,4 +120,17 @@ export function fromItem(item: JobItem): Job {
 /** DynamoDB TTL deletes "within days": an item past its expiry is treated as gone. */
 export function isExpired(item: JobItem, nowMs: number): boolean {
   return typeof item.expiresAt === 'number' && item.expiresAt * 1000 <= nowMs;
+}
+
+/** A flow's job carries its flow, ref, edges and policy; other jobs carry none of them. */
+function flowFields(item: JobItem): Partial<Job> {
+  if (typeof item.flowId !== 'string') return {};
+  return {
+    flowId: item.flowId,
+    ref: (item.ref as string | undefined) ?? null,
+    dependsOn: (item.dependsOn as string[] | undefined) ?? [],
+    dependents: (item.dependents as string[] | undefined) ?? [],
+    onDependencyFailure: (item.onDependencyFailure as Job['onDependencyFailure']) ?? 'cancel',
+    cancelledByDependency: (item.cancelledByDependency as string | undefined) ?? null,
+  };
 }
