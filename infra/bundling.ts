@@ -29,6 +29,25 @@ const CODE_EXTENSION = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
 const SDK_CREDENTIAL_CHAIN = '@aws-sdk/credential-provider-node';
 export const LAMBDA_CREDENTIAL_PROVIDER = join(SHARED_DIR, 'adapters', `lambda-credential-provider${CODE_EXTENSION}`);
 
+/**
+ * The SDK's event-stream codecs, which the HTTP protocols import only for operations with an
+ * event-stream member (DynamoDB, SQS and Scheduler have none), and the module that stands in
+ * for them (shared/adapters/no-event-streams.ts; ~15 KB less per function).
+ */
+const SDK_EVENT_STREAMS = '@smithy/core/event-streams';
+export const NO_EVENT_STREAMS = join(SHARED_DIR, 'adapters', `no-event-streams${CODE_EXTENSION}`);
+
+/**
+ * Two more SDK internals with a Lambda-sized stand-in (~10 KB per function together): the
+ * checksum module, whose pure-JavaScript hashes exist for runtimes without node:crypto
+ * (shared/adapters/native-checksums.ts), and mnemonist's LRU, which only the DynamoDB client's
+ * endpoint-discovery cache uses (shared/adapters/lru-map.ts).
+ */
+const SDK_CHECKSUMS = '@smithy/core/checksum';
+export const NATIVE_CHECKSUMS = join(SHARED_DIR, 'adapters', `native-checksums${CODE_EXTENSION}`);
+const SDK_LRU_CACHE = 'mnemonist/lru-cache';
+export const LRU_MAP = join(SHARED_DIR, 'adapters', `lru-map${CODE_EXTENSION}`);
+
 /** What the functions trace with: nothing, X-Ray, or OpenTelemetry (OTLP/HTTP export). */
 export type TracingMode = 'off' | 'xray' | 'otel';
 
@@ -56,7 +75,9 @@ const ESM_REQUIRE_BANNER = "import { createRequire } from 'node:module';const re
  *
  * - bundled by the local esbuild, never Docker;
  * - minified ESM for node24 with external source maps (mappings only);
- * - the AWS SDK bundled, not taken from the runtime, with a Lambda-sized credential chain;
+ * - the AWS SDK bundled, not taken from the runtime, with a Lambda-sized credential chain and
+ *   without the event-stream codecs no SkyForge client uses, with node:crypto-only checksums and a
+ *   Map for the endpoint cache's LRU;
  * - the job registry and the tracing module chosen at bundle time through esbuild aliases.
  *
  * @param jobRegistryEntry absolute path bundled wherever the code imports `skyforge-job-registry`
@@ -89,6 +110,9 @@ export function skyforgeBundling(jobRegistryEntry: string, tracing: boolean | Tr
         `${PACKAGE_IMPORT(JOB_REGISTRY_MODULE)}=${jobRegistryEntry}`,
         `${PACKAGE_IMPORT(TRACING_MODULE)}=${tracingEntry(tracing)}`,
         `${SDK_CREDENTIAL_CHAIN}=${LAMBDA_CREDENTIAL_PROVIDER}`,
+        `${SDK_EVENT_STREAMS}=${NO_EVENT_STREAMS}`,
+        `${SDK_CHECKSUMS}=${NATIVE_CHECKSUMS}`,
+        `${SDK_LRU_CACHE}=${LRU_MAP}`,
       ],
     },
   };

@@ -3,14 +3,15 @@ import { JobNotFoundError, SkyForgeError } from '../../shared/domain/errors.ts';
 import { LIMITS } from '../../shared/domain/job-defaults.ts';
 import { parseWith } from '../../shared/http/api-request.ts';
 import { ERROR_STATUS } from '../../shared/http/error-status.ts';
-import { buildOpenApiDocument } from '../../shared/http/openapi.ts';
 import type { ApiResponse, Route } from '../../shared/http/router.ts';
+import { servedOpenApiDocument } from '../../shared/http/served-openapi.ts';
 import {
   batchRequestSchema,
   emptyBodySchema,
   jobRequestSchema,
   listQuerySchema,
   priorityParamSchema,
+  queueListQuerySchema,
   reasonBodySchema,
   replayManyBodySchema,
   retryBodySchema,
@@ -38,13 +39,6 @@ function jobId(params: Record<string, string>): string {
   return id;
 }
 
-let cachedDocument: Record<string, unknown> | undefined;
-/** Built on first request (a cold start that never serves it never pays for it). */
-function openApiDocument(): Record<string, unknown> {
-  cachedDocument ??= buildOpenApiDocument();
-  return cachedDocument;
-}
-
 const ok = (body: unknown, status = 200): ApiResponse => ({ status, body });
 
 /** The API's routes (API.md): parse, call one use case, shape the answer. */
@@ -70,7 +64,7 @@ export function apiRoutes(deps: Dependencies): Route[] {
       path: '/flow-control/{key}',
       handler: async (_r, p) => ok(await getFlowKey(decodeURIComponent(p.key ?? ''), deps)),
     },
-    { method: 'GET', path: '/openapi.json', handler: async () => ok(openApiDocument()) },
+    { method: 'GET', path: '/openapi.json', handler: async () => ok(await servedOpenApiDocument()) },
     ...scheduleRoutes(deps),
     ...flowRoutes(deps),
   ];
@@ -158,7 +152,7 @@ function jobRoutes(deps: Dependencies): Route[] {
       path: '/queues/{priority}/jobs',
       handler: async (request, p) => {
         const priority = parseWith(priorityParamSchema, p.priority, 'priority');
-        const query = request.queryParams(listQuerySchema.omit({ priority: true, type: true }));
+        const query = request.queryParams(queueListQuerySchema);
         const page = await listJobs({ ...query, priority }, deps);
         return ok({ items: page.items.map(jobView), nextCursor: page.nextCursor });
       },

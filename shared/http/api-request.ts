@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import type { z } from 'zod';
+import { safeParse } from 'zod/mini';
+import type * as z from 'zod/v4/core';
 import { InvalidJsonError, PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from '../domain/errors.ts';
 import { continueTrace, type TraceContext } from '../domain/trace-context.ts';
 
@@ -49,7 +50,7 @@ export class ApiRequest {
    * nothing: size (413), media type (415), JSON syntax (400 INVALID_JSON), then shape.
    * An empty body counts as `{}` where the schema allows it.
    */
-  body<S extends z.ZodType>(schema: S): z.output<S> {
+  body<S extends z.$ZodType>(schema: S): z.output<S> {
     const raw = this.rawBody ?? '';
     const size = Buffer.byteLength(raw, 'utf8');
     if (size > MAX_BODY_BYTES) throw new PayloadTooLargeError('request body', size, MAX_BODY_BYTES);
@@ -68,14 +69,17 @@ export class ApiRequest {
     return parseWith(schema, value);
   }
 
-  queryParams<S extends z.ZodType>(schema: S): z.output<S> {
+  queryParams<S extends z.$ZodType>(schema: S): z.output<S> {
     return parseWith(schema, this.query);
   }
 }
 
-/** Validates a value, turning the first problem into a VALIDATION_ERROR that names the field. */
-export function parseWith<S extends z.ZodType>(schema: S, value: unknown, prefix = ''): z.output<S> {
-  const parsed = schema.safeParse(value);
+/**
+ * Validates a value, turning the first problem into a VALIDATION_ERROR that names the field.
+ * Takes any zod schema, classic or zod/mini (the API's own are mini: see schemas.ts).
+ */
+export function parseWith<S extends z.$ZodType>(schema: S, value: unknown, prefix = ''): z.output<S> {
+  const parsed = safeParse(schema, value);
   if (parsed.success) return parsed.data;
   const issues = parsed.error.issues.map((issue) => {
     const segments = [prefix, ...issue.path.map(String)];

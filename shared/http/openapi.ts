@@ -7,6 +7,7 @@ import {
   jobRequestSchema,
   listQuerySchema,
   pageQuerySchema,
+  queueListQuerySchema,
   reasonBodySchema,
   replaceScheduleSchema,
   replayManyBodySchema,
@@ -28,7 +29,8 @@ import {
   flowViewSchema,
 } from './response-schemas.ts';
 import { OPENAPI_EXAMPLES } from './openapi-examples.ts';
-import { deadListByGroupQuerySchema, failureGroupQuerySchema, failureGroupsSchema, groupReplayBodySchema, minuteStatsSchema, minutesQuerySchema } from './dashboard-schemas.ts';
+import { deadListByGroupQuerySchema, failureGroupQuerySchema, groupReplayBodySchema, minutesQuerySchema } from './dashboard-schemas.ts';
+import { failureGroupsSchema, minuteStatsSchema } from './response-schemas.ts';
 
 type JsonObject = Record<string, unknown>;
 
@@ -36,7 +38,7 @@ type JsonObject = Record<string, unknown>;
 export const API_VERSION = '1.0.0';
 
 /** JSON Schema 2020-12 (what OpenAPI 3.1 uses) of a zod schema, without its $schema line. */
-function schemaOf(schema: z.ZodType, io: 'input' | 'output'): JsonObject {
+function schemaOf(schema: z.core.$ZodType, io: 'input' | 'output'): JsonObject {
   const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any' }) as JsonObject;
   return rest;
 }
@@ -67,7 +69,7 @@ const COMPONENTS = {
   FlowKey: [flowKeySchema, 'output'],
   FlowRequest: [flowRequestSchema, 'input'],
   Flow: [flowViewSchema, 'output'],
-} as const satisfies Record<string, readonly [z.ZodType, 'input' | 'output']>;
+} as const satisfies Record<string, readonly [z.core.$ZodType, 'input' | 'output']>;
 type Component = keyof typeof COMPONENTS;
 
 const ref = (name: Component) => ({ $ref: `#/components/schemas/${name}` });
@@ -84,12 +86,12 @@ const answer = (description: string, name: Component, example?: unknown, headers
 const noContent = (description: string) => ({ description, headers: { 'X-Request-ID': REQUEST_ID_HEADER } });
 const body = (name: Component, required = true, example?: unknown) => ({ requestBody: { required, ...json(name, example) } });
 const pathParam = (name: string, description: string) => ({ name, in: 'path', required: true, schema: { type: 'string' }, description });
-const queryParams = (schema: z.ZodObject) =>
+const queryParams = (schema: { shape: z.core.$ZodShape }) =>
   Object.entries(schema.shape).map(([name, field]) => ({
     name,
     in: 'query',
     required: false,
-    schema: QUERY_INTEGERS[name] ?? schemaOf(field as z.ZodType, 'input'),
+    schema: QUERY_INTEGERS[name] ?? schemaOf(field, 'input'),
   }));
 /** Query parameters arrive as strings and are read as integers: their JSON Schema says so. */
 const QUERY_INTEGERS: Record<string, JsonObject> = {
@@ -368,7 +370,7 @@ function jobPaths(): JsonObject {
         summary: 'List the jobs of one priority queue, newest first',
         parameters: [
           { ...pathParam('priority', 'critical, high, normal or low'), schema: { type: 'string', enum: ['critical', 'high', 'normal', 'low'] } },
-          ...queryParams(listQuerySchema.omit({ priority: true, type: true })),
+          ...queryParams(queueListQuerySchema),
         ],
         responses: { '200': answer('A page of jobs', 'JobPage') },
         errors: [400],

@@ -140,3 +140,35 @@ export const flowViewSchema = z.object({
   idempotencyKey: z.string().nullable(),
   jobs: z.record(z.string(), jobViewSchema),
 });
+
+/** GET /dlq/groups (the operator dashboard). */
+export const failureGroupsSchema = z.object({
+  items: z.array(
+    z.object({
+      fingerprint: z.string(),
+      type: z.string(),
+      errorName: z.string(),
+      message: z.string().describe('the last error message with its variable parts (numbers, ids, quoted values, URLs) normalized away'),
+      count: z.number().int(),
+      firstDeadAt: isoTime,
+      lastDeadAt: isoTime,
+      sampleJobIds: z.array(z.string()),
+    }),
+  ),
+  scanned: z.number().int().describe('dead jobs read to build the groups'),
+  truncated: z.boolean().describe('true when only the newest dead jobs were grouped'),
+});
+
+/** GET /stats/minutes (the operator dashboard's charts). */
+export const minuteStatsSchema = z.object({
+  items: z.array(
+    z.object({
+      minute: z.string().describe('UTC minute, yyyy-mm-ddThh:mm'),
+      succeeded: z.number().int(),
+      failed: z.number().int().describe('failed attempts, retried or not'),
+      retried: z.number().int(),
+      dead: z.number().int(),
+      cancelled: z.number().int(),
+    }),
+  ),
+});

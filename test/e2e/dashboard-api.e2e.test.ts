@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDbJobCounters } from '../../shared/adapters/dynamodb/dynamodb-job-counters.ts';
 import { CounterDeltas } from '../../shared/domain/counter-deltas.ts';
-import { failureGroupsSchema, minuteStatsSchema } from '../../shared/http/dashboard-schemas.ts';
-import { jobPageSchema } from '../../shared/http/response-schemas.ts';
+import { failureGroupsSchema, jobPageSchema, minuteStatsSchema } from '../../shared/http/response-schemas.ts';
 import { startLocalCloud, type LocalCloud } from '../../local/cloud.ts';
 import { run } from '../../cli/main.ts';
 import { Capture, cli } from '../cli/run-cli.ts';

@@ -8,12 +8,22 @@ import { FUNCTION_NAMES, HANDLER_ENTRY, type FunctionName } from '../../bench/co
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const KB = 1024;
-/** Issue 18's goal for every bundle; the api is still above it (docs/benchmarks.md says why and by how much). */
+/** Issue 18's goal for every bundle (docs/benchmarks.md has the figures). */
 const GOAL_BYTES = 400 * KB;
+/**
+ * The api met the goal (397 KB) until flows (issue 17) added ~14 KB of routes, schemas and use
+ * cases: it is held at its size with them, 411 KB, so nothing else grows it while
+ * docs/benchmarks.md's next steps take it back under GOAL_BYTES.
+ */
+const BUDGET_BYTES: Record<FunctionName, number> = { api: 412 * KB, worker: GOAL_BYTES, 'dead-letter': GOAL_BYTES, metrics: GOAL_BYTES };
 
 /** What each function's bundle must not contain, and why. */
 const KEPT_OUT: Record<FunctionName, { pattern: RegExp; why: string }[]> = {
-  api: [],
+  api: [
+    { pattern: /node_modules\/zod\/v4\/classic\//, why: 'classic zod (~65 KB): the request schemas use zod/mini' },
+    { pattern: /node_modules\/zod\/v4\/core\/(to-json-schema|json-schema-processors)\.js$/, why: 'zod\'s JSON Schema conversion: GET /openapi.json serves the document generated at build time' },
+    { pattern: /shared\/http\/(openapi|openapi-examples|response-schemas)\.ts$/, why: 'the OpenAPI generator: the api serves shared/http/openapi-document.generated.ts' },
+  ],
   worker: [{ pattern: /node_modules\/zod\/v4\/classic\//, why: 'classic zod (~70 KB): env.ts and the demo jobs use zod/mini' }],
   'dead-letter': [
     { pattern: /node_modules\/zod\/v4\/classic\//, why: 'classic zod' },
@@ -29,6 +39,15 @@ const KEPT_OUT: Record<FunctionName, { pattern: RegExp; why: string }[]> = {
 
 /** Nowhere: the SDK's default credential chain and the STS/SSO clients it bundles (infra/bundling.ts swaps it). */
 const NEVER: RegExp = /node_modules\/@aws-sdk\/(credential-provider-(node|ini|sso|process|web-identity|login)|nested-clients|token-providers)\//;
+/**
+ * Nowhere: SDK internals infra/bundling.ts swaps for Lambda-sized stand-ins: the event-stream
+ * codecs (no SkyForge client streams events), the pure-JavaScript checksums and mnemonist's LRU.
+ */
+const SDK_STAND_INS: { pattern: RegExp; standIn: string }[] = [
+  { pattern: /node_modules\/@smithy\/core\/dist-es\/submodules\/event-streams\//, standIn: 'shared/adapters/no-event-streams.ts' },
+  { pattern: /node_modules\/@smithy\/core\/dist-es\/submodules\/checksum\//, standIn: 'shared/adapters/native-checksums.ts' },
+  { pattern: /node_modules\/mnemonist\//, standIn: 'shared/adapters/lru-map.ts' },
+];
 
 /**
  * Bundles the four real handlers with the synth settings (as bench/cold-start.ts --quick does)
@@ -59,13 +78,20 @@ describe('Lambda bundle budget', () => {
     expect(inputsOf(fn).some((path) => path.endsWith('shared/adapters/lambda-credential-provider.ts'))).toBe(true);
   });
 
+  it.each(FUNCTION_NAMES)('%s: no event-stream codecs, JavaScript checksums or mnemonist: their stand-ins', (fn) => {
+    for (const { pattern, standIn } of SDK_STAND_INS) {
+      expect(inputsOf(fn).filter((path) => pattern.test(path))).toEqual([]);
+      expect(inputsOf(fn).some((path) => path.endsWith(standIn)), standIn).toBe(true);
+    }
+  });
+
   it.each(FUNCTION_NAMES.filter((fn) => KEPT_OUT[fn].length > 0))('%s: leaves out what it does not use', (fn) => {
     for (const { pattern, why } of KEPT_OUT[fn]) {
       expect(inputsOf(fn).filter((path) => pattern.test(path)), why).toEqual([]);
     }
   });
 
-  it.each(['worker', 'dead-letter', 'metrics'] as const)('%s: at most 400 KB', (fn) => {
-    expect((bundles.get(fn) as BuiltBundle).bytes).toBeLessThanOrEqual(GOAL_BYTES);
+  it.each(FUNCTION_NAMES)('%s: within its budget (400 KB; the api 412 KB for now)', (fn) => {
+    expect((bundles.get(fn) as BuiltBundle).bytes).toBeLessThanOrEqual(BUDGET_BYTES[fn]);
   });
 });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,12 +10,26 @@ import { startEmulatedAws } from '../../local/emulated-aws.ts';
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 /** A client built without credentials, as the SDK's default chain would serve them. */
-const SOURCE = `import { SQSClient, ListQueuesCommand, CreateQueueCommand } from '@aws-sdk/client-sqs';
+const SOURCE = `import { SQSClient, ListQueuesCommand, CreateQueueCommand, SendMessageCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 export async function queueNames(endpoint, name) {
   const sqs = new SQSClient({ region: 'eu-west-1', endpoint, maxAttempts: 1 });
   await sqs.send(new CreateQueueCommand({ QueueName: name }));
   const { QueueUrls } = await sqs.send(new ListQueuesCommand({ QueueNamePrefix: name }));
   return QueueUrls ?? [];
+}
+/** SendMessage and ReceiveMessage: the SDK checks the MD5 of the body both ways (the bundles' Md5). */
+export async function roundTrip(endpoint, name, body) {
+  const sqs = new SQSClient({ region: 'eu-west-1', endpoint, maxAttempts: 1 });
+  const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: name }));
+  await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: body, MessageAttributes: { kind: { DataType: 'String', StringValue: 'test' } } }));
+  const { Messages } = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MessageAttributeNames: ['All'], WaitTimeSeconds: 0 }));
+  return Messages ?? [];
+}
+/** A DynamoDB client: built with the endpoint-discovery cache (the bundles' LRU), then one call. */
+export async function tableNames(endpoint) {
+  const dynamo = new DynamoDBClient({ region: 'eu-west-1', endpoint, maxAttempts: 1 });
+  return (await dynamo.send(new ListTablesCommand({}))).TableNames ?? [];
 }
 export const handler = async () => null;
 `;
@@ -28,7 +43,11 @@ describe('the Lambda bundles\u2019 credential chain', () => {
   let aws: Awaited<ReturnType<typeof startEmulatedAws>>;
   let work: string;
   let built: BuiltBundle;
-  let bundle: { queueNames: (endpoint: string, name: string) => Promise<string[]> };
+  let bundle: {
+    queueNames: (endpoint: string, name: string) => Promise<string[]>;
+    roundTrip: (endpoint: string, name: string, body: string) => Promise<{ Body?: string; MD5OfBody?: string }[]>;
+    tableNames: (endpoint: string) => Promise<string[]>;
+  };
 
   beforeAll(async () => {
     aws = await startEmulatedAws({ port: 0, dataDir: null, log: () => undefined });
@@ -55,6 +74,19 @@ describe('the Lambda bundles\u2019 credential chain', () => {
     const urls = await bundle.queueNames(aws.url, 'bundle-credentials');
     expect(urls).toHaveLength(1);
     expect(urls[0]).toMatch(/\/bundle-credentials$/);
+  });
+
+  it('sends and receives through the bundled SQS client (MD5 checks) and calls DynamoDB (endpoint cache)', async () => {
+    vi.stubEnv('AWS_ACCESS_KEY_ID', 'bundle-test');
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'bundle-test-secret');
+    const body = 'grüße from the bundle';
+    const [message, ...more] = await bundle.roundTrip(aws.url, 'bundle-round-trip', body);
+    expect(more).toEqual([]);
+    expect(message?.Body).toBe(body);
+    expect(message?.MD5OfBody).toBe(createHash('md5').update(body).digest('hex'));
+    expect(Array.isArray(await bundle.tableNames(aws.url))).toBe(true);
+    const inputs = Object.keys(built.metafile.inputs);
+    expect(inputs.filter((i) => /submodules\/(checksum|event-streams)\/|mnemonist/.test(i))).toEqual([]);
   });
 
   it('fails with a clear message when the environment has no keys', async () => {

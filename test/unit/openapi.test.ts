@@ -7,6 +7,7 @@ import { buildOpenApiDocument, OPERATION_IDS } from '../../shared/http/openapi.t
 import { OPENAPI_EXAMPLES } from '../../shared/http/openapi-examples.ts';
 import { errorBodySchema, jobViewSchema } from '../../shared/http/response-schemas.ts';
 import { batchRequestSchema, createScheduleSchema, jobRequestSchema } from '../../shared/http/schemas.ts';
+import { servedOpenApiDocument } from '../../shared/http/served-openapi.ts';
 import { OPENAPI_FILE, renderOpenApiFile } from '../../shared/http/write-openapi.ts';
 import type { Dependencies } from '../../shared/use-cases/dependencies.ts';
 
@@ -32,6 +33,13 @@ describe('OpenAPI document', () => {
 
   it('docs/openapi.json is up to date (run `npm run openapi` after changing a schema)', () => {
     expect(readFileSync(OPENAPI_FILE, 'utf8')).toBe(renderOpenApiFile());
+  });
+
+  it('the api serves exactly that document (shared/http/openapi-document.generated.ts; run `npm run openapi`)', async () => {
+    const served = await servedOpenApiDocument();
+    expect(served).toEqual(buildOpenApiDocument());
+    // Key order too: the served JSON is byte for byte the generator's.
+    expect(JSON.stringify(served)).toBe(JSON.stringify(buildOpenApiDocument()));
   });
 
   it('documents exactly the routes the api serves (plus /metrics, served by its own function)', () => {
