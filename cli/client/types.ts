@@ -208,7 +208,15 @@ export type { FlowStatus } from '../../shared/domain/flow.ts';
 export type FlowDependencyFailure = DependencyFailurePolicy;
 
 /** The job fields of a POST /jobs body a flow's job may carry (no idempotency key: the flow has one). */
-type FlowJobOptions = EnqueueTiming & Pick<EnqueueOptions, 'priority' | 'maxAttempts' | 'backoff' | 'timeoutMs' | 'metadata' | 'flowControl'>;
+type FlowJobOptions = FlowJobStart & Pick<EnqueueOptions, 'priority' | 'maxAttempts' | 'backoff' | 'timeoutMs' | 'metadata' | 'flowControl'>;
+
+/**
+ * When a flow's job starts: a job with dependencies when they have all SUCCEEDED (no delay of its
+ * own), one without as a job does (`delayMs` or `runAt`, or at once).
+ */
+type FlowJobStart =
+  | { /** Refs of the jobs that must SUCCEED before this one is QUEUED. */ dependsOn: readonly string[]; delayMs?: undefined; runAt?: undefined }
+  | (EnqueueTiming & { dependsOn?: readonly [] });
 
 /** One job of POST /flows: a job body (typed by the registry like `enqueue`) plus its `ref` and dependencies. */
 export type FlowJobInput<D extends JobDefinitions = DefaultJobs> = {
@@ -217,8 +225,6 @@ export type FlowJobInput<D extends JobDefinitions = DefaultJobs> = {
     ref: string;
     type: T;
     payload?: JobPayloads<D>[T];
-    /** Refs of the jobs that must SUCCEED before this one is QUEUED. */
-    dependsOn?: readonly string[];
     /** Default `cancel`. */
     onDependencyFailure?: FlowDependencyFailure;
   };
