@@ -116,7 +116,8 @@ describe('skyforge flows', () => {
     await expect.poll(async () => (await sf(['flows', 'status', other.id, '--json'])).json().status, { timeout: 10_000 }).toBe('FAILED');
     const retry = await sf(['flows', 'retry', other.id, '--json']);
     expect(retry.code, retry.stderr).toBe(0);
-    expect(retry.json().status).toBe('RUNNING');
+    // The replayed jobs are quick: the flow may already be done when the answer is read.
+    expect(['RUNNING', 'SUCCEEDED']).toContain(retry.json().status);
     const waited = await sf(['flows', 'wait', other.id, '--timeout-ms', '15s']);
     expect(waited.code, waited.stderr).toBe(0);
     expect(waited.stdout).toMatch(/status:\s+SUCCEEDED/);
