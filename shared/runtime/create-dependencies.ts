@@ -1,8 +1,8 @@
-import { createAwsClients, createDynamoClient, createSqsClient, type AwsClients } from '../adapters/aws-clients.ts';
+import { createAwsClients, type AwsClients } from '../adapters/aws-clients.ts';
 import { createJobRegistry } from '../jobs/create-registry.ts';
 import type { JobDefinitions } from '../jobs/registry.ts';
 import type { Dependencies } from '../use-cases/dependencies.ts';
-import { createJobQueue, createJobScheduler, instrumentWith, runtimeBase, tableDependencies, type HandlerParts, type RuntimeOptions, type TableDependencies } from './table-dependencies.ts';
+import { createJobQueue, createJobScheduler, createMetricsDependencies, instrumentWith, runtimeBase, tableDependencies, type HandlerParts, type RuntimeOptions, type TableDependencies } from './table-dependencies.ts';
 
 /** The api and the worker: every port, on all three AWS clients. */
 export interface RuntimeDependencies extends Dependencies, HandlerParts {
@@ -32,15 +32,8 @@ export function createDependencies(options: RuntimeOptions & { jobs: JobDefiniti
   };
 }
 
-/** The dead-letter function's dependencies: the DynamoDB client only (see DeadLetterDependencies). */
+/** The dead-letter function's dependencies: the DynamoDB and SQS clients, no Scheduler (see DeadLetterDependencies). */
 export function createDeadLetterDependencies(options: RuntimeOptions & { jobs: JobDefinitions }): DeadLetterDependencies {
-  const { config } = options;
-  const base = runtimeBase(options);
-  const instrument = instrumentWith(base.tracing);
-  return {
-    ...tableDependencies(options, createDynamoClient(config.aws, instrument), base),
-    queue: createJobQueue(config, createSqsClient(config.aws, instrument)),
-    registry: createJobRegistry(options.jobs, { demoJobs: config.demoJobs }),
-  };
+  return { ...createMetricsDependencies(options), registry: createJobRegistry(options.jobs, { demoJobs: options.config.demoJobs }) };
 }
 

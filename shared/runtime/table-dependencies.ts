@@ -66,7 +66,10 @@ export function runtimeBase(options: RuntimeOptions): RuntimeBase {
   return { logger, tracing };
 }
 
-/** The metrics function's dependencies: the DynamoDB and SQS clients (see MetricsDependencies). */
+/**
+ * The table's ports and the queues, on the DynamoDB and SQS clients only: the metrics function's
+ * dependencies (see MetricsDependencies), and the dead-letter function's without its registry.
+ */
 export function createMetricsDependencies(options: RuntimeOptions): MetricsDependencies {
   const { config } = options;
   const base = runtimeBase(options);
