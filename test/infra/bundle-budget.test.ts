@@ -22,7 +22,7 @@ const KEPT_OUT: Record<FunctionName, { pattern: RegExp; why: string }[]> = {
   api: [
     { pattern: /node_modules\/zod\/v4\/classic\//, why: 'classic zod (~65 KB): the request schemas use zod/mini' },
     { pattern: /node_modules\/zod\/v4\/core\/(to-json-schema|json-schema-processors)\.js$/, why: 'zod\'s JSON Schema conversion: GET /openapi.json serves the document generated at build time' },
-    { pattern: /shared\/http\/(openapi|openapi-examples|response-schemas)\.ts$/, why: 'the OpenAPI generator: the api serves shared/http/openapi-document.generated.ts' },
+    { pattern: /shared\/http\/(openapi|openapi-parts|openapi-paths|openapi-examples|response-schemas)\.ts$/, why: 'the OpenAPI generator: the api serves shared/http/openapi-document.generated.ts' },
   ],
   worker: [{ pattern: /node_modules\/zod\/v4\/classic\//, why: 'classic zod (~70 KB): env.ts and the demo jobs use zod/mini' }],
   'dead-letter': [
