@@ -6,7 +6,7 @@ import type { Job } from '../../shared/domain/job.ts';
 import { defineJob, defineJobs } from '../../shared/jobs/registry.ts';
 import { decodeQueueMessage, encodeJobMessage, messageFlowOf } from '../../shared/domain/queue-message.ts';
 import { submitJobs, type JobRequest } from '../../shared/use-cases/submit-jobs.ts';
-import { createHarness, ManualClock, queueArn, TEST_QUEUE_URLS, type Harness } from '../support/harness.ts';
+import { createHarness, ManualClock, sqsRecord, TEST_QUEUE_URLS, type Harness } from '../support/harness.ts';
 
 /**
  * Flow control against dynalite: the rate windows and parallelism slots (store), and the worker's
@@ -21,21 +21,7 @@ const testJobs = defineJobs({
   }),
 });
 
-let n = 0;
-function record(body: string): SQSRecord {
-  n += 1;
-  return {
-    messageId: `fc-${n}`,
-    receiptHandle: `fc-rh-${n}`,
-    body,
-    attributes: { ApproximateReceiveCount: '1', SentTimestamp: '0', SenderId: 't', ApproximateFirstReceiveTimestamp: '0' },
-    messageAttributes: {},
-    md5OfBody: '',
-    eventSource: 'aws:sqs',
-    eventSourceARN: queueArn('normal'),
-    awsRegion: 'us-east-1',
-  };
-}
+const record = (body: string): SQSRecord => sqsRecord(body);
 const context = { functionName: 'worker', awsRequestId: 'req', getRemainingTimeInMillis: () => 60_000 } as unknown as Context;
 
 describe('flow control on the table', () => {

@@ -11,7 +11,7 @@ import { createFlow, type FlowRequest } from '../../shared/use-cases/create-flow
 import type { Dependencies } from '../../shared/use-cases/dependencies.ts';
 import { cancelFlow, getFlow, retryFlow } from '../../shared/use-cases/manage-flows.ts';
 import { cancelJob } from '../../shared/use-cases/cancel-job.ts';
-import { createHarness, queueArn, TEST_CONFIG, TEST_QUEUE_URLS, type Harness } from '../support/harness.ts';
+import { createHarness, sqsRecord, TEST_CONFIG, TEST_QUEUE_URLS, type Harness } from '../support/harness.ts';
 import { DeleteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
 
 /** What each run of test.deps saw in ctx.dependencies, by job id. */
@@ -36,21 +36,7 @@ const flowJobs = defineJobs({
   }),
 });
 
-let counter = 0;
-function record(jobId: string): SQSRecord {
-  counter += 1;
-  return {
-    messageId: `m-${counter}`,
-    receiptHandle: `rh-${counter}`,
-    body: encodeJobMessage(jobId),
-    attributes: { ApproximateReceiveCount: '1', SentTimestamp: '0', SenderId: 'test', ApproximateFirstReceiveTimestamp: '0' },
-    messageAttributes: {},
-    md5OfBody: '',
-    eventSource: 'aws:sqs',
-    eventSourceARN: queueArn('normal'),
-    awsRegion: 'us-east-1',
-  };
-}
+const record = (jobId: string): SQSRecord => sqsRecord(encodeJobMessage(jobId));
 const context = { functionName: 'worker', awsRequestId: 'req', getRemainingTimeInMillis: () => 60_000 } as unknown as Context;
 
 describe('flows on dynalite, driven through the worker', () => {

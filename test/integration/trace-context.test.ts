@@ -7,7 +7,7 @@ import { encodeFiringMessageTemplate, encodeJobMessage } from '../../shared/doma
 import { defineJob, type JobTrace } from '../../shared/jobs/registry.ts';
 import type { FinishedSpan } from '../../shared/ports/span-sink.ts';
 import { apiEvent } from '../support/api-event.ts';
-import { createHarness, queueArn, TEST_QUEUE_URLS, type Harness } from '../support/harness.ts';
+import { createHarness, sqsRecord, TEST_QUEUE_URLS, type Harness } from '../support/harness.ts';
 import type { Json } from '../support/http-client.ts';
 
 /** W3C trace context from the API call through the message to the handler, with dynalite behind it. */
@@ -56,17 +56,7 @@ describe('trace context', () => {
 
   /** Delivers bodies to the worker as the event source mapping would. */
   async function deliver(bodies: string[]) {
-    const records = bodies.map((body, i) => ({
-      messageId: `m${i}`,
-      receiptHandle: `rh${i}`,
-      body,
-      attributes: { ApproximateReceiveCount: '1', SentTimestamp: '0', SenderId: 't', ApproximateFirstReceiveTimestamp: '0' },
-      messageAttributes: {},
-      md5OfBody: '',
-      eventSource: 'aws:sqs',
-      eventSourceARN: queueArn('normal'),
-      awsRegion: 'us-east-1',
-    }));
+    const records = bodies.map((body) => sqsRecord(body));
     return worker({ Records: records }, {} as Context);
   }
 

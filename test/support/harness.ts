@@ -1,3 +1,4 @@
+import type { SQSRecord } from 'aws-lambda';
 import { monotonicFactory } from 'ulid';
 import { DynamoDbJobCounters } from '../../shared/adapters/dynamodb/dynamodb-job-counters.ts';
 import { DynamoDbFlowControlStore } from '../../shared/adapters/dynamodb/dynamodb-flow-control-store.ts';
@@ -91,6 +92,24 @@ export const TEST_QUEUE_URLS: Record<Priority, string> = {
 
 export function queueArn(priority: Priority): string {
   return `arn:aws:sqs:us-east-1:000000000000:t-${priority}`;
+}
+
+let recordCount = 0;
+
+/** An SQS record as the event source mapping hands it to the worker: first delivery, a fresh id and receipt handle. */
+export function sqsRecord(body: string, priority: Priority = 'normal'): SQSRecord {
+  recordCount += 1;
+  return {
+    messageId: `m-${recordCount}`,
+    receiptHandle: `rh-${recordCount}`,
+    body,
+    attributes: { ApproximateReceiveCount: '1', SentTimestamp: '0', SenderId: 'test', ApproximateFirstReceiveTimestamp: '0' },
+    messageAttributes: {},
+    md5OfBody: '',
+    eventSource: 'aws:sqs',
+    eventSourceARN: queueArn(priority),
+    awsRegion: 'us-east-1',
+  };
 }
 
 /** The JobScheduler port, recorded (the EventBridge adapter is exercised against the emulator). */
