@@ -11,6 +11,7 @@ import {
   type UntypedJobs,
 } from '../../cli/client/index.ts';
 import { startLocalCloud, type LocalCloud } from '../../local/cloud.ts';
+import { rejection } from './support/rejection.ts';
 import { closedPortUrl, route, scriptedFetch } from './support/scripted-fetch.ts';
 
 /** Every method of SkyForgeClient against the real API of the local cloud, over HTTP. */
@@ -27,14 +28,6 @@ beforeAll(async () => {
 });
 afterAll(async () => cloud?.stop());
 
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(
-    (value) => {
-      throw new Error(`expected a rejection, got ${JSON.stringify(value)}`);
-    },
-    (error: unknown) => error,
-  );
-}
 
 describe('jobs', () => {
   it('enqueues a job with an idempotency key of its own and waits for it to succeed', async () => {

@@ -11,6 +11,7 @@ import {
   type JobView,
 } from '../../cli/client/index.ts';
 import { startLocalCloud, type LocalCloud } from '../../local/cloud.ts';
+import { rejection } from './support/rejection.ts';
 import { gatewayResponse, jsonResponse, route, scriptedFetch } from './support/scripted-fetch.ts';
 
 /**
@@ -30,14 +31,6 @@ beforeAll(async () => {
 });
 afterAll(async () => cloud?.stop());
 
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(
-    (value) => {
-      throw new Error(`expected a rejection, got ${JSON.stringify(value)}`);
-    },
-    (error: unknown) => error,
-  );
-}
 
 /** The demo.echo jobs whose payload carries `marker`, across all pages. */
 async function jobsWithMarker(marker: string): Promise<JobView[]> {
