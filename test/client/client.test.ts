@@ -28,7 +28,6 @@ beforeAll(async () => {
 });
 afterAll(async () => cloud?.stop());
 
-
 describe('jobs', () => {
   it('enqueues a job with an idempotency key of its own and waits for it to succeed', async () => {
     const job = await client.enqueue('demo.echo', { hello: 'world' });

@@ -31,7 +31,6 @@ beforeAll(async () => {
 });
 afterAll(async () => cloud?.stop());
 
-
 /** The demo.echo jobs whose payload carries `marker`, across all pages. */
 async function jobsWithMarker(marker: string): Promise<JobView[]> {
   const found: JobView[] = [];
