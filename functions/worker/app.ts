@@ -25,21 +25,18 @@ export function createWorkerApp(deps: Dependencies, options: WorkerOptions) {
 
   return async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
     const batch: BatchContext = { deltas: new CounterDeltas(), logger: deps.logger };
+    // Each body decoded once, for the hiding below and for its run.
+    const received = new Map(event.Records.map((record) => [record.messageId, receive(record, priorityOf)]));
     // First of all, hide each message for just its job's lease: if this worker dies, the
     // messages come back within a minute of the lease's end, not after the queue's timeout.
-    const hiding = hideForLease(event, priorityOf, deps);
+    const hiding = hideForLease([...received.values()], deps);
     const recordHandler = async (record: SQSRecord): Promise<void> => {
-      const message = decodeQueueMessage(record.body);
+      const { message, common } = received.get(record.messageId) ?? receive(record, priorityOf);
       if (!message) {
         // Not a SkyForge message (sent by hand?): nothing can run it, so it is dropped loudly.
         deps.logger.error('dropping a message that names no job or schedule', { messageId: record.messageId, body: record.body.slice(0, 200) });
         return;
       }
-      const common = {
-        priority: priorityOf(record.eventSourceARN),
-        receiptHandle: record.receiptHandle,
-        visibilitySeconds: messageVisibilitySeconds(message.kind === 'job' ? message.timeoutMs : undefined),
-      };
       try {
         const outcome = await runMessage(message, common, deps, batch);
         if (outcome.action === 'keep') throw new KeepMessageError(outcome.note);
@@ -112,13 +109,22 @@ async function runMessage(
 }
 
 /** One ChangeMessageVisibilityBatch per queue for the whole batch; a failure only delays recovery. */
-async function hideForLease(event: SQSEvent, priorityOf: (arn: string) => ReceivedMessage['priority'], deps: Dependencies): Promise<void> {
-  const changes = event.Records.flatMap((record) => {
-    const message = decodeQueueMessage(record.body);
-    if (!message) return [];
-    const seconds = messageVisibilitySeconds(message.kind === 'job' ? message.timeoutMs : undefined);
-    return [{ priority: priorityOf(record.eventSourceARN), receiptHandle: record.receiptHandle, seconds }];
-  });
+/** A record as the batch handles it: its message (null: not SkyForge's) and where it came from. */
+interface Received {
+  message: QueueMessage | null;
+  common: Omit<ReceivedMessage, 'jobId'>;
+}
+
+function receive(record: SQSRecord, priorityOf: (arn: string) => ReceivedMessage['priority']): Received {
+  const message = decodeQueueMessage(record.body);
+  const visibilitySeconds = messageVisibilitySeconds(message?.kind === 'job' ? message.timeoutMs : undefined);
+  return { message, common: { priority: priorityOf(record.eventSourceARN), receiptHandle: record.receiptHandle, visibilitySeconds } };
+}
+
+async function hideForLease(records: readonly Received[], deps: Dependencies): Promise<void> {
+  const changes = records
+    .filter((r) => r.message !== null)
+    .map(({ common }) => ({ priority: common.priority, receiptHandle: common.receiptHandle, seconds: common.visibilitySeconds }));
   if (changes.length === 0) return;
   try {
     const failed = await deps.queue.hide(changes);

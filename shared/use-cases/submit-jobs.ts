@@ -58,9 +58,8 @@ export async function submitJobs(
   for (const { index, job } of created) {
     const failure = failed.get(job.id);
     const ending = failure ? await recordSendFailure(job, failure, deps) : { status: job.status, error: null };
-    // A job queued and sent is counted by the first write that touches it again (its claim).
-    const stillUncounted = job.uncounted && ending.status === job.status;
-    if (ending.status && !stillUncounted) deltas.move(groupOf(job), null, ending.status);
+    // A job still as created keeps its mark (queued at once: its claim counts it); a write since removed it.
+    deltas.shift(groupOf(job), null, ending.status ? { status: ending.status, uncounted: ending.status === job.status ? job.uncounted : null } : null);
     if (ending.error) outcomes[index] = { ok: false, error: ending.error };
   }
   for (const { index, job } of resend) {

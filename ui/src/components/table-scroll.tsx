@@ -8,3 +8,14 @@ export function TableScroll(props: { label: string; children: ComponentChildren 
     </div>
   );
 }
+
+/** The one row a table shows when it has nothing (or nothing yet) to list. */
+export function EmptyRow(props: { columns: number; children: ComponentChildren }) {
+  return (
+    <tr>
+      <td colSpan={props.columns} class="empty">
+        {props.children}
+      </td>
+    </tr>
+  );
+}

@@ -5,7 +5,7 @@ import { ConfirmButton } from '../components/confirm-button.tsx';
 import { ErrorNotice } from '../components/error-notice.tsx';
 import { Link } from '../components/link.tsx';
 import { ReplayProgress, type ReplayProgressState } from '../components/replay-progress.tsx';
-import { TableScroll } from '../components/table-scroll.tsx';
+import { EmptyRow, TableScroll } from '../components/table-scroll.tsx';
 import { TimeAgo } from '../components/time-ago.tsx';
 import { navigate, useLocation } from '../router.ts';
 import { usePoll } from '../use-poll.ts';
@@ -167,13 +167,7 @@ export function DeadLettersView() {
                 </td>
               </tr>
             ))}
-            {groups.data && groups.data.items.length === 0 ? (
-              <tr>
-                <td colSpan={7} class="empty">
-                  No dead letters. 
-                </td>
-              </tr>
-            ) : null}
+            {groups.data && groups.data.items.length === 0 ? <EmptyRow columns={7}>No dead letters.</EmptyRow> : null}
           </tbody>
         </table>
       </TableScroll>
@@ -240,13 +234,7 @@ export function DeadLettersView() {
                 </td>
               </tr>
             ))}
-            {jobs.data && jobs.data.items.length === 0 ? (
-              <tr>
-                <td colSpan={6} class="empty">
-                  None.
-                </td>
-              </tr>
-            ) : null}
+            {jobs.data && jobs.data.items.length === 0 ? <EmptyRow columns={6}>None.</EmptyRow> : null}
           </tbody>
         </table>
       </TableScroll>

@@ -3,7 +3,7 @@ import { api, JOB_STATUSES, PRIORITIES, query, type Job, type Page } from '../ap
 import { ErrorNotice } from '../components/error-notice.tsx';
 import { Link } from '../components/link.tsx';
 import { StatusBadge } from '../components/status-badge.tsx';
-import { TableScroll } from '../components/table-scroll.tsx';
+import { EmptyRow, TableScroll } from '../components/table-scroll.tsx';
 import { TimeAgo } from '../components/time-ago.tsx';
 import { navigate, useLocation } from '../router.ts';
 import { usePoll } from '../use-poll.ts';
@@ -144,20 +144,8 @@ export function JobsView() {
                 </td>
               </tr>
             ))}
-            {data && data.items.length === 0 ? (
-              <tr>
-                <td colSpan={7} class="empty">
-                  No jobs match these filters.
-                </td>
-              </tr>
-            ) : null}
-            {!data && loading ? (
-              <tr>
-                <td colSpan={7} class="empty">
-                  Loading…
-                </td>
-              </tr>
-            ) : null}
+            {data && data.items.length === 0 ? <EmptyRow columns={7}>No jobs match these filters.</EmptyRow> : null}
+            {!data && loading ? <EmptyRow columns={7}>Loading…</EmptyRow> : null}
           </tbody>
         </table>
       </TableScroll>

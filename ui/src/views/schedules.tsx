@@ -4,7 +4,7 @@ import { useApp } from '../app-context.ts';
 import { ConfirmButton } from '../components/confirm-button.tsx';
 import { ErrorNotice } from '../components/error-notice.tsx';
 import { Link } from '../components/link.tsx';
-import { TableScroll } from '../components/table-scroll.tsx';
+import { EmptyRow, TableScroll } from '../components/table-scroll.tsx';
 import { dateTime } from '../format.ts';
 import { previewFirings, scheduleFirings } from '../schedule-preview.ts';
 import { usePoll } from '../use-poll.ts';
@@ -101,13 +101,7 @@ export function SchedulesView() {
                 </tr>
               );
             })}
-            {list.data && list.data.items.length === 0 ? (
-              <tr>
-                <td colSpan={6} class="empty">
-                  No schedules yet.
-                </td>
-              </tr>
-            ) : null}
+            {list.data && list.data.items.length === 0 ? <EmptyRow columns={6}>No schedules yet.</EmptyRow> : null}
           </tbody>
         </table>
       </TableScroll>
