@@ -12,7 +12,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { bundleHandler, bundleSource, type BuiltBundle, type ProjectLayout } from './cold-start/bundle.ts';
 import { handlerEnvironment, median, pairedInit, probeInit, writeProbe, type ProbeRun } from './cold-start/init-time.ts';
-import { baselineSource, FUNCTION_NAMES, HANDLER_ENTRY, sdkClientPackages, type FunctionName } from './cold-start/sdk-clients.ts';
+import { baselineSource, FUNCTION_NAMES, sdkClientPackages, type FunctionName } from './cold-start/sdk-clients.ts';
 import { synthBundles } from './cold-start/synth-bundles.ts';
 import { topModules } from './cold-start/top-modules.ts';
 import { table } from './report.ts';
@@ -142,7 +142,7 @@ async function measuredBundles(layout: ProjectLayout, work: string, quick: boole
   }
   log(`  esbuild with the synth settings (infra/bundling.ts)${synthFiles ? ', for the size breakdown' : ''}`);
   const built = await Promise.all(
-    FUNCTION_NAMES.map((fn) => bundleHandler(join(layout.projectRoot, HANDLER_ENTRY[fn]), layout, join(work, 'esbuild', fn))),
+    FUNCTION_NAMES.map((fn) => bundleHandler(fn, layout, join(work, 'esbuild', fn))),
   );
   const out = {} as Record<FunctionName, MeasuredBundle>;
   for (const [index, fn] of FUNCTION_NAMES.entries()) {

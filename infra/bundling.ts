@@ -1,7 +1,8 @@
 import { OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { FUNCTION_ENTRIES } from '../shared/config/env-names.ts';
 
 /** The bare module id the handlers import their job registry by. */
 export const JOB_REGISTRY_MODULE = 'skyforge-job-registry';
@@ -40,13 +41,32 @@ export const NO_EVENT_STREAMS = join(SHARED_DIR, 'adapters', `no-event-streams${
 /**
  * Two more SDK internals with a Lambda-sized stand-in (~10 KB per function together): the
  * checksum module, whose pure-JavaScript hashes exist for runtimes without node:crypto
- * (shared/adapters/native-checksums.ts), and mnemonist's LRU, which only the DynamoDB client's
- * endpoint-discovery cache uses (shared/adapters/lru-map.ts).
+ * (shared/adapters/native-checksums.ts), and DynamoDB's endpoint discovery, whose cache (on
+ * mnemonist's LRU) the client builds but no command uses (shared/adapters/no-endpoint-discovery.ts).
  */
 const SDK_CHECKSUMS = '@smithy/core/checksum';
 export const NATIVE_CHECKSUMS = join(SHARED_DIR, 'adapters', `native-checksums${CODE_EXTENSION}`);
-const SDK_LRU_CACHE = 'mnemonist/lru-cache';
-export const LRU_MAP = join(SHARED_DIR, 'adapters', `lru-map${CODE_EXTENSION}`);
+const SDK_ENDPOINT_DISCOVERY = '@aws-sdk/middleware-endpoint-discovery';
+export const NO_ENDPOINT_DISCOVERY = join(SHARED_DIR, 'adapters', `no-endpoint-discovery${CODE_EXTENSION}`);
+
+/**
+ * Data files a function reads at run time from beside its index.mjs, copied into its asset when
+ * it is bundled (NodejsFunction's afterBundling hook): the api's OpenAPI document, 7 KB of
+ * Brotli read on the first GET /openapi.json (shared/http/served-openapi.ts), which embedded in
+ * the bundle was 9 KB of module that every cold start parsed.
+ */
+export const FILES_BESIDE_BUNDLE = {
+  api: [join(SHARED_DIR, 'http', 'openapi.json.br')],
+  worker: [],
+  deadLetter: [],
+  metrics: [],
+} as const satisfies Record<keyof typeof FUNCTION_ENTRIES, readonly string[]>;
+
+/** A shell command (sh or cmd.exe alike) that copies `file` into `dir` under its own name. */
+export function copyIntoCommand(file: string, dir: string): string {
+  const script = "require('node:fs').copyFileSync(process.argv[1], process.argv[2])";
+  return [process.execPath, '-e', script, file, join(dir, basename(file))].map((part) => JSON.stringify(part)).join(' ');
+}
 
 /** What the functions trace with: nothing, X-Ray, or OpenTelemetry (OTLP/HTTP export). */
 export type TracingMode = 'off' | 'xray' | 'otel';
@@ -76,18 +96,29 @@ const ESM_REQUIRE_BANNER = "import { createRequire } from 'node:module';const re
  * - bundled by the local esbuild, never Docker;
  * - minified ESM for node24 with external source maps (mappings only);
  * - the AWS SDK bundled, not taken from the runtime, with a Lambda-sized credential chain and
- *   without the event-stream codecs no SkyForge client uses, with node:crypto-only checksums and a
- *   Map for the endpoint cache's LRU;
- * - the job registry and the tracing module chosen at bundle time through esbuild aliases.
+ *   without the event-stream codecs no SkyForge client uses, with node:crypto-only checksums and
+ *   without DynamoDB's unused endpoint-discovery cache;
+ * - the job registry and the tracing module chosen at bundle time through esbuild aliases;
+ * - the data files the function reads at run time (`besideBundle`) copied next to index.mjs.
  *
  * @param jobRegistryEntry absolute path bundled wherever the code imports `skyforge-job-registry`
  * @param tracing bundle X-Ray tracing (`true` / 'xray': Powertools Tracer and the X-Ray SDK) or
  *   OpenTelemetry ('otel': shared/runtime/tracing/tracing-otel.ts) instead of the no-op
+ * @param besideBundle absolute paths of files to copy next to index.mjs (FILES_BESIDE_BUNDLE)
  * @example
  * new NodejsFunction(this, 'Function', { entry, bundling: skyforgeBundling('/app/jobs/registry.ts') });
  */
-export function skyforgeBundling(jobRegistryEntry: string, tracing: boolean | TracingMode = false): BundlingOptions {
+export function skyforgeBundling(jobRegistryEntry: string, tracing: boolean | TracingMode = false, besideBundle: readonly string[] = []): BundlingOptions {
   return {
+    ...(besideBundle.length === 0
+      ? {}
+      : {
+          commandHooks: {
+            beforeBundling: () => [],
+            beforeInstall: () => [],
+            afterBundling: (_inputDir: string, outputDir: string) => besideBundle.map((file) => copyIntoCommand(file, outputDir)),
+          },
+        }),
     forceDockerBundling: false,
     // ESM: the project is `"type": "module"`, so handlers may use top-level await and
     // import.meta like everywhere else in the codebase, and the SDK's ESM builds tree-shake.
@@ -112,7 +143,7 @@ export function skyforgeBundling(jobRegistryEntry: string, tracing: boolean | Tr
         `${SDK_CREDENTIAL_CHAIN}=${LAMBDA_CREDENTIAL_PROVIDER}`,
         `${SDK_EVENT_STREAMS}=${NO_EVENT_STREAMS}`,
         `${SDK_CHECKSUMS}=${NATIVE_CHECKSUMS}`,
-        `${SDK_LRU_CACHE}=${LRU_MAP}`,
+        `${SDK_ENDPOINT_DISCOVERY}=${NO_ENDPOINT_DISCOVERY}`,
       ],
     },
   };

@@ -28,6 +28,10 @@ const ui = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'ui', 'bui
 if (ui.status !== 0) process.exit(ui.status ?? 1);
 cpSync(join(root, 'ui', 'dist'), join(dist, 'ui', 'dist'), { recursive: true });
 
+// The OpenAPI document GET /openapi.json serves, read from beside shared/http/served-openapi.js
+// (the construct copies the same file next to the api's index.mjs).
+cpSync(join(root, 'shared', 'http', 'openapi.json.br'), join(dist, 'shared', 'http', 'openapi.json.br'));
+
 const ALIAS_IDS = ['skyforge-job-registry', 'skyforge-tracing'];
 const RELATIVE_TS = /((?:from|import)\s*\(?\s*)(['"])(\.{1,2}\/[^'"]*?)\.ts\2/g;
 

@@ -1,8 +1,10 @@
+import { execSync } from 'node:child_process';
 import { mkdir, stat, writeFile } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { basename, join } from 'node:path';
 import { build, type Metafile } from 'esbuild';
 import { skyforgeBundling, type TracingMode } from '../../infra/bundling.ts';
-import { esbuildOptionsFor } from './esbuild-options.ts';
+import { afterBundlingCommands, esbuildOptionsFor } from './esbuild-options.ts';
+import { BESIDE_BUNDLE, HANDLER_ENTRY, type FunctionName } from './sdk-clients.ts';
 
 /** A bundle on disk. */
 export interface BuiltBundle {
@@ -23,15 +25,19 @@ export interface ProjectLayout {
 }
 
 /**
- * Bundles one handler with exactly the settings `cdk synth` uses (infra/bundling.ts), through
- * esbuild's JS API, into `outdir`.
+ * Bundles one function's handler with exactly the settings `cdk synth` uses (infra/bundling.ts),
+ * through esbuild's JS API, into `outdir`, and runs the same afterBundling commands (the data
+ * files the function reads from beside index.mjs).
  *
  * @example
- * const api = await bundleHandler(join(root, 'functions/api/handler.ts'), layout, '/tmp/x/api');
+ * const api = await bundleHandler('api', layout, '/tmp/x/api');
  */
-export async function bundleHandler(entry: string, layout: ProjectLayout, outdir: string): Promise<BuiltBundle> {
-  const options = esbuildOptionsFor(skyforgeBundling(layout.jobRegistryEntry, layout.tracing ?? 'off'), { entry, projectRoot: layout.projectRoot, outdir });
+export async function bundleHandler(fn: FunctionName, layout: ProjectLayout, outdir: string): Promise<BuiltBundle> {
+  const entry = join(layout.projectRoot, HANDLER_ENTRY[fn]);
+  const bundling = skyforgeBundling(layout.jobRegistryEntry, layout.tracing ?? 'off', BESIDE_BUNDLE[fn]);
+  const options = esbuildOptionsFor(bundling, { entry, projectRoot: layout.projectRoot, outdir });
   const result = await buildOrExplain(options, entry);
+  for (const command of afterBundlingCommands(bundling, layout.projectRoot, outdir)) execSync(command, { stdio: 'pipe' });
   return { file: options.outfile, bytes: await sizeOf(options.outfile), metafile: result.metafile };
 }
 

@@ -18,6 +18,7 @@ const MIRRORED_PROPS = new Set([
   'sourcesContent',
   'bundleAwsSDK',
   'esbuildArgs',
+  'commandHooks',
 ]);
 
 /** esbuild CLI flags (from `esbuildArgs`) mirrored here; others are refused for the same reason. */
@@ -83,6 +84,23 @@ export function esbuildOptionsFor(bundling: BundlingOptions, target: BundleTarge
     write: true,
     logLevel: 'silent',
   };
+}
+
+/**
+ * The shell commands NodejsFunction runs after esbuild for `bundling` (its commandHooks'
+ * afterBundling, with the project root as input and the bundle's directory as output). Hooks
+ * before bundling or before installing are refused: nothing here runs them.
+ */
+export function afterBundlingCommands(bundling: BundlingOptions, projectRoot: string, outdir: string): string[] {
+  const hooks = bundling.commandHooks;
+  if (hooks === undefined) return [];
+  for (const [name, commands] of [
+    ['beforeBundling', hooks.beforeBundling(projectRoot, outdir)],
+    ['beforeInstall', hooks.beforeInstall(projectRoot, outdir)],
+  ] as const) {
+    if (commands.length > 0) throw new UnmirroredBundlingError(`commandHooks.${name}`, 'only afterBundling is mirrored');
+  }
+  return hooks.afterBundling(projectRoot, outdir);
 }
 
 /** `--alias: ['a=b', ...]` as esbuild's `alias` option, refusing any other CLI flag. */

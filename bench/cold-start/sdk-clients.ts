@@ -1,3 +1,4 @@
+import { FILES_BESIDE_BUNDLE } from '../../infra/bundling.ts';
 import { FUNCTION_ENTRIES } from '../../shared/config/env-names.ts';
 
 /** The four SkyForge Lambda functions, as the cold-start figures name them. */
@@ -10,6 +11,14 @@ export const HANDLER_ENTRY: Record<FunctionName, string> = {
   worker: FUNCTION_ENTRIES.worker,
   'dead-letter': FUNCTION_ENTRIES.deadLetter,
   metrics: FUNCTION_ENTRIES.metrics,
+};
+
+/** The data files each function's asset carries beside index.mjs (the construct copies them; so does the bench). */
+export const BESIDE_BUNDLE: Record<FunctionName, readonly string[]> = {
+  api: FILES_BESIDE_BUNDLE.api,
+  worker: FILES_BESIDE_BUNDLE.worker,
+  'dead-letter': FILES_BESIDE_BUNDLE.deadLetter,
+  metrics: FILES_BESIDE_BUNDLE.metrics,
 };
 
 /** An AWS SDK client as the runtime builds it (shared/adapters/aws-clients.ts). */

@@ -15,6 +15,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { FILES_BESIDE_BUNDLE } from '../bundling.ts';
 import type { JobQueues } from './job-queues.ts';
 import type { JobScheduler } from './job-scheduler.ts';
 import type { JobTable } from './job-table.ts';
@@ -83,6 +84,8 @@ export class JobApi extends Construct {
       ...props.functionDefaults,
       entry: settings.entry,
       description: 'SkyForge api: HTTP API for jobs, schedules and dead letters',
+      // GET /openapi.json reads the document from beside index.mjs.
+      besideBundle: FILES_BESIDE_BUNDLE.api,
       memoryMb: settings.memoryMb,
       timeoutSeconds: settings.timeoutSeconds,
     });

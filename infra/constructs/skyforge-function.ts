@@ -46,10 +46,12 @@ export interface SkyForgeFunctionProps {
   readonly otel?: { readonly endpoint: string; readonly headers: Record<string, string> } | undefined;
   readonly logRetention: RetentionDays;
   readonly removalPolicy: RemovalPolicy;
+  /** Data files the handler reads from beside its index.mjs, copied into the asset (infra/bundling.ts, FILES_BESIDE_BUNDLE). */
+  readonly besideBundle?: readonly string[];
 }
 
 /** The settings every SkyForge function shares; each construct adds entry, sizing and description. */
-export type SkyForgeFunctionDefaults = Omit<SkyForgeFunctionProps, 'entry' | 'description' | 'memoryMb' | 'timeoutSeconds'>;
+export type SkyForgeFunctionDefaults = Omit<SkyForgeFunctionProps, 'entry' | 'description' | 'memoryMb' | 'timeoutSeconds' | 'besideBundle'>;
 
 /**
  * The one place that holds the house defaults of every SkyForge Lambda function, so the api,
@@ -122,7 +124,7 @@ export class SkyForgeFunction extends Construct {
         ...otelEnvironment(props.otel),
       },
       // The esbuild settings live in infra/bundling.ts, shared with the cold-start benchmark.
-      bundling: skyforgeBundling(props.jobRegistryEntry, props.tracing),
+      bundling: skyforgeBundling(props.jobRegistryEntry, props.tracing, props.besideBundle),
     });
 
     // Lambda's X-Ray integration adds xray:PutTraceSegments / PutTelemetryRecords on '*' to the

@@ -1,6 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { createTracing } from 'skyforge-tracing';
-import { monotonicFactory } from 'ulid';
+import { monotonicUlid } from './monotonic-ulid.ts';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SchedulerClient } from '@aws-sdk/client-scheduler';
 import type { SQSClient } from '@aws-sdk/client-sqs';
@@ -91,7 +91,7 @@ export function tableDependencies(options: RuntimeOptions, dynamo: DynamoDBDocum
   const { logger, tracing } = base;
   const tableName = config.tableName;
   const clock = options.clock ?? systemClock;
-  const nextUlid = monotonicFactory();
+  const nextUlid = monotonicUlid();
   return {
     tracing,
     ...(tracing.spans ? { spans: tracing.spans } : {}),

@@ -69,6 +69,8 @@ describe('the tarball', () => {
     }
     // The dashboard ships prebuilt, beside the module that serves it.
     for (const asset of ['index.html', 'app.js', 'app.css']) expect(paths).toContain(`dist/ui/dist/${asset}`);
+    // So does the OpenAPI document GET /openapi.json serves, beside the module that reads it.
+    expect(paths).toContain('dist/shared/http/openapi.json.br');
     expect(packed.size).toBeLessThan(1_000_000);
   });
 
@@ -228,6 +230,10 @@ export const jobs = defineJobs({
     const bundle = readFileSync(join(app, `cdk.out/asset.${assetHash}/index.mjs`), 'utf8');
     expect(bundle).toContain('greeting.send');
     expect(bundle).toContain('Bonjour, ');
+    // The api's asset carries the OpenAPI document beside its index.mjs (infra/bundling.ts).
+    const api = functions.find((f) => f.Properties.Description?.startsWith('SkyForge api'));
+    const apiAsset = join(app, `cdk.out/asset.${api?.Properties.Code?.S3Key?.replace(/\.zip$/, '')}`);
+    expect(readFileSync(join(apiAsset, 'openapi.json.br')).equals(readFileSync(join(REPO, 'shared/http/openapi.json.br')))).toBe(true);
   }, 180_000);
 
   it("passes the init app's own npm test", async () => {

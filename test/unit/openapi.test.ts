@@ -35,7 +35,7 @@ describe('OpenAPI document', () => {
     expect(readFileSync(OPENAPI_FILE, 'utf8')).toBe(renderOpenApiFile());
   });
 
-  it('the api serves exactly that document (shared/http/openapi-document.generated.ts; run `npm run openapi`)', async () => {
+  it('the api serves exactly that document (shared/http/openapi.json.br; run `npm run openapi`)', async () => {
     const served = await servedOpenApiDocument();
     expect(served).toEqual(buildOpenApiDocument());
     // Key order too: the served JSON is byte for byte the generator's.

@@ -1,7 +1,7 @@
 import { Md5 as SdkMd5, Sha256 as SdkSha256 } from '@smithy/core/checksum';
 import { describe, expect, it } from 'vitest';
-import LruMap from '../../shared/adapters/lru-map.ts';
 import { Md5, Sha256 } from '../../shared/adapters/native-checksums.ts';
+import { NODE_ENDPOINT_DISCOVERY_CONFIG_OPTIONS, resolveEndpointDiscoveryConfig } from '../../shared/adapters/no-endpoint-discovery.ts';
 import { EventStreamSerde, EventStreamsNotBundledError, eventStreamSerdeProvider } from '../../shared/adapters/no-event-streams.ts';
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
@@ -56,18 +56,19 @@ describe('SDK stand-ins of the Lambda bundles', () => {
     expect(await digestOf(hmac, 'what do ya want for nothing?')).toBe('5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843');
   });
 
-  it('LruMap: evicts the least recently used; get() refreshes, peek() does not', () => {
-    const lru = new LruMap<string, number>(2);
-    lru.set('a', 1).set('b', 2);
-    expect(lru.get('a')).toBe(1); // a is now the most recent
-    lru.set('c', 3); // evicts b
-    expect([lru.has('a'), lru.has('b'), lru.has('c')]).toEqual([true, false, true]);
-    expect(lru.peek('a')).toBe(1); // does not refresh a
-    lru.set('a', 10).set('d', 4); // a refreshed by set, so c goes
-    expect([lru.peek('a'), lru.has('c'), lru.peek('d'), lru.size]).toEqual([10, false, 4, 2]);
-    lru.clear();
-    expect([lru.size, lru.get('a')]).toEqual([0, undefined]);
-    expect(() => new LruMap(0)).toThrow(RangeError);
+  it('endpoint discovery: off whatever the environment says, the client config resolved without a cache, and refused when asked for', () => {
+    const { environmentVariableSelector, configFileSelector } = NODE_ENDPOINT_DISCOVERY_CONFIG_OPTIONS;
+    expect([environmentVariableSelector(), configFileSelector()]).toEqual([undefined, undefined]);
+    const provider = async () => undefined;
+    const resolved = resolveEndpointDiscoveryConfig({ region: 'eu-west-1', endpointDiscoveryEnabledProvider: provider }, { endpointDiscoveryCommandCtor: Date });
+    expect(resolved).toMatchObject({ region: 'eu-west-1', endpointDiscoveryCommandCtor: Date, isClientEndpointDiscoveryEnabled: false });
+    expect(resolved).not.toHaveProperty('endpointCache');
+    return expect(resolved.endpointDiscoveryEnabled()).resolves.toBe(false);
+  });
+
+  it('endpoint discovery: a client that asks for it is refused at construction', () => {
+    expect(() => resolveEndpointDiscoveryConfig({ endpointDiscoveryEnabled: true }, { endpointDiscoveryCommandCtor: Date })).toThrow(/endpoint discovery is not bundled/);
+    expect(resolveEndpointDiscoveryConfig({ endpointDiscoveryEnabled: false }, { endpointDiscoveryCommandCtor: Date }).isClientEndpointDiscoveryEnabled).toBe(false);
   });
 
   it('event streams: a named error instead of a codec', () => {
