@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DEFAULT_PREFIX, PRIORITIES, maxJobTimeoutMsFor, maximumConcurrencyByPriority, workerCapacityOf, type Priority } from '../shared/config/definitions.ts';
 import { ENV } from '../shared/config/env-names.ts';
+import { withoutSdkLogging } from '../shared/adapters/aws-clients.ts';
 import { serveDashboard } from '../ui/serve-assets.ts';
 import { refuseCrossSiteWrite } from './cross-site-write-guard.ts';
 import { chainGuards, FaultInjector, type FaultCounts } from './faults/fault-injector.ts';
@@ -257,7 +258,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
 
     // Lambda's pollers read the queues with the function's own role, so they sign as the function.
     const pollerClient = (functionName: string): SQSClient => {
-      const client = new SQSClient({ endpoint: aws.url, region, credentials: functionCredentials(functionName) });
+      const client = withoutSdkLogging(new SQSClient({ endpoint: aws.url, region, credentials: functionCredentials(functionName) }));
       cleanups.push(async () => client.destroy());
       return client;
     };

@@ -16,6 +16,8 @@
  * main thread resolved.
  */
 
+import { EXPRESSION_CACHE_SOURCE } from './dynamodb-expression-cache.ts';
+
 /** What the main thread sends. */
 export type DynamoDbThreadRequest =
   | { type: 'call'; id: number; method: string; url: string; headers: Record<string, string | string[] | undefined>; body: Uint8Array }
@@ -38,6 +40,18 @@ export const DYNAMODB_THREAD_SOURCE = String.raw`
 'use strict';
 const { parentPort, workerData } = require('node:worker_threads');
 const { EventEmitter } = require('node:events');
+const { dirname, join } = require('node:path');
+
+// dynalite's expression parsers, memoized (dynamodb-expression-cache.ts) before dynalite loads them.
+const memoizeParser = (function () {
+  const module = { exports: {} };
+  ${EXPRESSION_CACHE_SOURCE}
+  return module.exports;
+})();
+for (const name of ['conditionParser', 'updateParser', 'projectionParser']) {
+  const parser = require(join(dirname(workerData.dynalitePath), 'db', name + '.js'));
+  parser.parse = memoizeParser(parser);
+}
 const dynalite = require(workerData.dynalitePath);
 
 // Table state changes are instant (0 ms CREATING/DELETING/UPDATING), so the bootstrap never waits.

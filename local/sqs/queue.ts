@@ -62,6 +62,7 @@ export class Queue implements QueueMetadata {
   private readonly current = new Map<string, ScheduleEntry>();
   private readonly schedule = new MinHeap<ScheduleEntry>((a, b) => a.at - b.at || a.order - b.order);
   private nextOrder = 0;
+  private grouped = 0;
 
   constructor(
     readonly name: string,
@@ -78,6 +79,11 @@ export class Queue implements QueueMetadata {
     return this.messages.size;
   }
 
+  /** Messages with a MessageGroupId (fair queues' tenants): a receive skips the tenant count while too few for a noisy one. */
+  get groupedCount(): number {
+    return this.grouped;
+  }
+
   /** An integer attribute (they are stored as strings, like SQS returns them). */
   numberAttribute(name: string): number {
     return Number(this.attributes[name] ?? 0);
@@ -92,6 +98,9 @@ export class Queue implements QueueMetadata {
   }
 
   add(message: StoredMessage): void {
+    const previous = this.messages.get(message.id);
+    if (previous?.groupId !== undefined) this.grouped -= 1;
+    if (message.groupId !== undefined) this.grouped += 1;
     this.messages.set(message.id, message);
     this.reschedule(message, message.visibleAt);
   }
@@ -101,6 +110,7 @@ export class Queue implements QueueMetadata {
     if (message === undefined) return undefined;
     this.messages.delete(id);
     this.current.delete(id);
+    if (message.groupId !== undefined) this.grouped -= 1;
     return message;
   }
 
@@ -141,6 +151,7 @@ export class Queue implements QueueMetadata {
   }
 
   clear(): void {
+    this.grouped = 0;
     this.messages.clear();
     this.current.clear();
     this.schedule.clear();

@@ -1,5 +1,5 @@
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { ListQueuesCommand, CreateQueueCommand } from '@aws-sdk/client-sqs';
+import { ListQueuesCommand, CreateQueueCommand, GetQueueUrlCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startEmulatedAws } from '../../local/emulated-aws.ts';
 import { createAwsClients } from '../../shared/adapters/aws-clients.ts';
@@ -26,6 +26,19 @@ describe('createAwsClients', () => {
     const tables = await clients.dynamo.send(new ListTablesCommand({}));
     expect(Array.isArray(tables.TableNames)).toBe(true);
     expect(await clients.sqs.config.region()).toBe('eu-west-1');
+  });
+
+  it('leaves out the SDK logger middleware (nothing logs) and keeps each call its own input with the cached middleware', async () => {
+    const clients = createAwsClients({ endpoint: aws.url, region: 'eu-west-1' });
+    for (const client of [clients.sqs, clients.dynamo, clients.scheduler]) {
+      expect(client.middlewareStack.identify().some((name) => name.startsWith('loggerMiddleware'))).toBe(false);
+      expect(client.middlewareStack.identify().some((name) => name.startsWith('serializerMiddleware'))).toBe(true);
+    }
+    const names = ['cache-check-a', 'cache-check-b', 'cache-check-c'];
+    await Promise.all(names.map((QueueName) => clients.sqs.send(new CreateQueueCommand({ QueueName }))));
+    // Same command class, different inputs, at once: the cached handler must not mix them up.
+    const urls = await Promise.all(names.map((QueueName) => clients.sqs.send(new GetQueueUrlCommand({ QueueName }))));
+    expect(urls.map((answer) => answer.QueueUrl?.split('/').pop())).toEqual(names);
   });
 
   it('uses the AWS endpoints when no endpoint is set', async () => {
