@@ -4,9 +4,8 @@ import { defineCommand, type Args, type CommandContext } from '../command.ts';
 import { CliUsageError } from '../errors.ts';
 import { EXIT } from '../exit-codes.ts';
 import { parseChoice, parseDuration, parseInteger, parseInstant, parseJson, parseJsonObject } from '../flag-values.ts';
-import { formatDuration } from '../output.ts';
 import { enqueueFile } from './enqueue-file.ts';
-import { CLI_WAIT_TIMEOUT_MS, waitForJob } from './wait.ts';
+import { WAIT_FLAG_TIMEOUT_OPTION, waitFlagTimeoutMs, waitForJob } from './wait.ts';
 
 /** The job options of the flags (also the defaults of every line of `--file`). */
 function jobOptions(args: Args): EnqueueOptions {
@@ -53,7 +52,7 @@ export const enqueueCommand = defineCommand({
     metadata: { type: 'string', value: '<json>', description: 'a JSON object stored with the job' },
     backoff: { type: 'string', value: '<json>', description: 'e.g. {"type":"fixed","delayMs":500}' },
     wait: { type: 'boolean', description: 'wait for the job to finish; exit 1 unless it SUCCEEDED' },
-    'wait-timeout-ms': { type: 'string', value: '<duration>', description: `how long --wait waits (default ${formatDuration(CLI_WAIT_TIMEOUT_MS)})` },
+    'wait-timeout-ms': WAIT_FLAG_TIMEOUT_OPTION,
     file: { type: 'string', short: 'f', value: '<path>', description: 'NDJSON file of job bodies, one per line ("-": stdin)' },
   },
   positionals: { min: 0, max: 2 },
@@ -66,10 +65,7 @@ export const enqueueCommand = defineCommand({
     const { args } = ctx;
     const file = args.string('file');
     const options = jobOptions(args);
-    const waitTimeout = args.string('wait-timeout-ms');
-    if (waitTimeout !== undefined && !args.flag('wait')) throw new CliUsageError('--wait-timeout-ms goes with --wait');
-    // Parsed before anything is submitted: a typo must not leave a job behind.
-    const waitTimeoutMs = waitTimeout === undefined ? CLI_WAIT_TIMEOUT_MS : parseDuration(waitTimeout, '--wait-timeout-ms');
+    const waitTimeoutMs = waitFlagTimeoutMs(args);
     if (file !== undefined) {
       if (args.positionals.length) throw new CliUsageError('give a type and payload, or --file, not both');
       if (args.flag('wait')) throw new CliUsageError('--wait takes one job; it does not go with --file');

@@ -2,11 +2,11 @@ import { FlowWaitTimeoutError, type FlowCreateInput, type FlowView, type Untyped
 import { defineCommand, type CommandContext } from '../command.ts';
 import { CliUsageError } from '../errors.ts';
 import { EXIT } from '../exit-codes.ts';
-import { parseDuration, parseJson } from '../flag-values.ts';
+import { parseJson } from '../flag-values.ts';
 import { flowFailure, printFlow } from '../flow-views.ts';
 import { formatDuration } from '../output.ts';
 import { readSource } from './enqueue-file.ts';
-import { CLI_WAIT_TIMEOUT_MS } from './wait.ts';
+import { WAIT_FLAG_TIMEOUT_OPTION, WAIT_TIMEOUT_OPTION, waitFlagTimeoutMs, waitTimeoutMs } from './wait.ts';
 
 const POLL_MS = 250;
 
@@ -62,7 +62,7 @@ export const flowsCreateCommand = defineCommand({
     file: { type: 'string', short: 'f', value: '<path>', description: 'the flow as JSON ("-": stdin)' },
     'idempotency-key': { type: 'string', value: '<key>', description: "the flow's key (overrides the file's); the same key again answers the same flow" },
     wait: { type: 'boolean', description: 'wait for the flow to finish; exit 1 unless it SUCCEEDED' },
-    'wait-timeout-ms': { type: 'string', value: '<duration>', description: `how long --wait waits (default ${formatDuration(CLI_WAIT_TIMEOUT_MS)})` },
+    'wait-timeout-ms': WAIT_FLAG_TIMEOUT_OPTION,
   },
   positionals: { min: 0, max: 0 },
   examples: ['skyforge flows create --file examples/flow.json --wait', 'skyforge flows create -f flow.json --idempotency-key order-42 --json | jq -r .id'],
@@ -70,9 +70,7 @@ export const flowsCreateCommand = defineCommand({
     const { args } = ctx;
     const path = args.string('file');
     if (path === undefined || path === '') throw new CliUsageError('flows create needs --file <flow.json> ("-" reads stdin)');
-    const waitTimeout = args.string('wait-timeout-ms');
-    if (waitTimeout !== undefined && !args.flag('wait')) throw new CliUsageError('--wait-timeout-ms goes with --wait');
-    const waitTimeoutMs = waitTimeout === undefined ? CLI_WAIT_TIMEOUT_MS : parseDuration(waitTimeout, '--wait-timeout-ms');
+    const timeoutMs = waitFlagTimeoutMs(args);
     const input = flowFromText(await readSource(ctx, path), path);
     const key = args.string('idempotency-key');
     const flow = await ctx.client().flows.create(input, key === undefined ? {} : { idempotencyKey: key });
@@ -81,7 +79,7 @@ export const flowsCreateCommand = defineCommand({
       return EXIT.OK;
     }
     if (!ctx.json) ctx.out.note(`created flow ${flow.id} (${Object.keys(flow.jobs).length} jobs)`);
-    return waitForFlow(ctx, flow.id, waitTimeoutMs);
+    return waitForFlow(ctx, flow.id, timeoutMs);
   },
 });
 
@@ -102,15 +100,10 @@ export const flowsWaitCommand = defineCommand({
   name: 'flows wait',
   summary: 'Wait for a flow to finish: exit 0 if every job SUCCEEDED, 1 if it FAILED, was CANCELLED or still runs at the timeout.',
   usage: ['flows wait <id> [--timeout-ms <duration>]'],
-  options: {
-    'timeout-ms': { type: 'string', value: '<duration>', description: `how long to wait: 30000, 30s, 5m (default ${formatDuration(CLI_WAIT_TIMEOUT_MS)})` },
-  },
+  options: { 'timeout-ms': WAIT_TIMEOUT_OPTION },
   positionals: { min: 1, max: 1 },
   examples: ['skyforge flows retry 01KC... && skyforge flows wait 01KC... --timeout-ms 5m'],
-  run: async (ctx) => {
-    const timeout = ctx.args.string('timeout-ms');
-    return waitForFlow(ctx, ctx.args.positional(0) as string, timeout === undefined ? CLI_WAIT_TIMEOUT_MS : parseDuration(timeout, '--timeout-ms'));
-  },
+  run: async (ctx) => waitForFlow(ctx, ctx.args.positional(0) as string, waitTimeoutMs(ctx.args)),
 });
 
 export const flowsCancelCommand = defineCommand({

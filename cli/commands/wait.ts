@@ -1,5 +1,6 @@
 import { WaitTimeoutError, type JobView } from '../client/index.ts';
-import { defineCommand, type CommandContext } from '../command.ts';
+import { defineCommand, type Args, type CommandContext, type OptionSpec } from '../command.ts';
+import { CliUsageError } from '../errors.ts';
 import { EXIT } from '../exit-codes.ts';
 import { parseDuration } from '../flag-values.ts';
 import { printJob } from '../job-views.ts';
@@ -8,6 +9,32 @@ import { formatDuration } from '../output.ts';
 /** How long `wait` and `enqueue --wait` wait unless told otherwise. */
 export const CLI_WAIT_TIMEOUT_MS = 600_000;
 const POLL_MS = 250;
+
+/** `--timeout-ms` of `wait` and `flows wait`. */
+export const WAIT_TIMEOUT_OPTION: OptionSpec = {
+  type: 'string',
+  value: '<duration>',
+  description: `how long to wait: 30000, 30s, 5m (default ${formatDuration(CLI_WAIT_TIMEOUT_MS)})`,
+};
+
+/** `--wait-timeout-ms` of the commands that take `--wait` (enqueue, flows create). */
+export const WAIT_FLAG_TIMEOUT_OPTION: OptionSpec = { type: 'string', value: '<duration>', description: `how long --wait waits (default ${formatDuration(CLI_WAIT_TIMEOUT_MS)})` };
+
+/** `wait`'s and `flows wait`'s `--timeout-ms`, or the default. */
+export function waitTimeoutMs(args: Args): number {
+  const raw = args.string('timeout-ms');
+  return raw === undefined ? CLI_WAIT_TIMEOUT_MS : parseDuration(raw, '--timeout-ms');
+}
+
+/**
+ * `--wait-timeout-ms`, or the default; refused without `--wait`. Parse it before submitting
+ * anything: a typo must not leave a job behind.
+ */
+export function waitFlagTimeoutMs(args: Args): number {
+  const raw = args.string('wait-timeout-ms');
+  if (raw !== undefined && !args.flag('wait')) throw new CliUsageError('--wait-timeout-ms goes with --wait');
+  return raw === undefined ? CLI_WAIT_TIMEOUT_MS : parseDuration(raw, '--wait-timeout-ms');
+}
 
 /**
  * Waits for a job to finish and reports it: the job on stdout (the detail view, or the JSON
@@ -39,13 +66,8 @@ export const waitCommand = defineCommand({
   name: 'wait',
   summary: 'Wait for a job to finish: exit 0 if it SUCCEEDED, 1 if DEAD, CANCELLED or still running at the timeout.',
   usage: ['wait <id> [--timeout-ms <duration>]'],
-  options: {
-    'timeout-ms': { type: 'string', value: '<duration>', description: `how long to wait: 30000, 30s, 5m (default ${formatDuration(CLI_WAIT_TIMEOUT_MS)})` },
-  },
+  options: { 'timeout-ms': WAIT_TIMEOUT_OPTION },
   positionals: { min: 1, max: 1 },
   examples: ['skyforge wait 01JV3Z... --timeout-ms 2m && echo done'],
-  run: async (ctx) => {
-    const timeout = ctx.args.string('timeout-ms');
-    return waitForJob(ctx, ctx.args.positional(0) as string, timeout === undefined ? CLI_WAIT_TIMEOUT_MS : parseDuration(timeout, '--timeout-ms'));
-  },
+  run: async (ctx) => waitForJob(ctx, ctx.args.positional(0) as string, waitTimeoutMs(ctx.args)),
 });

@@ -1,9 +1,9 @@
-import { createServer } from 'node:net';
 import { GetScheduleCommand, SchedulerClient, UpdateScheduleCommand } from '@aws-sdk/client-scheduler';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startLocalCloud, type LocalCloud, type LocalCloudOptions } from '../../local/cloud.ts';
 import { withoutGrant, type FunctionPolicy } from '../../local/iam/policy.ts';
 import { recurringScheduleName } from '../../shared/domain/schedule-names.ts';
+import { freePort } from '../support/cloud-process.ts';
 import { httpClient, type Json } from '../support/http-client.ts';
 
 /**
@@ -18,17 +18,6 @@ import { httpClient, type Json } from '../support/http-client.ts';
 
 const TABLE_ARN = 'arn:aws:dynamodb:us-east-1:000000000000:table/skyforge-jobs';
 const NORMAL_QUEUE_ARN = 'arn:aws:sqs:us-east-1:000000000000:skyforge-normal';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 const ports = Promise.all([freePort(), freePort()]);
 let offsetMs = 0;

@@ -3,25 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CreateTableCommand, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { startEmulatedAws, type EmulatedAws } from '../../local/emulated-aws.ts';
+import { createSimpleTable, uniqueName } from '../support/dynamo.ts';
 
 // dynalite runs in a worker thread behind the edge (local/dynamodb.ts): these tests check that
 // what crosses the thread boundary is still dynalite's own answer, to the right caller, and that
 // its LevelDB folder is closed and reopened as before.
-
-const unique = (prefix: string): string => `${prefix}-${Math.random().toString(36).slice(2, 10)}`;
-
-async function createSimpleTable(aws: EmulatedAws, tableName: string): Promise<void> {
-  await aws.clients.dynamodb.send(
-    new CreateTableCommand({
-      TableName: tableName,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-    }),
-  );
-}
 
 describe('dynalite in its thread', () => {
   let aws: EmulatedAws;
@@ -53,8 +41,8 @@ describe('dynalite in its thread', () => {
 
   it('gives each of many concurrent calls its own answer', async () => {
     // Prepare
-    const tableName = unique('thread-table');
-    await createSimpleTable(aws, tableName);
+    const tableName = uniqueName('thread-table');
+    await createSimpleTable(aws.clients.dynamodb, tableName);
     const keys = Array.from({ length: 60 }, (_, i) => `k${i}`);
     await Promise.all(keys.map((k) => aws.clients.dynamodb.send(new PutItemCommand({ TableName: tableName, Item: { pk: { S: k }, v: { S: `value of ${k}` } } }))));
 
@@ -79,9 +67,9 @@ describe('dynalite in its thread, with a data folder', () => {
 
   it('closes its LevelDB on close, so the same process reopens the folder with the data in it', async () => {
     // Prepare
-    const tableName = unique('kept');
+    const tableName = uniqueName('kept');
     const first = await startEmulatedAws({ port: 0, dataDir });
-    await createSimpleTable(first, tableName);
+    await createSimpleTable(first.clients.dynamodb, tableName);
     await first.clients.dynamodb.send(new PutItemCommand({ TableName: tableName, Item: { pk: { S: 'a' }, v: { N: '7' } } }));
     await first.close();
 

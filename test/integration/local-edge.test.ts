@@ -1,7 +1,6 @@
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  CreateTableCommand,
   DescribeTimeToLiveCommand,
   GetItemCommand,
   ListTablesCommand,
@@ -11,6 +10,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { startEmulatedAws, type EmulatedAws } from '../../local/emulated-aws.ts';
+import { createSimpleTable, uniqueName } from '../support/dynamo.ts';
 import { startEdgeServer } from '../../local/edge.ts';
 import { sqsRoute, type SqsRequestHandler } from '../../local/edge-routes.ts';
 
@@ -26,19 +26,6 @@ afterAll(async () => {
   await aws?.close();
 });
 
-const unique = (prefix: string): string => `${prefix}-${Math.random().toString(36).slice(2, 10)}`;
-
-async function createSimpleTable(tableName: string): Promise<void> {
-  await aws.clients.dynamodb.send(
-    new CreateTableCommand({
-      TableName: tableName,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-    }),
-  );
-}
-
 async function rawAwsCall(target: string | undefined, body = '{}', method = 'POST'): Promise<Response> {
   return fetch(`${aws.url}/`, {
     method,
@@ -50,9 +37,9 @@ async function rawAwsCall(target: string | undefined, body = '{}', method = 'POS
 describe('edge router', () => {
   it('serves DynamoDB and SQS SDK clients on one URL', async () => {
     // Prepare
-    const tableName = unique('edge-table');
-    await createSimpleTable(tableName);
-    const { QueueUrl } = await aws.clients.sqs.send(new CreateQueueCommand({ QueueName: unique('edge-queue') }));
+    const tableName = uniqueName('edge-table');
+    await createSimpleTable(aws.clients.dynamodb, tableName);
+    const { QueueUrl } = await aws.clients.sqs.send(new CreateQueueCommand({ QueueName: uniqueName('edge-queue') }));
 
     // Act
     await aws.clients.dynamodb.send(new PutItemCommand({ TableName: tableName, Item: { pk: { S: 'a' }, v: { N: '1' } } }));
@@ -122,8 +109,8 @@ describe('edge router', () => {
 describe('DynamoDB TTL emulation', () => {
   it('enables TTL once, like DynamoDB, and describes it', async () => {
     // Prepare
-    const tableName = unique('ttl-table');
-    await createSimpleTable(tableName);
+    const tableName = uniqueName('ttl-table');
+    await createSimpleTable(aws.clients.dynamodb, tableName);
     const enable = new UpdateTimeToLiveCommand({
       TableName: tableName,
       TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
@@ -144,14 +131,14 @@ describe('DynamoDB TTL emulation', () => {
 
   it('answers ResourceNotFoundException for a missing table', async () => {
     await expect(
-      aws.clients.dynamodb.send(new DescribeTimeToLiveCommand({ TableName: unique('missing') })),
+      aws.clients.dynamodb.send(new DescribeTimeToLiveCommand({ TableName: uniqueName('missing') })),
     ).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
   });
 
   it('sweeps expired items only: numbers in the past, not future, string or ancient ones', async () => {
     // Prepare
-    const tableName = unique('sweep-table');
-    await createSimpleTable(tableName);
+    const tableName = uniqueName('sweep-table');
+    await createSimpleTable(aws.clients.dynamodb, tableName);
     await aws.clients.dynamodb.send(
       new UpdateTimeToLiveCommand({ TableName: tableName, TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true } }),
     );

@@ -26,6 +26,7 @@ import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand } 
 import { startEmulatedAws, type EmulatedAws } from '../../local/emulated-aws.ts';
 import type { ScheduleDelivery, SchedulerEmulatorOptions } from '../../local/scheduler/emulator.ts';
 import { startSchedulerServer, type SchedulerServer } from '../../local/scheduler/server.ts';
+import { uniqueName } from '../support/dynamo.ts';
 
 /**
  * The Scheduler emulator on the wire: every operation through `@aws-sdk/client-scheduler`, and
@@ -36,7 +37,6 @@ import { startSchedulerServer, type SchedulerServer } from '../../local/schedule
 const ROLE = 'arn:aws:iam::000000000000:role/skyforge-scheduler';
 const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
 const MINUTE = 60_000;
-const unique = (prefix: string): string => `${prefix}-${Math.random().toString(36).slice(2, 10)}`;
 
 /** A clock tests move by hand. */
 function virtualClock(iso: string): { now: () => number; set: (iso: string) => void; advance: (ms: number) => void } {
@@ -83,7 +83,7 @@ describe('in the emulated AWS', () => {
 
   function schedule(overrides: Partial<CreateScheduleCommandInput> = {}): CreateScheduleCommandInput {
     return {
-      Name: unique('s'),
+      Name: uniqueName('s'),
       ScheduleExpression: 'rate(5 minutes)',
       FlexibleTimeWindow: { Mode: 'OFF' },
       Target: { Arn: queueArn, RoleArn: ROLE, Input: '{"hello":"world"}' },
@@ -94,7 +94,7 @@ describe('in the emulated AWS', () => {
   beforeAll(async () => {
     aws = await startEmulatedAws({ port: 0, dataDir: null, schedulerNow: clock.now, log: () => undefined });
     scheduler = aws.clients.scheduler;
-    ({ arn: queueArn } = await createQueue(unique('api-target')));
+    ({ arn: queueArn } = await createQueue(uniqueName('api-target')));
   });
 
   afterAll(async () => {
@@ -104,7 +104,7 @@ describe('in the emulated AWS', () => {
   describe('schedules', () => {
     it('returns every field of CreateSchedule from GetSchedule', async () => {
       // Prepare
-      const group = unique('round-trip');
+      const group = uniqueName('round-trip');
       await scheduler.send(new CreateScheduleGroupCommand({ Name: group }));
       const startDate = new Date(clock.now() + 60 * MINUTE);
       const endDate = new Date(clock.now() + 24 * 60 * MINUTE);
@@ -183,7 +183,7 @@ describe('in the emulated AWS', () => {
       // Act
       const retried = await scheduler.send(new CreateScheduleCommand(input));
       const conflict = await failure(scheduler.send(new CreateScheduleCommand({ ...input, ClientToken: 'token-2' })));
-      const group = unique('other');
+      const group = uniqueName('other');
       await scheduler.send(new CreateScheduleGroupCommand({ Name: group }));
       const elsewhere = await scheduler.send(new CreateScheduleCommand({ ...input, GroupName: group }));
 
@@ -195,7 +195,7 @@ describe('in the emulated AWS', () => {
     });
 
     it('answers ResourceNotFoundException for a schedule or group that does not exist', async () => {
-      const missing = unique('missing');
+      const missing = uniqueName('missing');
       const errors = await Promise.all([
         failure(scheduler.send(new GetScheduleCommand({ Name: missing }))),
         failure(scheduler.send(new UpdateScheduleCommand(schedule({ Name: missing })))),
@@ -282,16 +282,16 @@ describe('in the emulated AWS', () => {
 
     it('lists by group, name prefix and state, page by page', async () => {
       // Prepare: 5 enabled and 2 disabled under one prefix, 1 elsewhere.
-      const group = unique('list');
+      const group = uniqueName('list');
       await scheduler.send(new CreateScheduleGroupCommand({ Name: group }));
-      const prefix = unique('p');
+      const prefix = uniqueName('p');
       const enabled = Array.from({ length: 5 }, (_, i) => `${prefix}-e${i}`);
       const disabled = [`${prefix}-d0`, `${prefix}-d1`];
       for (const name of enabled) await scheduler.send(new CreateScheduleCommand(schedule({ Name: name, GroupName: group })));
       for (const name of disabled) {
         await scheduler.send(new CreateScheduleCommand(schedule({ Name: name, GroupName: group, State: 'DISABLED' })));
       }
-      await scheduler.send(new CreateScheduleCommand(schedule({ Name: unique('q'), GroupName: group })));
+      await scheduler.send(new CreateScheduleCommand(schedule({ Name: uniqueName('q'), GroupName: group })));
 
       // Act
       const pages: ScheduleSummary[][] = [];
@@ -323,7 +323,7 @@ describe('in the emulated AWS', () => {
 
     it('creates, lists by prefix page by page, and refuses a taken name', async () => {
       // Prepare
-      const prefix = unique('grp');
+      const prefix = uniqueName('grp');
       for (const suffix of ['a', 'b', 'c']) await scheduler.send(new CreateScheduleGroupCommand({ Name: `${prefix}-${suffix}` }));
 
       // Act
@@ -341,7 +341,7 @@ describe('in the emulated AWS', () => {
 
     it('deletes a group with its schedules', async () => {
       // Prepare
-      const group = unique('doomed');
+      const group = uniqueName('doomed');
       await scheduler.send(new CreateScheduleGroupCommand({ Name: group }));
       const input = schedule({ GroupName: group });
       await scheduler.send(new CreateScheduleCommand(input));
@@ -361,7 +361,7 @@ describe('in the emulated AWS', () => {
     it('tags schedule groups, and only them', async () => {
       // Prepare
       const { ScheduleGroupArn } = await scheduler.send(
-        new CreateScheduleGroupCommand({ Name: unique('tagged'), Tags: [{ Key: 'team', Value: 'core' }] }),
+        new CreateScheduleGroupCommand({ Name: uniqueName('tagged'), Tags: [{ Key: 'team', Value: 'core' }] }),
       );
       const { ScheduleArn } = await scheduler.send(new CreateScheduleCommand(schedule()));
 
@@ -393,8 +393,8 @@ describe('in the emulated AWS', () => {
     it('delivers an at() schedule once, at its time in its zone, with the context attributes, then deletes it', async () => {
       // Prepare: 12:00 in Berlin (CET, UTC+1) is 11:00 UTC.
       clock.set('2026-11-23T10:00:00Z');
-      const target = await createQueue(unique('at-target'));
-      const name = unique('once');
+      const target = await createQueue(uniqueName('at-target'));
+      const name = uniqueName('once');
       const input =
         '{"arn":"<aws.scheduler.schedule-arn>","at":"<aws.scheduler.scheduled-time>","id":"<aws.scheduler.execution-id>","n":<aws.scheduler.attempt-number>}';
       const { ScheduleArn } = await scheduler.send(
@@ -432,10 +432,10 @@ describe('in the emulated AWS', () => {
     it('fires a cron() at the right instant of its time zone', async () => {
       // Prepare: Monday 23 November 2026; 09:00 in New York (EST, UTC-5) is 14:00 UTC.
       clock.set('2026-11-23T13:00:00Z');
-      const target = await createQueue(unique('cron-target'));
+      const target = await createQueue(uniqueName('cron-target'));
       await scheduler.send(
         new CreateScheduleCommand({
-          Name: unique('weekday'),
+          Name: uniqueName('weekday'),
           ScheduleExpression: 'cron(0 9 ? * MON-FRI *)',
           ScheduleExpressionTimezone: 'America/New_York',
           FlexibleTimeWindow: { Mode: 'OFF' },
@@ -463,7 +463,7 @@ describe('in the emulated AWS', () => {
     it('never fires a DISABLED schedule', async () => {
       // Prepare
       clock.set('2026-11-23T15:00:00Z');
-      const target = await createQueue(unique('disabled-target'));
+      const target = await createQueue(uniqueName('disabled-target'));
       await scheduler.send(
         new CreateScheduleCommand(schedule({ ScheduleExpression: 'rate(1 minute)', State: 'DISABLED', Target: { Arn: target.arn, RoleArn: ROLE, Input: 'x' } })),
       );
@@ -481,10 +481,10 @@ describe('in the emulated AWS', () => {
     it('retries a target that fails, then sends the Input to the dead-letter queue', async () => {
       // Prepare: the target queue does not exist, so every SendMessage fails.
       clock.set('2026-11-23T16:00:00Z');
-      const dlq = await createQueue(unique('schedule-dlq'));
+      const dlq = await createQueue(uniqueName('schedule-dlq'));
       await scheduler.send(
         new CreateScheduleCommand({
-          Name: unique('failing'),
+          Name: uniqueName('failing'),
           ScheduleExpression: 'at(2026-11-23T16:01:00)',
           FlexibleTimeWindow: { Mode: 'OFF' },
           Target: {
@@ -521,7 +521,7 @@ describe('in the emulated AWS', () => {
 
     it('fires by itself, without a runDue call, as soon as a new schedule is due', async () => {
       // Prepare
-      const target = await createQueue(unique('self-firing'));
+      const target = await createQueue(uniqueName('self-firing'));
 
       // Act: rate() without a StartDate fires at creation; the emulator's own loop delivers it.
       await scheduler.send(

@@ -47,3 +47,18 @@ export async function startTestTable(tableName = `jobs-${Math.random().toString(
     },
   };
 }
+
+/** A name no other test of the run uses: `prefix-` and 8 random characters. */
+export const uniqueName = (prefix: string): string => `${prefix}-${Math.random().toString(36).slice(2, 10)}`;
+
+/** A table keyed by one string `pk`, for tests of the emulator itself rather than of SkyForge's table. */
+export async function createSimpleTable(client: DynamoDBClient, tableName: string): Promise<void> {
+  await client.send(
+    new CreateTableCommand({
+      TableName: tableName,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+    }),
+  );
+}

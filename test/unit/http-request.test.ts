@@ -6,6 +6,7 @@ import { ApiRequest, parseWith } from '../../shared/http/api-request.ts';
 import { ERROR_STATUS } from '../../shared/http/error-status.ts';
 import { Router, type Route } from '../../shared/http/router.ts';
 import { jobRequestSchema, listQuerySchema } from '../../shared/http/schemas.ts';
+import { OPENAPI_EXAMPLES } from '../../shared/http/openapi-examples.ts';
 
 const MIB = 1024 * 1024;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -369,20 +370,7 @@ describe('jobRequestSchema', () => {
     { name: 'runAt with an offset', body: { type: 'a', runAt: '2026-01-31T12:00:00+01:00' } },
     { name: 'metadata of exactly 4096 bytes', body: { type: 'a', metadata: { a: 'x'.repeat(4088) } } },
     { name: 'a null payload', body: { type: 'a', payload: null } },
-    {
-      name: "API.md's example",
-      body: {
-        type: 'email.send',
-        payload: { to: 'a@b.com' },
-        priority: 'high',
-        maxAttempts: 5,
-        backoff: { type: 'exponential', delayMs: 2000, maxDelayMs: 300000, jitter: false },
-        timeoutMs: 30000,
-        delayMs: 60000,
-        idempotencyKey: 'order-42-receipt',
-        metadata: { tenant: 'acme' },
-      },
-    },
+    { name: "API.md's example (the OpenAPI document's)", body: OPENAPI_EXAMPLES.jobRequest },
   ])('accepts $name unchanged', ({ body }) => {
     // Act
     const parsed = parseWith(jobRequestSchema, structuredClone(body));
