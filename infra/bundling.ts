@@ -53,7 +53,8 @@ export const NO_ENDPOINT_DISCOVERY = join(SHARED_DIR, 'adapters', `no-endpoint-d
  * Data files a function reads at run time from beside its index.mjs, copied into its asset when
  * it is bundled (NodejsFunction's afterBundling hook): the api's OpenAPI document, 7 KB of
  * Brotli read on the first GET /openapi.json (shared/http/served-openapi.ts), which embedded in
- * the bundle was 9 KB of module that every cold start parsed.
+ * the bundle was 9 KB of module that every cold start parsed. Each function's construct passes its
+ * entry to SkyForgeFunction, and bench/cold-start copies the same files, so this is the one list.
  */
 export const FILES_BESIDE_BUNDLE = {
   api: [join(SHARED_DIR, 'http', 'openapi.json.br')],

@@ -1,6 +1,7 @@
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { FILES_BESIDE_BUNDLE } from '../bundling.ts';
 import { QUEUES } from '../../shared/config/definitions.ts';
 import type { JobQueues } from './job-queues.ts';
 import type { JobScheduler } from './job-scheduler.ts';
@@ -34,6 +35,7 @@ export class DeadLetterConsumer extends Construct {
       ...props.functionDefaults,
       entry: settings.entry,
       description: 'SkyForge dead-letter consumer: marks dead-lettered jobs DEAD',
+      besideBundle: FILES_BESIDE_BUNDLE.deadLetter,
       memoryMb: settings.memoryMb,
       timeoutSeconds: settings.timeoutSeconds,
     });

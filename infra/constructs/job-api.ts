@@ -84,7 +84,6 @@ export class JobApi extends Construct {
       ...props.functionDefaults,
       entry: settings.entry,
       description: 'SkyForge api: HTTP API for jobs, schedules and dead letters',
-      // GET /openapi.json reads the document from beside index.mjs.
       besideBundle: FILES_BESIDE_BUNDLE.api,
       memoryMb: settings.memoryMb,
       timeoutSeconds: settings.timeoutSeconds,

@@ -2,6 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Construct } from 'constructs';
+import { FILES_BESIDE_BUNDLE } from '../bundling.ts';
 import { QUEUES } from '../../shared/config/definitions.ts';
 import type { JobQueues } from './job-queues.ts';
 import type { JobScheduler } from './job-scheduler.ts';
@@ -36,6 +37,7 @@ export class JobWorker extends Construct {
       ...props.functionDefaults,
       entry: settings.entry,
       description: 'SkyForge worker: runs queued jobs',
+      besideBundle: FILES_BESIDE_BUNDLE.worker,
       memoryMb: settings.memoryMb,
       timeoutSeconds: settings.timeoutSeconds,
     });

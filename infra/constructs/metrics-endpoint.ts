@@ -3,6 +3,7 @@ import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { FILES_BESIDE_BUNDLE } from '../bundling.ts';
 import { acknowledgeNoAuth, type JobApi } from './job-api.ts';
 import type { JobQueues } from './job-queues.ts';
 import type { JobScheduler } from './job-scheduler.ts';
@@ -48,6 +49,7 @@ export class MetricsEndpoint extends Construct {
       ...props.functionDefaults,
       entry: settings.entry,
       description: 'SkyForge metrics: Prometheus text exposition for GET /metrics',
+      besideBundle: FILES_BESIDE_BUNDLE.metrics,
       memoryMb: settings.memoryMb,
       timeoutSeconds: settings.timeoutSeconds,
     });
